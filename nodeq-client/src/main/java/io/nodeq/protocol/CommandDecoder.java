@@ -1,0 +1,396 @@
+package io.nodeq.protocol;
+
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Decodes the client-to-server half of protocol V2 (nsq-protocol.md §1.1, §1.2, §1.6): the magic,
+ * command lines, and the bodies of IDENTIFY, AUTH, PUB, DPUB and MPUB, with nsqd's syntax checks
+ * and exact error texts. Semantic checks (connection state, existence) belong to the caller.
+ *
+ * <pre>
+ * "  V2"                                            once, first
+ * NAME[ param]*\n                                   every command (a trailing \r is dropped)
+ * [int32 size][size bytes]                          IDENTIFY, AUTH, PUB, DPUB
+ * [int32 size][int32 n]([int32 len][len bytes])*n   MPUB
+ * </pre>
+ *
+ * A pure state machine: feed any split of the input; commands and at most one error come out in
+ * order. After an error (every decode error is fatal) it ignores further input.
+ *
+ * <p>Owned by the connection's event loop; not thread-safe.
+ */
+public final class CommandDecoder implements Handler<Buffer> {
+
+    /** Receives decoded commands in wire order. */
+    public interface Sink {
+        void command(Command command);
+
+        /** A fatal decode error: reply with it and close. */
+        void error(ProtocolError error);
+    }
+
+    /** The limits that shape decode errors (nsqd flags of the same names). */
+    public record Limits(int maxMsgSize, int maxBodySize, long maxReqTimeoutMs) {
+        public static final Limits DEFAULTS = new Limits(1024 * 1024, 5 * 1024 * 1024, 3_600_000L);
+
+        public Limits {
+            if (maxMsgSize <= 0 || maxBodySize <= 0 || maxReqTimeoutMs < 0) {
+                throw new IllegalArgumentException("limits must be positive");
+            }
+        }
+    }
+
+    static final byte[] MAGIC_V2 = {' ', ' ', 'V', '2'};
+    /** nsqd reads lines with a 16 KiB buffered reader. */
+    public static final int MAX_LINE = 16 * 1024;
+    /** Bodies at least this large are filled in place instead of accumulated chunk by chunk. */
+    private static final int DIRECT_FILL_THRESHOLD = 32 * 1024;
+    private static final String[] NO_PARAMS = new String[0];
+
+    private enum State { MAGIC, LINE, BODY_SIZE, BODY, MPUB_COUNT, MPUB_SIZE, FAILED }
+
+    private final Limits limits;
+    private final Sink sink;
+    private State state;
+
+    private Buffer buf;
+    private int pos;
+
+    private String name;
+    private String[] params;
+    private long deferMs;
+    private int bodySize;
+    private byte[] fill;
+    private int filled;
+    private int mpubRemaining;
+    private int mpubIndex;
+    private long mpubBytes;
+    private List<byte[]> mpubMessages;
+
+    public CommandDecoder(Limits limits, boolean expectMagic, Sink sink) {
+        this.limits = limits;
+        this.sink = sink;
+        this.state = expectMagic ? State.MAGIC : State.LINE;
+    }
+
+    public boolean failed() {
+        return state == State.FAILED;
+    }
+
+    /**
+     * Hands back the bytes received but not yet parsed, and forgets them. Called by the connection
+     * when IDENTIFY turns on compression: whatever follows IDENTIFY is compressed and must go
+     * through the decompressor first.
+     */
+    public Buffer takeRemaining() {
+        Buffer rest = buf == null ? Buffer.buffer() : buf.getBuffer(pos, buf.length());
+        buf = null;
+        pos = 0;
+        return rest;
+    }
+
+    @Override
+    public void handle(Buffer chunk) {
+        if (state == State.FAILED || chunk.length() == 0) {
+            return;
+        }
+        int off = 0;
+        if (fill != null) {
+            int n = Math.min(fill.length - filled, chunk.length());
+            chunk.getBytes(0, n, fill, filled);
+            filled += n;
+            off = n;
+            if (filled < fill.length) {
+                return;
+            }
+            byte[] body = fill;
+            fill = null;
+            bodyComplete(body);
+            if (state == State.FAILED || off == chunk.length()) {
+                return;
+            }
+        }
+        append(chunk, off);
+        try {
+            parse();
+        } finally {
+            if (buf != null && pos >= buf.length()) {
+                buf = null;
+                pos = 0;
+            }
+        }
+    }
+
+    private void append(Buffer chunk, int off) {
+        if (buf == null || pos >= buf.length()) {
+            buf = off == 0 ? chunk : chunk.getBuffer(off, chunk.length());
+            pos = 0;
+            return;
+        }
+        int rest = buf.length() - pos;
+        Buffer joined = Buffer.buffer(rest + chunk.length() - off);
+        joined.appendBuffer(buf, pos, rest).appendBuffer(chunk, off, chunk.length() - off);
+        buf = joined;
+        pos = 0;
+    }
+
+    private void parse() {
+        while (buf != null && state != State.FAILED) {
+            int avail = buf.length() - pos;
+            switch (state) {
+                case MAGIC -> {
+                    if (avail < 4) {
+                        return;
+                    }
+                    for (int i = 0; i < 4; i++) {
+                        if (buf.getByte(pos + i) != MAGIC_V2[i]) {
+                            fail(ErrorCodes.E_BAD_PROTOCOL, null);
+                            return;
+                        }
+                    }
+                    pos += 4;
+                    state = State.LINE;
+                }
+                case LINE -> {
+                    int nl = indexOfNewline(avail);
+                    if (nl < 0) {
+                        if (avail > MAX_LINE) {
+                            fail(ErrorCodes.E_INVALID, "command line too long");
+                        }
+                        return;
+                    }
+                    int end = nl;
+                    if (end > pos && buf.getByte(end - 1) == '\r') {
+                        end--;
+                    }
+                    String line = buf.getString(pos, end, "ISO-8859-1");
+                    pos = nl + 1;
+                    line(line);
+                }
+                case BODY_SIZE -> {
+                    if (avail < 4) {
+                        return;
+                    }
+                    int size = buf.getInt(pos);
+                    pos += 4;
+                    bodySize(size);
+                }
+                case BODY -> {
+                    if (avail >= bodySize) {
+                        byte[] body = buf.getBytes(pos, pos + bodySize);
+                        pos += bodySize;
+                        bodyComplete(body);
+                    } else {
+                        if (bodySize >= DIRECT_FILL_THRESHOLD) {
+                            fill = new byte[bodySize];
+                            buf.getBytes(pos, pos + avail, fill, 0);
+                            filled = avail;
+                            pos += avail;
+                        }
+                        return;
+                    }
+                }
+                case MPUB_COUNT -> {
+                    if (avail < 4) {
+                        return;
+                    }
+                    int count = buf.getInt(pos);
+                    pos += 4;
+                    int maxMessages = (limits.maxBodySize() - 4) / 5;
+                    if (count <= 0 || count > maxMessages) {
+                        fail(ErrorCodes.E_BAD_BODY, "MPUB invalid message count " + count);
+                        return;
+                    }
+                    mpubRemaining = count;
+                    mpubIndex = 0;
+                    mpubBytes = 4;
+                    mpubMessages = new ArrayList<>(Math.min(count, 4096));
+                    state = State.MPUB_SIZE;
+                }
+                case MPUB_SIZE -> {
+                    if (avail < 4) {
+                        return;
+                    }
+                    int size = buf.getInt(pos);
+                    pos += 4;
+                    if (size <= 0) {
+                        fail(ErrorCodes.E_BAD_MESSAGE, "MPUB invalid message(" + mpubIndex + ") body size " + size);
+                        return;
+                    }
+                    if (size > limits.maxMsgSize()) {
+                        fail(ErrorCodes.E_BAD_MESSAGE, "MPUB message too big " + size + " > " + limits.maxMsgSize());
+                        return;
+                    }
+                    // nsqd trusts the declared body size and never checks the records against it; we do
+                    // bound the total, so a lying client cannot make us buffer more than max-body-size.
+                    mpubBytes += 4L + size;
+                    if (mpubBytes > limits.maxBodySize()) {
+                        fail(ErrorCodes.E_BAD_BODY, "MPUB body too big " + mpubBytes + " > " + limits.maxBodySize());
+                        return;
+                    }
+                    bodySize = size;
+                    state = State.BODY;
+                }
+                default -> {
+                    return;
+                }
+            }
+        }
+    }
+
+    private int indexOfNewline(int avail) {
+        int limit = pos + Math.min(avail, MAX_LINE + 2);
+        for (int i = pos; i < limit; i++) {
+            if (buf.getByte(i) == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void line(String line) {
+        String[] parts = line.split(" ", -1);
+        name = parts[0];
+        params = parts.length == 1 ? NO_PARAMS : Arrays.copyOfRange(parts, 1, parts.length);
+        deferMs = 0;
+        switch (name) {
+            case Command.PUB -> {
+                if (params.length < 1) {
+                    fail(ErrorCodes.E_INVALID, "PUB insufficient number of parameters");
+                } else if (!Names.isValidTopicName(params[0])) {
+                    fail(ErrorCodes.E_BAD_TOPIC, "PUB topic name " + GoQuote.quote(params[0]) + " is not valid");
+                } else {
+                    state = State.BODY_SIZE;
+                }
+            }
+            case Command.DPUB -> {
+                if (params.length < 2) {
+                    fail(ErrorCodes.E_INVALID, "DPUB insufficient number of parameters");
+                } else if (!Names.isValidTopicName(params[0])) {
+                    fail(ErrorCodes.E_BAD_TOPIC, "DPUB topic name " + GoQuote.quote(params[0]) + " is not valid");
+                } else {
+                    long ms = parseBase10(params[1]);
+                    if (ms < 0) {
+                        fail(ErrorCodes.E_INVALID, "DPUB could not parse timeout " + params[1]);
+                    } else if (ms > limits.maxReqTimeoutMs()) {
+                        fail(ErrorCodes.E_INVALID, "DPUB timeout " + ms + " out of range 0-" + limits.maxReqTimeoutMs());
+                    } else {
+                        deferMs = ms;
+                        state = State.BODY_SIZE;
+                    }
+                }
+            }
+            case Command.MPUB -> {
+                if (params.length < 1) {
+                    fail(ErrorCodes.E_INVALID, "MPUB insufficient number of parameters");
+                } else if (!Names.isValidTopicName(params[0])) {
+                    // the doubled code is what nsqd really sends (nsq-protocol.md pitfall 14)
+                    fail(ErrorCodes.E_BAD_TOPIC, "E_BAD_TOPIC MPUB topic name " + GoQuote.quote(params[0]) + " is not valid");
+                } else {
+                    state = State.BODY_SIZE;
+                }
+            }
+            case Command.AUTH -> {
+                if (params.length != 0) {
+                    fail(ErrorCodes.E_INVALID, "AUTH invalid number of parameters");
+                } else {
+                    state = State.BODY_SIZE;
+                }
+            }
+            case Command.IDENTIFY -> state = State.BODY_SIZE;
+            default -> sink.command(Command.line(name, params));
+        }
+    }
+
+    private void bodySize(int size) {
+        switch (name) {
+            case Command.PUB, Command.DPUB -> {
+                if (size <= 0) {
+                    fail(ErrorCodes.E_BAD_MESSAGE, name + " invalid message body size " + size);
+                    return;
+                }
+                if (size > limits.maxMsgSize()) {
+                    fail(ErrorCodes.E_BAD_MESSAGE, name + " message too big " + size + " > " + limits.maxMsgSize());
+                    return;
+                }
+                bodySize = size;
+                state = State.BODY;
+            }
+            case Command.MPUB -> {
+                if (size <= 0) {
+                    fail(ErrorCodes.E_BAD_BODY, "MPUB invalid body size " + size);
+                    return;
+                }
+                if (size > limits.maxBodySize()) {
+                    fail(ErrorCodes.E_BAD_BODY, "MPUB body too big " + size + " > " + limits.maxBodySize());
+                    return;
+                }
+                state = State.MPUB_COUNT;
+            }
+            default -> { // IDENTIFY, AUTH
+                if (size > limits.maxBodySize()) {
+                    fail(ErrorCodes.E_BAD_BODY, name + " body too big " + size + " > " + limits.maxBodySize());
+                    return;
+                }
+                if (size <= 0) {
+                    fail(ErrorCodes.E_BAD_BODY, name + " invalid body size " + size);
+                    return;
+                }
+                bodySize = size;
+                state = State.BODY;
+            }
+        }
+    }
+
+    private void bodyComplete(byte[] body) {
+        if (Command.MPUB.equals(name)) {
+            mpubMessages.add(body);
+            mpubIndex++;
+            if (--mpubRemaining > 0) {
+                state = State.MPUB_SIZE;
+                return;
+            }
+            List<byte[]> messages = mpubMessages;
+            mpubMessages = null;
+            state = State.LINE;
+            sink.command(new Command(name, params, null, messages, 0));
+            return;
+        }
+        state = State.LINE;
+        sink.command(new Command(name, params, body, null, deferMs));
+    }
+
+    private void fail(String code, String description) {
+        state = State.FAILED;
+        buf = null;
+        pos = 0;
+        fill = null;
+        mpubMessages = null;
+        sink.error(ProtocolError.of(code, description));
+    }
+
+    /**
+     * nsqd's ByteToBase10: digits only, the empty string is 0. Returns -1 for anything else and
+     * saturates instead of wrapping on overflow (so a huge value is simply out of range).
+     */
+    public static long parseBase10(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            if (n > (Long.MAX_VALUE - 9) / 10) {
+                n = Long.MAX_VALUE;
+            } else {
+                n = n * 10 + (c - '0');
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,89 @@
+package io.nodeq.protocol;
+
+import io.vertx.core.buffer.Buffer;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Server-to-client frames of protocol V2 (nsq-protocol.md §1.3, §1.4).
+ *
+ * <pre>
+ * +--------------+-----------------+---------------------------------------------+
+ * | int32 size   | int32 frameType | data (size - 4 bytes)                       |
+ * +--------------+-----------------+---------------------------------------------+
+ * message data: int64 timestamp ns | uint16 attempts | 16-byte ASCII id | body
+ * </pre>
+ * {@code size} counts the frame type and the data, not itself.
+ */
+public final class Frames {
+    public static final int FRAME_TYPE_RESPONSE = 0;
+    public static final int FRAME_TYPE_ERROR = 1;
+    public static final int FRAME_TYPE_MESSAGE = 2;
+
+    /** timestamp (8) + attempts (2) + id (16). */
+    public static final int MESSAGE_HEADER_SIZE = 26;
+    public static final int MESSAGE_ID_SIZE = 16;
+
+    public static final String OK = "OK";
+    public static final String HEARTBEAT = "_heartbeat_";
+    public static final String CLOSE_WAIT = "CLOSE_WAIT";
+
+    private static final byte[] OK_FRAME = responseBytes(OK);
+    private static final byte[] HEARTBEAT_FRAME = responseBytes(HEARTBEAT);
+    private static final byte[] CLOSE_WAIT_FRAME = responseBytes(CLOSE_WAIT);
+
+    private Frames() {
+    }
+
+    /** A fresh buffer each call: buffers are mutable and may be written from several threads. */
+    public static Buffer ok() {
+        return Buffer.buffer(OK_FRAME.clone());
+    }
+
+    public static Buffer heartbeat() {
+        return Buffer.buffer(HEARTBEAT_FRAME.clone());
+    }
+
+    public static Buffer closeWait() {
+        return Buffer.buffer(CLOSE_WAIT_FRAME.clone());
+    }
+
+    public static Buffer response(String text) {
+        return Buffer.buffer(responseBytes(text));
+    }
+
+    public static Buffer response(byte[] data) {
+        return frame(FRAME_TYPE_RESPONSE, data);
+    }
+
+    /** An error frame whose data is {@code "<code> <description>"} (or just the code). */
+    public static Buffer error(ProtocolError error) {
+        return frame(FRAME_TYPE_ERROR, error.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static Buffer frame(int frameType, byte[] data) {
+        Buffer b = Buffer.buffer(8 + data.length);
+        b.appendInt(4 + data.length).appendInt(frameType).appendBytes(data);
+        return b;
+    }
+
+    /** Appends one message frame to {@code out}; used to batch many deliveries into one write. */
+    public static void appendMessage(Buffer out, long timestampNs, int attempts, long id, byte[] body) {
+        out.appendInt(4 + MESSAGE_HEADER_SIZE + body.length)
+                .appendInt(FRAME_TYPE_MESSAGE)
+                .appendLong(timestampNs)
+                .appendUnsignedShort(attempts & 0xFFFF)
+                .appendBytes(MessageIds.toHexBytes(id))
+                .appendBytes(body);
+    }
+
+    /** The size of the frame {@link #appendMessage} writes. */
+    public static int messageFrameSize(int bodyLength) {
+        return 8 + MESSAGE_HEADER_SIZE + bodyLength;
+    }
+
+    private static byte[] responseBytes(String text) {
+        byte[] data = text.getBytes(StandardCharsets.UTF_8);
+        return frame(FRAME_TYPE_RESPONSE, data).getBytes();
+    }
+}

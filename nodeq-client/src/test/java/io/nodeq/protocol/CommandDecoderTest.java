@@ -1,0 +1,269 @@
+package io.nodeq.protocol;
+
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CommandDecoderTest {
+
+    private static final CommandDecoder.Limits LIMITS = new CommandDecoder.Limits(100, 1000, 3_600_000);
+
+    /** Records what the decoder emits, as strings, for easy comparison across splits. */
+    private static final class Recorder implements CommandDecoder.Sink {
+        final List<String> events = new ArrayList<>();
+
+        @Override
+        public void command(Command c) {
+            StringBuilder b = new StringBuilder(c.toString());
+            if (c.body() != null) {
+                b.append(" body=").append(new String(c.body(), StandardCharsets.ISO_8859_1));
+            }
+            if (c.messages() != null) {
+                for (byte[] m : c.messages()) {
+                    b.append(" msg=").append(new String(m, StandardCharsets.ISO_8859_1));
+                }
+            }
+            if (c.deferMs() != 0) {
+                b.append(" defer=").append(c.deferMs());
+            }
+            events.add(b.toString());
+        }
+
+        @Override
+        public void error(ProtocolError e) {
+            events.add("ERROR " + e);
+        }
+    }
+
+    private static Buffer sample() {
+        Buffer b = Buffer.buffer("  V2");
+        Commands.identify(b, "{\"feature_negotiation\":true}".getBytes(StandardCharsets.UTF_8));
+        b.appendString("SUB t1 c1\r\nRDY 10\nNOP\n");
+        Commands.pub(b, "t1", "hello".getBytes(StandardCharsets.UTF_8));
+        Commands.mpub(b, "t1", List.of("a".getBytes(), "bb".getBytes(), "x".repeat(100).getBytes()));
+        Commands.dpub(b, "t1", 1500, "later".getBytes());
+        b.appendString("FIN 0123456789abcdef\nREQ 0123456789abcdef 10\nTOUCH 0123456789abcdef\nCLS\n");
+        return b;
+    }
+
+    private static List<String> decode(Buffer input, int[] splits) {
+        Recorder r = new Recorder();
+        CommandDecoder d = new CommandDecoder(LIMITS, true, r);
+        int pos = 0;
+        for (int s : splits) {
+            d.handle(input.getBuffer(pos, s));
+            pos = s;
+        }
+        d.handle(input.getBuffer(pos, input.length()));
+        return r.events;
+    }
+
+    @Test
+    void decodesEveryCommandWhole() {
+        assertThat(decode(sample(), new int[0])).containsExactly(
+                "IDENTIFY body={\"feature_negotiation\":true}",
+                "SUB t1 c1",
+                "RDY 10",
+                "NOP",
+                "PUB t1 body=hello",
+                "MPUB t1 msg=a msg=bb msg=" + "x".repeat(100),
+                "DPUB t1 1500 body=later defer=1500",
+                "FIN 0123456789abcdef",
+                "REQ 0123456789abcdef 10",
+                "TOUCH 0123456789abcdef",
+                "CLS");
+    }
+
+    @Test
+    void sameResultFedOneByteAtATime() {
+        Buffer input = sample();
+        int[] splits = new int[input.length() - 1];
+        for (int i = 0; i < splits.length; i++) {
+            splits[i] = i + 1;
+        }
+        assertThat(decode(input, splits)).isEqualTo(decode(input, new int[0]));
+    }
+
+    @Test
+    void sameResultWithRandomSplits() {
+        Buffer input = sample();
+        List<String> expected = decode(input, new int[0]);
+        Random random = new Random(42);
+        for (int round = 0; round < 500; round++) {
+            int n = 1 + random.nextInt(12);
+            int[] splits = random.ints(n, 0, input.length() + 1).sorted().toArray();
+            assertThat(decode(input, splits)).as("splits %s", java.util.Arrays.toString(splits)).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void largeBodyFilledInPlaceAcrossChunks() {
+        CommandDecoder.Limits limits = new CommandDecoder.Limits(1 << 20, 5 << 20, 1000);
+        Recorder r = new Recorder();
+        CommandDecoder d = new CommandDecoder(limits, false, r);
+        byte[] body = new byte[200_000];
+        new Random(1).nextBytes(body);
+        Buffer in = Commands.pub(Buffer.buffer(), "big", body).appendString("NOP\n");
+        List<Command> seen = new ArrayList<>();
+        CommandDecoder d2 = new CommandDecoder(limits, false, new CommandDecoder.Sink() {
+            public void command(Command c) {
+                seen.add(c);
+            }
+
+            public void error(ProtocolError e) {
+                throw new AssertionError(e.toString());
+            }
+        });
+        for (int p = 0; p < in.length(); p += 7000) {
+            d2.handle(in.getBuffer(p, Math.min(in.length(), p + 7000)));
+        }
+        assertThat(seen).hasSize(2);
+        assertThat(seen.get(0).body()).isEqualTo(body);
+        assertThat(seen.get(1).name()).isEqualTo("NOP");
+        assertThat(r.events).isEmpty();
+        assertThat(d.failed()).isFalse();
+    }
+
+    private static List<String> decodeLines(String... parts) {
+        Buffer b = Buffer.buffer();
+        for (String p : parts) {
+            b.appendString(p);
+        }
+        Recorder r = new Recorder();
+        new CommandDecoder(LIMITS, false, r).handle(b);
+        return r.events;
+    }
+
+    @Test
+    void badMagicIsBadProtocol() {
+        Recorder r = new Recorder();
+        new CommandDecoder(LIMITS, true, r).handle(Buffer.buffer("  V1PUB"));
+        assertThat(r.events).containsExactly("ERROR E_BAD_PROTOCOL");
+    }
+
+    @Test
+    void emptyLineIsAnEmptyCommandName() {
+        assertThat(decodeLines("\n")).containsExactly("");
+    }
+
+    @Test
+    void pubErrorsUseNsqdTexts() {
+        assertThat(decodeLines("PUB\n")).containsExactly("ERROR E_INVALID PUB insufficient number of parameters");
+        assertThat(decodeLines("PUB bad:topic\n")).containsExactly("ERROR E_BAD_TOPIC PUB topic name \"bad:topic\" is not valid");
+        Buffer b = Buffer.buffer("PUB t\n").appendInt(0);
+        Recorder r = new Recorder();
+        new CommandDecoder(LIMITS, false, r).handle(b);
+        assertThat(r.events).containsExactly("ERROR E_BAD_MESSAGE PUB invalid message body size 0");
+        r = new Recorder();
+        new CommandDecoder(LIMITS, false, r).handle(Buffer.buffer("PUB t\n").appendInt(105));
+        assertThat(r.events).containsExactly("ERROR E_BAD_MESSAGE PUB message too big 105 > 100");
+        r = new Recorder();
+        new CommandDecoder(LIMITS, false, r).handle(Buffer.buffer("PUB t\n").appendInt(-7));
+        assertThat(r.events).containsExactly("ERROR E_BAD_MESSAGE PUB invalid message body size -7");
+    }
+
+    @Test
+    void dpubErrorsUseNsqdTexts() {
+        assertThat(decodeLines("DPUB t\n")).containsExactly("ERROR E_INVALID DPUB insufficient number of parameters");
+        assertThat(decodeLines("DPUB t -1\n")).containsExactly("ERROR E_INVALID DPUB could not parse timeout -1");
+        assertThat(decodeLines("DPUB t 3600100\n")).containsExactly("ERROR E_INVALID DPUB timeout 3600100 out of range 0-3600000");
+    }
+
+    @Test
+    void mpubErrorsUseNsqdTexts() {
+        assertThat(decodeLines("MPUB\n")).containsExactly("ERROR E_INVALID MPUB insufficient number of parameters");
+        assertThat(decodeLines("MPUB a$\n")).containsExactly("ERROR E_BAD_TOPIC E_BAD_TOPIC MPUB topic name \"a$\" is not valid");
+        List<byte[]> eleven = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            eleven.add(new byte[100]);
+        }
+        Recorder r = new Recorder();
+        new CommandDecoder(LIMITS, false, r).handle(Commands.mpub(Buffer.buffer(), "t", eleven));
+        assertThat(r.events).containsExactly("ERROR E_BAD_BODY MPUB body too big 1148 > 1000");
+
+        Buffer emptySixth = Buffer.buffer("MPUB t\n").appendInt(100).appendInt(6);
+        for (int i = 0; i < 5; i++) {
+            emptySixth.appendInt(1).appendByte((byte) 'x');
+        }
+        emptySixth.appendInt(0);
+        r = new Recorder();
+        new CommandDecoder(LIMITS, false, r).handle(emptySixth);
+        assertThat(r.events).containsExactly("ERROR E_BAD_MESSAGE MPUB invalid message(5) body size 0");
+
+        r = new Recorder();
+        new CommandDecoder(LIMITS, false, r).handle(Buffer.buffer("MPUB t\n").appendInt(200).appendInt(1).appendInt(101));
+        assertThat(r.events).containsExactly("ERROR E_BAD_MESSAGE MPUB message too big 101 > 100");
+
+        r = new Recorder();
+        new CommandDecoder(LIMITS, false, r).handle(Buffer.buffer("MPUB t\n").appendInt(200).appendInt(0));
+        assertThat(r.events).containsExactly("ERROR E_BAD_BODY MPUB invalid message count 0");
+
+        r = new Recorder();
+        new CommandDecoder(LIMITS, false, r).handle(Buffer.buffer("MPUB t\n").appendInt(-1));
+        assertThat(r.events).containsExactly("ERROR E_BAD_BODY MPUB invalid body size -1");
+    }
+
+    @Test
+    void identifyAndAuthBodyErrors() {
+        Recorder r = new Recorder();
+        new CommandDecoder(LIMITS, false, r).handle(Buffer.buffer("IDENTIFY\n").appendInt(1001));
+        assertThat(r.events).containsExactly("ERROR E_BAD_BODY IDENTIFY body too big 1001 > 1000");
+        r = new Recorder();
+        new CommandDecoder(LIMITS, false, r).handle(Buffer.buffer("IDENTIFY\n").appendInt(0));
+        assertThat(r.events).containsExactly("ERROR E_BAD_BODY IDENTIFY invalid body size 0");
+        assertThat(decodeLines("AUTH x\n")).containsExactly("ERROR E_INVALID AUTH invalid number of parameters");
+    }
+
+    @Test
+    void stopsAfterTheFirstErrorAndIgnoresTheRest() {
+        assertThat(decodeLines("PUB bad:t\nNOP\nNOP\n")).hasSize(1);
+    }
+
+    @Test
+    void overlongLineIsRejected() {
+        assertThat(decodeLines("X".repeat(CommandDecoder.MAX_LINE + 10)))
+                .containsExactly("ERROR E_INVALID command line too long");
+    }
+
+    @Test
+    void doubleSpacesGiveEmptyParams() {
+        assertThat(decodeLines("SUB  c\n")).containsExactly("SUB  c");
+    }
+
+    @Test
+    void takeRemainingHandsBackUnparsedBytes() {
+        List<Command> seen = new ArrayList<>();
+        CommandDecoder[] holder = new CommandDecoder[1];
+        Buffer[] rest = new Buffer[1];
+        holder[0] = new CommandDecoder(LIMITS, false, new CommandDecoder.Sink() {
+            public void command(Command c) {
+                seen.add(c);
+                if (c.name().equals("IDENTIFY")) {
+                    rest[0] = holder[0].takeRemaining();
+                }
+            }
+
+            public void error(ProtocolError e) {
+                throw new AssertionError(e.toString());
+            }
+        });
+        holder[0].handle(Commands.identify(Buffer.buffer(), "{}".getBytes()).appendString("NOP\n"));
+        assertThat(seen).extracting(Command::name).containsExactly("IDENTIFY");
+        assertThat(rest[0].toString()).isEqualTo("NOP\n");
+    }
+
+    @Test
+    void parseBase10MatchesNsqd() {
+        assertThat(CommandDecoder.parseBase10("")).isZero();
+        assertThat(CommandDecoder.parseBase10("1500")).isEqualTo(1500);
+        assertThat(CommandDecoder.parseBase10("-1")).isEqualTo(-1);
+        assertThat(CommandDecoder.parseBase10("1x")).isEqualTo(-1);
+        assertThat(CommandDecoder.parseBase10("99999999999999999999999")).isEqualTo(Long.MAX_VALUE);
+    }
+}
