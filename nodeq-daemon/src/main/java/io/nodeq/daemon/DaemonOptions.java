@@ -1,0 +1,290 @@
+package io.nodeq.daemon;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything a daemon is configured with, named after nsqd's flags (nsq-protocol.md §5.1) with
+ * nsqd's defaults. Immutable; build with {@link #builder()}; {@link #validate()} says what is
+ * wrong in one line per problem.
+ */
+public record DaemonOptions(
+        String tcpAddress,
+        String httpAddress,
+        String broadcastAddress,
+        int broadcastTcpPort,
+        int broadcastHttpPort,
+        List<String> lookupdTcpAddresses,
+        int nodeId,
+        Path dataPath,
+        long memQueueSize,
+        long maxBytesPerFile,
+        long syncEvery,
+        Duration syncTimeout,
+        Duration queueScanInterval,
+        Duration msgTimeout,
+        Duration maxMsgTimeout,
+        int maxMsgSize,
+        int maxBodySize,
+        Duration maxReqTimeout,
+        Duration clientTimeout,
+        Duration maxHeartbeatInterval,
+        int maxRdyCount,
+        int maxOutputBufferSize,
+        Duration outputBufferTimeout,
+        Duration minOutputBufferTimeout,
+        Duration maxOutputBufferTimeout,
+        int maxChannelConsumers,
+        List<Double> e2eProcessingLatencyPercentiles,
+        Duration e2eProcessingLatencyWindowTime,
+        boolean deflate,
+        int maxDeflateLevel,
+        boolean snappy,
+        String tlsCert,
+        String tlsKey,
+        List<String> authHttpAddresses,
+        String logLevel,
+        String logPrefix,
+        int shards) {
+
+    public static final String VERSION = "1.3.0";
+
+    public DaemonOptions {
+        lookupdTcpAddresses = List.copyOf(lookupdTcpAddresses);
+        e2eProcessingLatencyPercentiles = List.copyOf(e2eProcessingLatencyPercentiles);
+        authHttpAddresses = List.copyOf(authHttpAddresses);
+    }
+
+    /** Problems with this configuration, each a one-line message naming the flag; empty if valid. */
+    public List<String> validate() {
+        java.util.ArrayList<String> errors = new java.util.ArrayList<>();
+        if (nodeId < 0 || nodeId > 1023) {
+            errors.add("--node-id must be 0..1023, got " + nodeId);
+        }
+        if (memQueueSize < 0) {
+            errors.add("--mem-queue-size must be >= 0, got " + memQueueSize);
+        }
+        if (maxBytesPerFile < 1024) {
+            errors.add("--max-bytes-per-file must be >= 1024, got " + maxBytesPerFile);
+        }
+        if (syncEvery < 1) {
+            errors.add("--sync-every must be >= 1, got " + syncEvery);
+        }
+        positive(errors, "--sync-timeout", syncTimeout);
+        positive(errors, "--msg-timeout", msgTimeout);
+        positive(errors, "--max-msg-timeout", maxMsgTimeout);
+        if (msgTimeout.compareTo(maxMsgTimeout) > 0) {
+            errors.add("--msg-timeout (" + msgTimeout.toMillis() + "ms) must not exceed --max-msg-timeout");
+        }
+        if (maxMsgSize < 1) {
+            errors.add("--max-msg-size must be >= 1, got " + maxMsgSize);
+        }
+        if (maxBodySize < maxMsgSize) {
+            errors.add("--max-body-size (" + maxBodySize + ") must be >= --max-msg-size (" + maxMsgSize + ")");
+        }
+        if (maxReqTimeout.isNegative()) {
+            errors.add("--max-req-timeout must be >= 0");
+        }
+        positive(errors, "--max-heartbeat-interval", maxHeartbeatInterval);
+        if (maxRdyCount < 1) {
+            errors.add("--max-rdy-count must be >= 1, got " + maxRdyCount);
+        }
+        if (maxOutputBufferSize < 64) {
+            errors.add("--max-output-buffer-size must be >= 64, got " + maxOutputBufferSize);
+        }
+        if (maxChannelConsumers < 0) {
+            errors.add("--max-channel-consumers must be >= 0, got " + maxChannelConsumers);
+        }
+        for (double p : e2eProcessingLatencyPercentiles) {
+            if (!(p > 0 && p <= 1)) {
+                errors.add("--e2e-processing-latency-percentile must be in (0,1], got " + p);
+            }
+        }
+        if (maxDeflateLevel < 1 || maxDeflateLevel > 9) {
+            errors.add("--max-deflate-level must be 1..9, got " + maxDeflateLevel);
+        }
+        if (shards < 1 || shards > 64) {
+            errors.add("--shards must be 1..64, got " + shards);
+        }
+        return errors;
+    }
+
+    private static void positive(List<String> errors, String flag, Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            errors.add(flag + " must be > 0");
+        }
+    }
+
+    /** Default heartbeat interval: half the (internal) client timeout, as nsqd. */
+    public Duration defaultHeartbeatInterval() {
+        return clientTimeout.dividedBy(2);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A daemon on 127.0.0.1 with OS-chosen ports, for tests and embedding. */
+    public static Builder forTest(Path dataPath) {
+        return builder().tcpAddress("127.0.0.1:0").httpAddress("127.0.0.1:0").broadcastAddress("127.0.0.1")
+                .dataPath(dataPath);
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Mutable companion of the record; every setter is named after the record component. */
+    public static final class Builder {
+        private String tcpAddress = "0.0.0.0:4150";
+        private String httpAddress = "0.0.0.0:4151";
+        private String broadcastAddress = defaultHostname();
+        private int broadcastTcpPort = 0;
+        private int broadcastHttpPort = 0;
+        private List<String> lookupdTcpAddresses = List.of();
+        private int nodeId = defaultNodeId();
+        private Path dataPath = Path.of(".");
+        private long memQueueSize = 10_000;
+        private long maxBytesPerFile = 100L * 1024 * 1024;
+        private long syncEvery = 2500;
+        private Duration syncTimeout = Duration.ofSeconds(2);
+        private Duration queueScanInterval = Duration.ofMillis(100);
+        private Duration msgTimeout = Duration.ofSeconds(60);
+        private Duration maxMsgTimeout = Duration.ofMinutes(15);
+        private int maxMsgSize = 1024 * 1024;
+        private int maxBodySize = 5 * 1024 * 1024;
+        private Duration maxReqTimeout = Duration.ofHours(1);
+        private Duration clientTimeout = Duration.ofSeconds(60);
+        private Duration maxHeartbeatInterval = Duration.ofSeconds(60);
+        private int maxRdyCount = 2500;
+        private int maxOutputBufferSize = 65536;
+        private Duration outputBufferTimeout = Duration.ofMillis(250);
+        private Duration minOutputBufferTimeout = Duration.ofMillis(25);
+        private Duration maxOutputBufferTimeout = Duration.ofSeconds(30);
+        private int maxChannelConsumers = 0;
+        private List<Double> e2eProcessingLatencyPercentiles = List.of();
+        private Duration e2eProcessingLatencyWindowTime = Duration.ofMinutes(10);
+        private boolean deflate = true;
+        private int maxDeflateLevel = 6;
+        private boolean snappy = true;
+        private String tlsCert = "";
+        private String tlsKey = "";
+        private List<String> authHttpAddresses = List.of();
+        private String logLevel = "info";
+        private String logPrefix = "[nsqd] ";
+        private int shards = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
+        Builder() {
+        }
+
+        Builder(DaemonOptions o) {
+            tcpAddress = o.tcpAddress;
+            httpAddress = o.httpAddress;
+            broadcastAddress = o.broadcastAddress;
+            broadcastTcpPort = o.broadcastTcpPort;
+            broadcastHttpPort = o.broadcastHttpPort;
+            lookupdTcpAddresses = o.lookupdTcpAddresses;
+            nodeId = o.nodeId;
+            dataPath = o.dataPath;
+            memQueueSize = o.memQueueSize;
+            maxBytesPerFile = o.maxBytesPerFile;
+            syncEvery = o.syncEvery;
+            syncTimeout = o.syncTimeout;
+            queueScanInterval = o.queueScanInterval;
+            msgTimeout = o.msgTimeout;
+            maxMsgTimeout = o.maxMsgTimeout;
+            maxMsgSize = o.maxMsgSize;
+            maxBodySize = o.maxBodySize;
+            maxReqTimeout = o.maxReqTimeout;
+            clientTimeout = o.clientTimeout;
+            maxHeartbeatInterval = o.maxHeartbeatInterval;
+            maxRdyCount = o.maxRdyCount;
+            maxOutputBufferSize = o.maxOutputBufferSize;
+            outputBufferTimeout = o.outputBufferTimeout;
+            minOutputBufferTimeout = o.minOutputBufferTimeout;
+            maxOutputBufferTimeout = o.maxOutputBufferTimeout;
+            maxChannelConsumers = o.maxChannelConsumers;
+            e2eProcessingLatencyPercentiles = o.e2eProcessingLatencyPercentiles;
+            e2eProcessingLatencyWindowTime = o.e2eProcessingLatencyWindowTime;
+            deflate = o.deflate;
+            maxDeflateLevel = o.maxDeflateLevel;
+            snappy = o.snappy;
+            tlsCert = o.tlsCert;
+            tlsKey = o.tlsKey;
+            authHttpAddresses = o.authHttpAddresses;
+            logLevel = o.logLevel;
+            logPrefix = o.logPrefix;
+            shards = o.shards;
+        }
+
+        public Builder tcpAddress(String v) { tcpAddress = v; return this; }
+        public Builder httpAddress(String v) { httpAddress = v; return this; }
+        public Builder broadcastAddress(String v) { broadcastAddress = v; return this; }
+        public Builder broadcastTcpPort(int v) { broadcastTcpPort = v; return this; }
+        public Builder broadcastHttpPort(int v) { broadcastHttpPort = v; return this; }
+        public Builder lookupdTcpAddresses(List<String> v) { lookupdTcpAddresses = v; return this; }
+        public Builder nodeId(int v) { nodeId = v; return this; }
+        public Builder dataPath(Path v) { dataPath = v; return this; }
+        public Builder memQueueSize(long v) { memQueueSize = v; return this; }
+        public Builder maxBytesPerFile(long v) { maxBytesPerFile = v; return this; }
+        public Builder syncEvery(long v) { syncEvery = v; return this; }
+        public Builder syncTimeout(Duration v) { syncTimeout = v; return this; }
+        public Builder queueScanInterval(Duration v) { queueScanInterval = v; return this; }
+        public Builder msgTimeout(Duration v) { msgTimeout = v; return this; }
+        public Builder maxMsgTimeout(Duration v) { maxMsgTimeout = v; return this; }
+        public Builder maxMsgSize(int v) { maxMsgSize = v; return this; }
+        public Builder maxBodySize(int v) { maxBodySize = v; return this; }
+        public Builder maxReqTimeout(Duration v) { maxReqTimeout = v; return this; }
+        public Builder clientTimeout(Duration v) { clientTimeout = v; return this; }
+        public Builder maxHeartbeatInterval(Duration v) { maxHeartbeatInterval = v; return this; }
+        public Builder maxRdyCount(int v) { maxRdyCount = v; return this; }
+        public Builder maxOutputBufferSize(int v) { maxOutputBufferSize = v; return this; }
+        public Builder outputBufferTimeout(Duration v) { outputBufferTimeout = v; return this; }
+        public Builder minOutputBufferTimeout(Duration v) { minOutputBufferTimeout = v; return this; }
+        public Builder maxOutputBufferTimeout(Duration v) { maxOutputBufferTimeout = v; return this; }
+        public Builder maxChannelConsumers(int v) { maxChannelConsumers = v; return this; }
+        public Builder e2eProcessingLatencyPercentiles(List<Double> v) { e2eProcessingLatencyPercentiles = v; return this; }
+        public Builder e2eProcessingLatencyWindowTime(Duration v) { e2eProcessingLatencyWindowTime = v; return this; }
+        public Builder deflate(boolean v) { deflate = v; return this; }
+        public Builder maxDeflateLevel(int v) { maxDeflateLevel = v; return this; }
+        public Builder snappy(boolean v) { snappy = v; return this; }
+        public Builder tlsCert(String v) { tlsCert = v; return this; }
+        public Builder tlsKey(String v) { tlsKey = v; return this; }
+        public Builder authHttpAddresses(List<String> v) { authHttpAddresses = v; return this; }
+        public Builder logLevel(String v) { logLevel = v; return this; }
+        public Builder logPrefix(String v) { logPrefix = v; return this; }
+        public Builder shards(int v) { shards = v; return this; }
+
+        public DaemonOptions build() {
+            return new DaemonOptions(tcpAddress, httpAddress, broadcastAddress, broadcastTcpPort, broadcastHttpPort,
+                    lookupdTcpAddresses, nodeId, dataPath, memQueueSize, maxBytesPerFile, syncEvery, syncTimeout,
+                    queueScanInterval, msgTimeout, maxMsgTimeout, maxMsgSize, maxBodySize, maxReqTimeout,
+                    clientTimeout, maxHeartbeatInterval, maxRdyCount, maxOutputBufferSize, outputBufferTimeout,
+                    minOutputBufferTimeout, maxOutputBufferTimeout, maxChannelConsumers,
+                    e2eProcessingLatencyPercentiles, e2eProcessingLatencyWindowTime, deflate, maxDeflateLevel, snappy,
+                    tlsCert, tlsKey, authHttpAddresses, logLevel, logPrefix, shards);
+        }
+    }
+
+    static String defaultHostname() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
+    }
+
+    /** nsqd: crc32(md5(hostname)) % 1024. */
+    static int defaultNodeId() {
+        try {
+            byte[] md5 = java.security.MessageDigest.getInstance("MD5")
+                    .digest(defaultHostname().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(md5);
+            return (int) (crc.getValue() % 1024);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return 0;
+        }
+    }
+}
