@@ -1,0 +1,49 @@
+package io.nodeq.daemon.broker;
+
+import io.nodeq.daemon.stats.StatsFilter;
+import io.nodeq.daemon.stats.StatsSnapshot;
+import io.vertx.core.Future;
+
+import java.util.List;
+
+/**
+ * What the outside (HTTP API, lookup peers, admin actions) may ask of the topics and channels.
+ * Every method may be called from any thread; the work runs on the owning shard and the future
+ * completes on the caller's context when it has one.
+ */
+public interface Broker {
+
+    /** Outcome of an action on a named topic or channel. */
+    enum Result { OK, TOPIC_NOT_FOUND, CHANNEL_NOT_FOUND }
+
+    /**
+     * Publishes the bodies (all or nothing) to the topic, creating it if needed; {@code deferMs}
+     * &gt; 0 defers each message in every channel. Fails with {@link PublishException} when the
+     * topic is being deleted or its storage fails.
+     */
+    Future<Void> publish(String topic, List<byte[]> bodies, long deferMs);
+
+    /** Creates the topic if missing (idempotent). */
+    Future<Void> createTopic(String topic);
+
+    Future<Result> deleteTopic(String topic);
+
+    Future<Result> emptyTopic(String topic);
+
+    Future<Result> pauseTopic(String topic, boolean paused);
+
+    /** Creates the channel if missing; the topic must exist ({@code TOPIC_NOT_FOUND} otherwise). */
+    Future<Result> createChannel(String topic, String channel);
+
+    Future<Result> deleteChannel(String topic, String channel);
+
+    Future<Result> emptyChannel(String topic, String channel);
+
+    Future<Result> pauseChannel(String topic, String channel, boolean paused);
+
+    /** A consistent-per-topic snapshot of counters, sorted by topic and channel name. */
+    Future<StatsSnapshot> stats(StatsFilter filter);
+
+    /** {@code "OK"} or {@code "NOK - <last storage error>"}. */
+    String health();
+}

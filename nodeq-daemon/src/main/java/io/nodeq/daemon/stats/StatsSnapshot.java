@@ -1,0 +1,39 @@
+package io.nodeq.daemon.stats;
+
+import java.util.List;
+
+/**
+ * The numbers behind /stats (nsq-protocol.md §2.5). {@code topics} is null when a topic filter
+ * names a missing topic (nsqd then also nulls producers); {@code producers} is null when clients
+ * are not included or none published.
+ */
+public record StatsSnapshot(long startTime, String health, List<TopicStats> topics, List<ClientStats> producers) {
+
+    public record TopicStats(String topicName, List<ChannelStats> channels, long depth, long backendDepth,
+                             long messageCount, long messageBytes, boolean paused, E2eLatency e2eProcessingLatency) {
+    }
+
+    public record ChannelStats(String channelName, long depth, long backendDepth, long inFlightCount,
+                               long deferredCount, long messageCount, long requeueCount, long timeoutCount,
+                               int clientCount, List<ClientStats> clients, boolean paused,
+                               E2eLatency e2eProcessingLatency) {
+    }
+
+    /** One connection; {@code pubCounts} only for producers. */
+    public record ClientStats(String clientId, String hostname, String version, String remoteAddress, int state,
+                              long readyCount, long inFlightCount, long messageCount, long finishCount,
+                              long requeueCount, long connectTs, int sampleRate, boolean deflate, boolean snappy,
+                              String userAgent, boolean tls, List<PubCount> pubCounts) {
+    }
+
+    public record PubCount(String topic, long count) {
+    }
+
+    /** {@code percentiles} null when no percentiles are configured, as nsqd sends. Values in ns. */
+    public record E2eLatency(long count, List<Quantile> percentiles) {
+        public static final E2eLatency NONE = new E2eLatency(0, null);
+    }
+
+    public record Quantile(double quantile, long value) {
+    }
+}
