@@ -1,0 +1,30 @@
+package io.nodeq.daemon;
+
+import io.nodeq.daemon.broker.Broker;
+
+import java.util.List;
+
+/** What the HTTP API needs of the running daemon. Implemented by {@link Daemon}. */
+public interface DaemonView {
+    DaemonOptions options();
+
+    Broker broker();
+
+    /** The TCP port actually bound (the configured one, or the OS's choice for port 0). */
+    int tcpPort();
+
+    /** Unix seconds. */
+    long startTime();
+
+    /** The lookups this daemon registers with, as currently configured. */
+    List<String> lookupdTcpAddresses();
+
+    /** PUT /config/nsqlookupd_tcp_addresses: connect to new lookups, drop removed ones. */
+    void setLookupdTcpAddresses(List<String> addresses);
+
+    /** Current log level name (debug, info, warn, error, fatal). */
+    String logLevel();
+
+    /** PUT /config/log_level. */
+    void setLogLevel(String level);
+}
