@@ -1,0 +1,495 @@
+package io.nodeq.daemon.storage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A FIFO of byte records on disk, file-compatible with NSQ's go-diskqueue (nsq-disk-queue.md §2): an NSQ
+ * data directory can be read by it and the other way round.
+ * <p>
+ * <b>Not thread-safe, by design.</b> Owned by one disk-lane thread (the daemon runs one single-threaded
+ * lane per shard) and called only from it, which is go-diskqueue's io loop without the channels: the
+ * positions need no locks because only one thread ever moves them. Every call blocks on file IO.
+ * <p>
+ * Unlike go-diskqueue there is no read-ahead goroutine: {@link #read()} returns the next record and
+ * consumes it at once (the caller owns it from then on, as NSQ's consumer of ReadChan does).
+ * Differences that only add safety: {@link #close()} also fsyncs the data segment; metadata replaces
+ * are followed by a directory fsync; on open, records written after the last metadata sync are counted
+ * into the depth, and the writer also skips past any later segment files found in the directory, so
+ * nothing is ever overwritten even when the metadata file is missing.
+ */
+public final class DiskQueue implements Closeable {
+
+    private static final Logger log = LoggerFactory.getLogger(DiskQueue.class);
+    private static final int BUFFER_SIZE = 256 * 1024;
+
+    private final QueueFiles files;
+    private final DiskQueueOptions opts;
+    private final SegmentReader reader = new SegmentReader(BUFFER_SIZE);
+    private final SegmentWriter writer = new SegmentWriter(BUFFER_SIZE);
+
+    private long depth;
+    private long readFileNum;
+    private long readPos;
+    private long writeFileNum;
+    private long writePos;
+
+    /** Reads + writes since the last sync (go-diskqueue's count). */
+    private long opsSinceSync;
+    private boolean needSync;
+    private boolean closed;
+
+    private DiskQueue(QueueFiles files, DiskQueueOptions opts) {
+        this.files = files;
+        this.opts = opts;
+    }
+
+    /**
+     * Opens (or creates) the queue {@code name} in {@code dataDir}; {@code name} is a topic name or
+     * {@code topic:channel}. Recovers from an unclean stop as described in nsq-disk-queue.md §2.6.
+     */
+    public static DiskQueue open(Path dataDir, String name, DiskQueueOptions opts) throws IOException {
+        Objects.requireNonNull(opts, "opts");
+        if (name == null || name.isEmpty() || name.indexOf('/') >= 0 || name.indexOf('\\') >= 0) {
+            throw new IllegalArgumentException("invalid queue name: " + name);
+        }
+        Files.createDirectories(dataDir);
+        DiskQueue q = new DiskQueue(new QueueFiles(dataDir, name), opts);
+        q.recover();
+        return q;
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    /** Appends one record; it is handed to the OS (not necessarily fsynced) when this returns. */
+    public void put(byte[] payload) throws IOException {
+        putAll(List.of(payload));
+    }
+
+    /**
+     * Appends records in order with as few write() calls as the buffer allows. All sizes are checked
+     * before anything is written. If an IOException is thrown, a prefix of the batch may be stored
+     * (the records before a segment roll are), like a sequence of failed and successful puts.
+     */
+    public void putAll(List<byte[]> payloads) throws IOException {
+        checkOpen();
+        for (byte[] p : payloads) {
+            if (p.length < opts.minMsgSize() || p.length > opts.maxMsgSize()) {
+                throw new IllegalArgumentException("invalid message write size (" + p.length + ") minMsgSize="
+                        + opts.minMsgSize() + " maxMsgSize=" + opts.maxMsgSize());
+            }
+        }
+        try {
+            for (byte[] p : payloads) {
+                appendRecord(p);
+            }
+            writer.flush();
+        } catch (IOException e) {
+            int lost = writer.bufferedRecords();
+            writePos = writer.flushedPosition();
+            writer.abort();
+            depth -= lost;
+            opsSinceSync -= lost;
+            log.error("DISKQUEUE({}) failed to write {} - {}", files.name(), files.segmentName(writeFileNum),
+                    e.toString());
+            throw e;
+        }
+        maybeSync();
+    }
+
+    private void appendRecord(byte[] payload) throws IOException {
+        long total = 4L + payload.length;
+        if (writePos > 0 && writePos + total > opts.maxBytesPerFile()) {
+            rollWriteSegment();
+        }
+        if (!writer.isOpen()) {
+            writer.open(files.segment(writeFileNum), writePos);
+        }
+        writer.append(payload);
+        writePos += total;
+        depth++;
+        opsSinceSync++;
+    }
+
+    /** nsq-disk-queue.md §2.3: sync, close, continue in the next segment number. */
+    private void rollWriteSegment() throws IOException {
+        writer.flush();
+        boolean readerDone = readFileNum == writeFileNum && readPos == writePos;
+        writeFileNum++;
+        writePos = 0;
+        if (readerDone) {
+            advanceReadSegment(); // the finished segment is fully consumed: delete it now, not at the next read
+        }
+        sync();
+        writer.close();
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /** The next record, consumed; null when the queue is empty. */
+    public byte[] read() throws IOException {
+        checkOpen();
+        byte[] rec = readRecord();
+        maybeSync();
+        return rec;
+    }
+
+    /** Up to {@code max} records, consumed, in order; empty when the queue is. */
+    public List<byte[]> read(int max) throws IOException {
+        checkOpen();
+        if (max <= 0) {
+            throw new IllegalArgumentException("max must be > 0, got " + max);
+        }
+        List<byte[]> out = new ArrayList<>((int) Math.max(1, Math.min(max, Math.min(depth, 1024))));
+        for (int i = 0; i < max; i++) {
+            byte[] rec = readRecord();
+            if (rec == null) {
+                break;
+            }
+            out.add(rec);
+        }
+        maybeSync();
+        return out;
+    }
+
+    private byte[] readRecord() throws IOException {
+        while (true) {
+            long limit;
+            if (readFileNum < writeFileNum) {
+                if (!reader.isOpen() && !openReader()) {
+                    continue;
+                }
+                limit = reader.finishedSize();
+                if (readPos >= limit) {
+                    advanceReadSegment();
+                    continue;
+                }
+            } else {
+                if (readFileNum > writeFileNum || readPos >= writePos) {
+                    checkTailCorruption(); // also after a bad segment made the reader jump to the writer
+                    return null;
+                }
+                if (!reader.isOpen() && !openReader()) {
+                    continue;
+                }
+                limit = writePos;
+            }
+            byte[] rec;
+            try {
+                rec = reader.next(limit, opts.minMsgSize(), opts.maxMsgSize());
+            } catch (IOException e) {
+                log.error("DISKQUEUE({}) reading at {} of {} - {}", files.name(), readPos,
+                        files.segmentName(readFileNum), e.getMessage());
+                handleReadError();
+                continue;
+            }
+            readPos += 4L + rec.length;
+            depth--;
+            opsSinceSync++;
+            if (readFileNum < writeFileNum && readPos >= reader.finishedSize()) {
+                advanceReadSegment();
+            }
+            checkTailCorruption();
+            return rec;
+        }
+    }
+
+    /** Opens the read segment at readPos; false (after skipping past it) when it cannot be opened. */
+    private boolean openReader() throws IOException {
+        try {
+            reader.open(files.segment(readFileNum), readPos);
+            return true;
+        } catch (NoSuchFileException e) {
+            log.error("DISKQUEUE({}) segment {} is missing, skipping it", files.name(),
+                    files.segmentName(readFileNum));
+        } catch (IOException e) {
+            log.error("DISKQUEUE({}) cannot open {} - {}", files.name(), files.segmentName(readFileNum),
+                    e.toString());
+        }
+        handleReadError();
+        return false;
+    }
+
+    /** The reader left a finished segment: delete it and move on (go-diskqueue's moveForward). */
+    private void advanceReadSegment() {
+        reader.close();
+        Path done = files.segment(readFileNum);
+        try {
+            Files.deleteIfExists(done);
+        } catch (IOException e) {
+            log.error("DISKQUEUE({}) failed to remove {} - {}", files.name(), done, e.toString());
+        }
+        readFileNum++;
+        readPos = 0;
+        needSync = true;
+    }
+
+    /**
+     * nsq-disk-queue.md §2.6: set the unreadable segment aside as {@code .bad} and continue with the
+     * next one; if it is also the write segment, the writer moves on too.
+     */
+    private void handleReadError() throws IOException {
+        reader.close();
+        if (readFileNum == writeFileNum) {
+            writer.close();
+            writeFileNum++;
+            writePos = 0;
+        }
+        Path bad = files.segment(readFileNum);
+        Path badRename = files.badSegment(readFileNum);
+        if (Files.exists(bad)) {
+            log.warn("DISKQUEUE({}) jump to next file and saving bad file as {}", files.name(),
+                    badRename.getFileName());
+            try {
+                Files.move(bad, badRename, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                log.error("DISKQUEUE({}) failed to rename bad diskqueue file {} to {} - {}", files.name(),
+                        bad.getFileName(), badRename.getFileName(), e.toString());
+            }
+        }
+        readFileNum++;
+        readPos = 0;
+        needSync = true;
+    }
+
+    /** When the reader has caught up with the writer, whatever depth remains is drift: reset it. */
+    private void checkTailCorruption() throws IOException {
+        if (readFileNum < writeFileNum || (readFileNum == writeFileNum && readPos < writePos)) {
+            return;
+        }
+        if (depth != 0) {
+            if (depth < 0) {
+                log.error("DISKQUEUE({}) negative depth at tail ({}), metadata corruption, resetting 0...",
+                        files.name(), depth);
+            } else {
+                log.error("DISKQUEUE({}) positive depth at tail ({}), data loss, resetting 0...",
+                        files.name(), depth);
+            }
+            depth = 0;
+            needSync = true;
+        }
+        if (readFileNum != writeFileNum || readPos != writePos) {
+            log.error("DISKQUEUE({}) read position {},{} past write position {},{}, corruption, "
+                    + "skipping to next writeFileNum and resetting 0...", files.name(), readFileNum, readPos,
+                    writeFileNum, writePos);
+            skipToNextRWFile();
+            needSync = true;
+        }
+    }
+
+    // ------------------------------------------------------------------ whole-queue operations
+
+    /** Records stored and not yet read. */
+    public long depth() {
+        return depth;
+    }
+
+    /** Drops every record (segment files are deleted) and persists the empty state. */
+    public void empty() throws IOException {
+        checkOpen();
+        log.info("DISKQUEUE({}): emptying", files.name());
+        IOException err = skipToNextRWFile();
+        sync();
+        if (err != null) {
+            throw err;
+        }
+    }
+
+    /**
+     * Closes and removes the segments and metadata of this queue. Segments set aside as {@code .bad}
+     * are kept for the operator, as nsqd keeps them.
+     */
+    public void delete() throws IOException {
+        if (closed) {
+            return;
+        }
+        log.info("DISKQUEUE({}): deleting", files.name());
+        closed = true;
+        reader.close();
+        writer.abort();
+        TreeSet<Long> nums = files.existingSegments();
+        for (long n = readFileNum; n <= writeFileNum; n++) {
+            nums.add(n);
+        }
+        for (long n : nums) {
+            Files.deleteIfExists(files.segment(n));
+        }
+        Files.deleteIfExists(files.meta());
+        for (Path tmp : files.staleMetaTmpFiles()) {
+            Files.deleteIfExists(tmp);
+        }
+        FileOps.fsyncDirectory(files.dir());
+    }
+
+    /** fsync of the write segment (when it changed), then an atomic metadata replace. */
+    public void sync() throws IOException {
+        checkOpen();
+        writer.flush();
+        writer.force();
+        FileOps.atomicWrite(files.meta(), new QueueMeta(depth, readFileNum, readPos, writeFileNum, writePos).format());
+        opsSinceSync = 0;
+        needSync = false;
+    }
+
+    /** For the owner's --sync-timeout timer: syncs only if anything happened since the last sync. */
+    public void syncIfDirty() throws IOException {
+        checkOpen();
+        if (opsSinceSync > 0 || needSync) {
+            sync();
+        }
+    }
+
+    /** Flushes, fsyncs the data and writes the metadata. Idempotent. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        log.info("DISKQUEUE({}): closing", files.name());
+        try {
+            sync();
+        } finally {
+            closed = true;
+            reader.close();
+            writer.abort();
+        }
+    }
+
+    public String name() {
+        return files.name();
+    }
+
+    @Override
+    public String toString() {
+        return "DiskQueue[" + files.name() + " depth=" + depth + " read=" + readFileNum + "," + readPos
+                + " write=" + writeFileNum + "," + writePos + "]";
+    }
+
+    private void maybeSync() throws IOException {
+        if (needSync || opsSinceSync >= opts.syncEvery()) {
+            sync();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("DISKQUEUE(" + files.name() + ") is closed");
+        }
+    }
+
+    /** Deletes segments readFileNum..writeFileNum and jumps both positions to a fresh segment. */
+    private IOException skipToNextRWFile() {
+        reader.close();
+        writer.abort();
+        IOException err = null;
+        for (long n = readFileNum; n <= writeFileNum; n++) {
+            try {
+                Files.deleteIfExists(files.segment(n));
+            } catch (IOException e) {
+                log.error("DISKQUEUE({}) failed to remove data file - {}", files.name(), e.toString());
+                err = e;
+            }
+        }
+        writeFileNum++;
+        writePos = 0;
+        readFileNum = writeFileNum;
+        readPos = 0;
+        depth = 0;
+        return err;
+    }
+
+    // ------------------------------------------------------------------ recovery
+
+    private void recover() throws IOException {
+        for (Path tmp : files.staleMetaTmpFiles()) {
+            Files.deleteIfExists(tmp);
+        }
+        TreeSet<Long> existing = files.existingSegments();
+        QueueMeta meta = loadMeta();
+        if (meta != null) {
+            depth = meta.depth();
+            readFileNum = meta.readFileNum();
+            readPos = meta.readPos();
+            writeFileNum = meta.writeFileNum();
+            writePos = meta.writePos();
+        } else if (!existing.isEmpty()) {
+            // no metadata but data: the queue never synced, or its metadata was lost; start at the oldest
+            readFileNum = existing.first();
+            writeFileNum = existing.first();
+        }
+        boolean changed = false;
+        long size = FileOps.sizeOrZero(files.segment(writeFileNum));
+        long lastSegment = existing.isEmpty() ? -1 : existing.last();
+        if (size != writePos || lastSegment > writeFileNum) {
+            // writes happened after the last metadata sync (or the file is shorter than recorded): never
+            // write over what is there, continue in a fresh segment; the reader salvages the old ones
+            long unrecorded = 0;
+            if (size > writePos) {
+                unrecorded += countRecords(files.segment(writeFileNum), writePos, size);
+            }
+            for (long n : existing.tailSet(writeFileNum + 1)) {
+                unrecorded += countRecords(files.segment(n), 0, Files.size(files.segment(n)));
+            }
+            long next = Math.max(writeFileNum, lastSegment) + 1;
+            log.warn("DISKQUEUE({}) {} metadata writePos {} != file size {}{}, skipping to new file {}; "
+                    + "{} records written after the last sync recovered", files.name(),
+                    files.segmentName(writeFileNum), writePos, size,
+                    lastSegment > writeFileNum ? " (later segments up to " + lastSegment + " exist)" : "",
+                    next, unrecorded);
+            depth += unrecorded;
+            writeFileNum = next;
+            writePos = 0;
+            changed = true;
+        }
+        checkTailCorruption();
+        if (changed || needSync) {
+            sync();
+        }
+        log.info("DISKQUEUE({}) opened: depth={} read={},{} write={},{}", files.name(), depth, readFileNum,
+                readPos, writeFileNum, writePos);
+    }
+
+    private QueueMeta loadMeta() throws IOException {
+        String text;
+        try {
+            text = Files.readString(files.meta(), StandardCharsets.US_ASCII);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        try {
+            return QueueMeta.parse(text);
+        } catch (RuntimeException e) {
+            log.error("DISKQUEUE({}) failed to retrieveMetaData - unreadable {}: {}", files.name(),
+                    files.meta().getFileName(), e.getMessage());
+            return null;
+        }
+    }
+
+    /** Whole valid records in [from, to) of a segment, stopping at the first that does not parse. */
+    private long countRecords(Path segment, long from, long to) throws IOException {
+        SegmentReader scan = new SegmentReader(64 * 1024);
+        long n = 0;
+        try {
+            scan.open(segment, from);
+            while (scan.skip(to, opts.minMsgSize(), opts.maxMsgSize())) {
+                n++;
+            }
+        } catch (CorruptSegmentException e) {
+            log.warn("DISKQUEUE({}) {} does not parse after {} records: {}", files.name(),
+                    segment.getFileName(), n, e.getMessage());
+        } finally {
+            scan.close();
+        }
+        return n;
+    }
+}

@@ -1,0 +1,119 @@
+package io.nodeq.daemon.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+
+/**
+ * Buffered appender of {@code [int32 BE length][payload]} records to one segment file. Records are
+ * gathered in a buffer and written with as few write() calls as possible; {@link #flush()} hands
+ * them to the OS, {@link #force()} to the disk. Owned by the {@link DiskQueue} that owns it.
+ */
+final class SegmentWriter {
+
+    private final ByteBuffer buf;
+    private FileChannel ch;
+    /** File offset up to which every record was written completely. */
+    private long flushedPos;
+    private int bufferedRecords;
+    private boolean unforced;
+
+    SegmentWriter(int bufferSize) {
+        this.buf = ByteBuffer.allocateDirect(bufferSize);
+    }
+
+    boolean isOpen() {
+        return ch != null;
+    }
+
+    void open(Path file, long pos) throws IOException {
+        flushedPos = pos;
+        bufferedRecords = 0;
+        buf.clear();
+        ch = FileOps.openForWrite(file);
+        ch.position(pos);
+    }
+
+    void append(byte[] payload) throws IOException {
+        int total = 4 + payload.length;
+        if (total > buf.remaining()) {
+            flush();
+        }
+        if (total <= buf.capacity()) {
+            buf.putInt(payload.length).put(payload);
+            bufferedRecords++;
+            return;
+        }
+        // larger than the buffer: header and payload in one gathering write
+        buf.putInt(payload.length).flip();
+        ByteBuffer[] parts = {buf, ByteBuffer.wrap(payload)};
+        long left = total;
+        while (left > 0) {
+            left -= ch.write(parts);
+        }
+        buf.clear();
+        flushedPos += total;
+        unforced = true;
+    }
+
+    void flush() throws IOException {
+        if (buf.position() == 0) {
+            return;
+        }
+        buf.flip();
+        int len = buf.remaining();
+        while (buf.hasRemaining()) {
+            ch.write(buf);
+        }
+        buf.clear();
+        flushedPos += len;
+        bufferedRecords = 0;
+        unforced = true;
+    }
+
+    /** fdatasync, skipped when nothing was written since the last one. */
+    void force() throws IOException {
+        if (ch != null && unforced) {
+            ch.force(false);
+            unforced = false;
+        }
+    }
+
+    long flushedPosition() {
+        return flushedPos;
+    }
+
+    int bufferedRecords() {
+        return bufferedRecords;
+    }
+
+    /** After a failed write: forget what is buffered and close; the caller rewinds to {@link #flushedPosition()}. */
+    void abort() {
+        buf.clear();
+        bufferedRecords = 0;
+        closeQuietly();
+    }
+
+    void close() throws IOException {
+        if (ch != null) {
+            flush();
+            FileChannel c = ch;
+            ch = null;
+            unforced = false;
+            c.close();
+        }
+    }
+
+    private void closeQuietly() {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // already failing; the caller reports the original error
+            }
+            ch = null;
+            unforced = false;
+        }
+    }
+}
