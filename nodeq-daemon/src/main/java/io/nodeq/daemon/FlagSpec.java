@@ -1,0 +1,215 @@
+package io.nodeq.daemon;
+
+import io.nodeq.protocol.GoDuration;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * One nsqd option as it appears on the command line ({@code --mem-queue-size}), in a config file
+ * and at {@code /config/:opt} ({@code mem_queue_size}; a few keys differ, as in nsqd), with its
+ * type, one-line help, and how it reads from and writes to {@link DaemonOptions}. The single table
+ * behind {@link DaemonFlags}, {@link ConfigFile} and the HTTP {@code /config} endpoint.
+ * {@code getter} null marks an nsqd flag nodeq accepts for compatibility but ignores.
+ */
+public record FlagSpec(String name, String cfgKey, Kind kind, String help,
+                       Function<DaemonOptions, Object> getter, BiConsumer<DaemonOptions.Builder, Object> setter) {
+
+    /** Value types; lists are repeatable on the command line. */
+    public enum Kind {
+        STRING("string"), INT("int"), LONG("int"), DURATION("duration"), BOOL("bool"), PATH("string"),
+        STRING_LIST("string"), FLOAT_LIST("float");
+
+        final String placeholder;
+
+        Kind(String placeholder) {
+            this.placeholder = placeholder;
+        }
+
+        boolean repeatable() {
+            return this == STRING_LIST || this == FLOAT_LIST;
+        }
+    }
+
+    private static final Map<String, FlagSpec> BY_NAME = new LinkedHashMap<>();
+    private static final Map<String, FlagSpec> BY_CFG = new LinkedHashMap<>();
+
+    static {
+        add("tcp-address", Kind.STRING, "<addr>:<port> to listen on for TCP clients",
+                DaemonOptions::tcpAddress, (b, v) -> b.tcpAddress((String) v));
+        add("http-address", Kind.STRING, "<addr>:<port> to listen on for HTTP clients (empty disables HTTP)",
+                DaemonOptions::httpAddress, (b, v) -> b.httpAddress((String) v));
+        add("broadcast-address", Kind.STRING, "address registered with nsqlookupd (default: OS hostname)",
+                DaemonOptions::broadcastAddress, (b, v) -> b.broadcastAddress((String) v));
+        add("broadcast-tcp-port", Kind.INT, "TCP port registered with nsqlookupd (default: the listening port)",
+                DaemonOptions::broadcastTcpPort, (b, v) -> b.broadcastTcpPort((Integer) v));
+        add("broadcast-http-port", Kind.INT, "HTTP port registered with nsqlookupd (default: the listening port)",
+                DaemonOptions::broadcastHttpPort, (b, v) -> b.broadcastHttpPort((Integer) v));
+        add("lookupd-tcp-address", "nsqlookupd_tcp_addresses", Kind.STRING_LIST,
+                "lookupd TCP address (may be given multiple times)",
+                DaemonOptions::lookupdTcpAddresses, (b, v) -> b.lookupdTcpAddresses(strings(v)));
+        add("node-id", "id", Kind.INT, "unique part for message IDs, 0..1023 (default: derived from the hostname)",
+                DaemonOptions::nodeId, (b, v) -> b.nodeId((Integer) v));
+        add("data-path", Kind.PATH, "path to store disk-backed messages",
+                o -> o.dataPath().toString(), (b, v) -> b.dataPath((Path) v));
+        add("mem-queue-size", Kind.LONG, "number of messages to keep in memory (per topic/channel)",
+                DaemonOptions::memQueueSize, (b, v) -> b.memQueueSize((Long) v));
+        add("max-bytes-per-file", Kind.LONG, "number of bytes per diskqueue file before rolling",
+                DaemonOptions::maxBytesPerFile, (b, v) -> b.maxBytesPerFile((Long) v));
+        add("sync-every", Kind.LONG, "number of messages per diskqueue fsync",
+                DaemonOptions::syncEvery, (b, v) -> b.syncEvery((Long) v));
+        add("sync-timeout", Kind.DURATION, "duration of time per diskqueue fsync",
+                DaemonOptions::syncTimeout, (b, v) -> b.syncTimeout((Duration) v));
+        add("msg-timeout", Kind.DURATION, "default duration to wait before auto-requeing a message",
+                DaemonOptions::msgTimeout, (b, v) -> b.msgTimeout((Duration) v));
+        add("max-msg-timeout", Kind.DURATION, "maximum duration before a message will timeout",
+                DaemonOptions::maxMsgTimeout, (b, v) -> b.maxMsgTimeout((Duration) v));
+        add("max-msg-size", Kind.INT, "maximum size of a single message in bytes",
+                DaemonOptions::maxMsgSize, (b, v) -> b.maxMsgSize((Integer) v));
+        add("max-body-size", Kind.INT, "maximum size of a single command body",
+                DaemonOptions::maxBodySize, (b, v) -> b.maxBodySize((Integer) v));
+        add("max-req-timeout", Kind.DURATION, "maximum requeuing timeout for a message",
+                DaemonOptions::maxReqTimeout, (b, v) -> b.maxReqTimeout((Duration) v));
+        add("max-heartbeat-interval", Kind.DURATION, "maximum client configurable duration of time between client heartbeats",
+                DaemonOptions::maxHeartbeatInterval, (b, v) -> b.maxHeartbeatInterval((Duration) v));
+        add("max-rdy-count", Kind.INT, "maximum RDY count for a client",
+                DaemonOptions::maxRdyCount, (b, v) -> b.maxRdyCount((Integer) v));
+        add("max-output-buffer-size", Kind.INT, "maximum client configurable size (in bytes) for a client output buffer",
+                DaemonOptions::maxOutputBufferSize, (b, v) -> b.maxOutputBufferSize((Integer) v));
+        add("max-output-buffer-timeout", Kind.DURATION, "maximum client configurable duration of time between flushing to a client",
+                DaemonOptions::maxOutputBufferTimeout, (b, v) -> b.maxOutputBufferTimeout((Duration) v));
+        add("min-output-buffer-timeout", Kind.DURATION, "minimum client configurable duration of time between flushing to a client",
+                DaemonOptions::minOutputBufferTimeout, (b, v) -> b.minOutputBufferTimeout((Duration) v));
+        add("output-buffer-timeout", Kind.DURATION, "default duration of time between flushing data to clients",
+                DaemonOptions::outputBufferTimeout, (b, v) -> b.outputBufferTimeout((Duration) v));
+        add("max-channel-consumers", Kind.INT, "maximum channel consumer connection count per nsqd instance (0 = unlimited)",
+                DaemonOptions::maxChannelConsumers, (b, v) -> b.maxChannelConsumers((Integer) v));
+        add("e2e-processing-latency-percentile", "e2e_processing_latency_percentiles", Kind.FLOAT_LIST,
+                "message processing time percentiles (as float (0, 1.0]) to track (repeatable or comma separated)",
+                DaemonOptions::e2eProcessingLatencyPercentiles, (b, v) -> b.e2eProcessingLatencyPercentiles(doubles(v)));
+        add("e2e-processing-latency-window-time", Kind.DURATION, "calculate end to end latency quantiles for this duration of time",
+                DaemonOptions::e2eProcessingLatencyWindowTime, (b, v) -> b.e2eProcessingLatencyWindowTime((Duration) v));
+        add("deflate", Kind.BOOL, "enable deflate feature negotiation (client compression)",
+                DaemonOptions::deflate, (b, v) -> b.deflate((Boolean) v));
+        add("max-deflate-level", Kind.INT, "max deflate compression level a client can negotiate (> values == > nsqd CPU usage)",
+                DaemonOptions::maxDeflateLevel, (b, v) -> b.maxDeflateLevel((Integer) v));
+        add("snappy", Kind.BOOL, "enable snappy feature negotiation (client compression)",
+                DaemonOptions::snappy, (b, v) -> b.snappy((Boolean) v));
+        add("tls-cert", Kind.STRING, "path to certificate file",
+                DaemonOptions::tlsCert, (b, v) -> b.tlsCert((String) v));
+        add("tls-key", Kind.STRING, "path to key file",
+                DaemonOptions::tlsKey, (b, v) -> b.tlsKey((String) v));
+        add("auth-http-address", "auth_http_addresses", Kind.STRING_LIST,
+                "<addr>:<port> or a full url to query auth server (may be given multiple times)",
+                DaemonOptions::authHttpAddresses, (b, v) -> b.authHttpAddresses(strings(v)));
+        add("log-level", Kind.STRING, "set log verbosity: debug, info, warn, error, or fatal",
+                DaemonOptions::logLevel, (b, v) -> b.logLevel((String) v));
+        add("log-prefix", Kind.STRING, "log message prefix",
+                DaemonOptions::logPrefix, (b, v) -> b.logPrefix((String) v));
+        add("shards", Kind.INT, "nodeq: number of event-loop shards that own topics (1..64)",
+                DaemonOptions::shards, (b, v) -> b.shards((Integer) v));
+
+        // nsqd flags nodeq does not implement yet: accepted so nsqd command lines and config
+        // files keep working, and reported as ignored.
+        ignored("https-address", Kind.STRING);
+        ignored("http-client-connect-timeout", Kind.DURATION);
+        ignored("http-client-request-timeout", Kind.DURATION);
+        ignored("auth-http-request-method", Kind.STRING);
+        ignored("queue-scan-worker-pool-max", Kind.INT);
+        ignored("queue-scan-selection-count", Kind.INT);
+        ignored("statsd-address", Kind.STRING);
+        ignored("statsd-prefix", Kind.STRING);
+        ignored("statsd-interval", Kind.DURATION);
+        ignored("statsd-mem-stats", Kind.BOOL);
+        ignored("statsd-udp-packet-size", Kind.INT);
+        ignored("statsd-exclude-ephemeral", Kind.BOOL);
+        ignored("tls-root-ca-file", Kind.STRING);
+        ignored("tls-client-auth-policy", Kind.STRING);
+        ignored("tls-required", Kind.STRING);
+        ignored("tls-min-version", Kind.STRING);
+        ignored("topology-region", Kind.STRING);
+        ignored("topology-zone", Kind.STRING);
+        ignored("enable-experiment", Kind.STRING_LIST);
+        ignored("verbose", Kind.BOOL);
+    }
+
+    private static void add(String name, Kind kind, String help, Function<DaemonOptions, Object> getter,
+                            BiConsumer<DaemonOptions.Builder, Object> setter) {
+        add(name, name.replace('-', '_'), kind, help, getter, setter);
+    }
+
+    private static void add(String name, String cfgKey, Kind kind, String help, Function<DaemonOptions, Object> getter,
+                            BiConsumer<DaemonOptions.Builder, Object> setter) {
+        FlagSpec spec = new FlagSpec(name, cfgKey, kind, help, getter, setter);
+        BY_NAME.put(name, spec);
+        BY_CFG.put(cfgKey, spec);
+    }
+
+    private static void ignored(String name, Kind kind) {
+        add(name, name.replace('-', '_'), kind, "(nsqd flag, not supported by nodeq: ignored)", null, null);
+    }
+
+    public static List<FlagSpec> all() {
+        return List.copyOf(BY_NAME.values());
+    }
+
+    /** By flag name without dashes ({@code mem-queue-size}); null when unknown. */
+    public static FlagSpec byName(String name) {
+        return BY_NAME.get(name);
+    }
+
+    /** By config-file / {@code /config} key ({@code mem_queue_size}, {@code id}); null when unknown. */
+    public static FlagSpec byConfigKey(String key) {
+        return BY_CFG.get(key);
+    }
+
+    public boolean supported() {
+        return getter != null;
+    }
+
+    /**
+     * The value as nsqd's {@code /config/:opt} shows it: durations in nanoseconds, lists as lists,
+     * paths as strings. Null for ignored flags.
+     */
+    public Object configValue(DaemonOptions options) {
+        if (getter == null) {
+            return null;
+        }
+        Object v = getter.apply(options);
+        return v instanceof Duration d ? (Object) d.toNanos() : v;
+    }
+
+    /** The default as --help prints it. */
+    public String defaultText(DaemonOptions defaults) {
+        if (getter == null) {
+            return "";
+        }
+        Object v = getter.apply(defaults);
+        if (v instanceof Duration d) {
+            return GoDuration.format(d);
+        }
+        if (v instanceof List<?> list) {
+            return list.isEmpty() ? "" : list.toString();
+        }
+        if (v instanceof String s) {
+            return s.isEmpty() ? "" : "\"" + s + "\"";
+        }
+        return String.valueOf(v);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> strings(Object v) {
+        return new ArrayList<>((List<String>) v);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Double> doubles(Object v) {
+        return new ArrayList<>((List<Double>) v);
+    }
+}

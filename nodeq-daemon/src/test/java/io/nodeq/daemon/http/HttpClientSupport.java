@@ -1,0 +1,51 @@
+package io.nodeq.daemon.http;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** A plain java.net.http client against 127.0.0.1:port, HTTP/1.1, with body helpers. Test-only. */
+final class HttpClientSupport {
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final int port;
+
+    HttpClientSupport(int port) {
+        this.port = port;
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return send("GET", path, HttpRequest.BodyPublishers.noBody());
+    }
+
+    HttpResponse<String> post(String path) throws Exception {
+        return send("POST", path, HttpRequest.BodyPublishers.noBody());
+    }
+
+    HttpResponse<String> post(String path, byte[] body) throws Exception {
+        return send("POST", path, HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+
+    HttpResponse<String> post(String path, String body) throws Exception {
+        return post(path, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Unknown length: sent with Transfer-Encoding: chunked, no Content-Length. */
+    HttpResponse<String> postChunked(String path, byte[] body) throws Exception {
+        return send("POST", path, HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)));
+    }
+
+    HttpResponse<String> put(String path, String body) throws Exception {
+        return send("PUT", path, HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    HttpResponse<String> send(String method, String path, HttpRequest.BodyPublisher body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).method(method, body).build();
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,167 @@
+package io.nodeq.daemon.http;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** /pub and /mpub against a fake broker: every check of nsq-protocol.md §2.4, in nsqd's order. */
+class PubMpubApiTest extends FakeApiFixture {
+
+    @Test
+    void pubPublishesTheBodyAndAnswersOk() throws Exception {
+        start();
+        assertOkText(http.post("/pub?topic=t1", "hello"));
+        assertThat(new String(broker.topic("t1").messages.get(0), StandardCharsets.UTF_8)).isEqualTo("hello");
+        assertThat(broker.topic("t1").defers).containsExactly(0L);
+    }
+
+    @Test
+    void pubErrorsInNsqdOrder() throws Exception {
+        start(b -> b.maxMsgSize(10));
+        assertError(http.post("/pub?topic=t1"), 400, "MSG_EMPTY");
+        assertError(http.post("/pub", "x"), 400, "MISSING_ARG_TOPIC");
+        assertError(http.post("/pub?topic=bad:topic", "x"), 400, "INVALID_TOPIC");
+        assertError(http.post("/pub?topic=", "x"), 400, "INVALID_TOPIC");
+        // the size check comes before the topic check
+        assertError(http.post("/pub", "01234567890"), 413, "MSG_TOO_BIG");
+        assertThat(broker.calls).noneMatch(c -> c.startsWith("publish"));
+        assertThat(broker.topics).isEmpty();
+    }
+
+    @Test
+    void pubSizeLimitFromContentLengthAndFromChunkedBody() throws Exception {
+        start(b -> b.maxMsgSize(1000));
+        assertOkText(http.post("/pub?topic=t1", new byte[1000]));
+        assertError(http.post("/pub?topic=t1", new byte[1001]), 413, "MSG_TOO_BIG");
+        assertOkText(http.postChunked("/pub?topic=t1", new byte[1000]));
+        assertError(http.postChunked("/pub?topic=t1", new byte[200_000]), 413, "MSG_TOO_BIG");
+        // the connection (or a new one) still works after an oversized body
+        assertOkText(http.post("/pub?topic=t1", "after"));
+        assertThat(broker.topic("t1").messages).hasSize(3);
+    }
+
+    @Test
+    void parametersComeFromTheQueryStringOnly() throws Exception {
+        start();
+        assertError(http.post("/pub", "topic=t1"), 400, "MISSING_ARG_TOPIC");
+        // only the first value of a repeated parameter counts
+        assertOkText(http.post("/pub?topic=first&topic=second", "x"));
+        assertThat(broker.topics).containsOnlyKeys("first");
+    }
+
+    @Test
+    void pubDefer() throws Exception {
+        start();
+        assertOkText(http.post("/pub?topic=t1&defer=1000", "d"));
+        assertThat(broker.topic("t1").defers).containsExactly(1000L);
+        assertOkText(http.post("/pub?topic=t1&defer=3600000", "d"));
+        assertError(http.post("/pub?topic=t2&defer=abc", "d"), 400, "INVALID_DEFER");
+        assertError(http.post("/pub?topic=t2&defer=-1", "d"), 400, "INVALID_DEFER");
+        assertError(http.post("/pub?topic=t2&defer=3600001", "d"), 400, "INVALID_DEFER");
+        assertError(http.post("/pub?topic=t2&defer=", "d"), 400, "INVALID_DEFER");
+        // nsqd has created the topic by the time it looks at defer
+        assertThat(broker.topic("t2").messages).isEmpty();
+    }
+
+    @Test
+    void publishFailureIsExiting() throws Exception {
+        start();
+        broker.failPublish = true;
+        assertError(http.post("/pub?topic=t1", "x"), 503, "EXITING");
+        assertError(http.post("/mpub?topic=t1", "x\ny"), 503, "EXITING");
+    }
+
+    @Test
+    void mpubTextSplitsOnNewlinesAndSkipsEmptyLines() throws Exception {
+        start();
+        assertOkText(http.post("/mpub?topic=t1", "a\nbb\nccc\ndddd"));
+        assertOkText(http.post("/mpub?topic=t2", "a\nbb\nccc\ndddd\n"));
+        assertOkText(http.post("/mpub?topic=t3", "\n\na\r\n\nb\n\n"));
+        assertOkText(http.post("/mpub?topic=t4&binary=false", "x\ny"));
+        assertThat(bodies("t1")).containsExactly("a", "bb", "ccc", "dddd");
+        assertThat(bodies("t2")).containsExactly("a", "bb", "ccc", "dddd");
+        assertThat(bodies("t3")).containsExactly("a\r", "b");
+        assertThat(bodies("t4")).containsExactly("x", "y");
+        assertThat(broker.calls).contains("publish t1 4 0");
+    }
+
+    @Test
+    void mpubWithNoMessagesCreatesTheTopicAndAnswersOk() throws Exception {
+        start();
+        assertOkText(http.post("/mpub?topic=t1", "\n\n"));
+        assertOkText(http.post("/mpub?topic=t2"));
+        assertThat(broker.topics).containsOnlyKeys("t1", "t2");
+        assertThat(broker.calls).noneMatch(c -> c.startsWith("publish"));
+    }
+
+    @Test
+    void mpubTextLimits() throws Exception {
+        start(b -> b.maxMsgSize(10).maxBodySize(100));
+        assertError(http.post("/mpub?topic=t1", "short\n01234567890\nx"), 413, "MSG_TOO_BIG");
+        assertError(http.post("/mpub?topic=t1", new byte[101]), 413, "BODY_TOO_BIG");
+        assertError(http.postChunked("/mpub?topic=t1", "a\n".repeat(51).getBytes()), 413, "BODY_TOO_BIG");
+        // an over-long line before the limit is what nsqd trips over first
+        assertError(http.postChunked("/mpub?topic=t1", ("01234567890\n" + "a\n".repeat(60)).getBytes()), 413,
+                "MSG_TOO_BIG");
+        assertOkText(http.postChunked("/mpub?topic=t1", "a\n".repeat(50).getBytes()));
+        assertThat(bodies("t1")).hasSize(50);
+    }
+
+    @Test
+    void mpubTopicErrorsComeBeforeTheBody() throws Exception {
+        start(b -> b.maxBodySize(1024 * 1024));
+        assertError(http.post("/mpub", "a\nb"), 400, "MISSING_ARG_TOPIC");
+        assertError(http.post("/mpub?topic=a:b", "a\nb"), 400, "INVALID_TOPIC");
+        // Content-Length over max-body-size is checked even before the topic
+        assertError(http.post("/mpub", new byte[1024 * 1024 + 1]), 413, "BODY_TOO_BIG");
+    }
+
+    @Test
+    void mpubBinary() throws Exception {
+        start();
+        byte[] body = binary("m1", "m2", "m3", "m4", "m5");
+        assertOkText(http.post("/mpub?topic=t1&binary=true", body));
+        assertOkText(http.post("/mpub?topic=t2&binary=1", body));
+        assertOkText(http.post("/mpub?topic=t3&binary=non_normalized_binary_param", body));
+        for (String t : List.of("t1", "t2", "t3")) {
+            assertThat(bodies(t)).containsExactly("m1", "m2", "m3", "m4", "m5");
+        }
+    }
+
+    @Test
+    void mpubBinaryErrorsAre413WithTheTcpCode() throws Exception {
+        start(b -> b.maxMsgSize(10).maxBodySize(1000));
+        assertError(http.post("/mpub?topic=t1&binary=true", new byte[] {0, 0}), 413, "BAD_BODY");
+        assertError(http.post("/mpub?topic=t1&binary=true", new byte[] {0, 0, 0, 0}), 413, "BAD_BODY");
+        assertError(http.post("/mpub?topic=t1&binary=true", new byte[] {0, 0, 0, (byte) 200}), 413, "BAD_BODY");
+        assertError(http.post("/mpub?topic=t1&binary=true", new byte[] {0, 0, 0, 2, 0, 0, 0, 1, 'a'}), 413,
+                "BAD_MESSAGE");
+        assertError(http.post("/mpub?topic=t1&binary=true", binary("01234567890")), 413, "BAD_MESSAGE");
+        assertError(http.post("/mpub?topic=t1&binary=true", new byte[] {0, 0, 0, 1, 0, 0, 0, 0}), 413,
+                "BAD_MESSAGE");
+        // all or nothing; the topic exists (nsqd creates it before reading the body)
+        assertThat(broker.topic("t1").messages).isEmpty();
+    }
+
+    private List<String> bodies(String topic) {
+        return broker.topic(topic).messages.stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
+    }
+
+    static byte[] binary(String... messages) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        DataOutputStream data = new DataOutputStream(out);
+        data.writeInt(messages.length);
+        for (String m : messages) {
+            byte[] b = m.getBytes(StandardCharsets.UTF_8);
+            data.writeInt(b.length);
+            data.write(b);
+        }
+        return Arrays.copyOf(out.toByteArray(), out.size());
+    }
+}
