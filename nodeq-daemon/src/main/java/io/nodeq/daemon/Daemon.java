@@ -1,0 +1,225 @@
+package io.nodeq.daemon;
+
+import io.nodeq.daemon.broker.BackendQueue;
+import io.nodeq.daemon.broker.Broker;
+import io.nodeq.daemon.broker.BrokerListener;
+import io.nodeq.daemon.broker.DiskBackend;
+import io.nodeq.daemon.broker.ShardedBroker;
+import io.nodeq.daemon.storage.DataDirLock;
+import io.nodeq.daemon.storage.DiskQueue;
+import io.nodeq.daemon.storage.DiskQueueOptions;
+import io.nodeq.daemon.storage.Metadata;
+import io.nodeq.daemon.tcp.TcpServer;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A running nodeq daemon: the data directory (locked), the sharded broker restored from nsqd.dat,
+ * the protocol V2 listener, the HTTP API, and the lookup registrations.
+ *
+ * <p>Start with {@link #start(DaemonOptions)}; {@link #close()} saves every queued, in-flight and
+ * deferred message for the next start.
+ */
+public final class Daemon implements DaemonView {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    private final DaemonOptions options;
+    private final Vertx vertx;
+    private final DataDirLock lock;
+    private final MetadataSaver metadataSaver;
+    private final ShardedBroker broker;
+    private final TcpServer tcp;
+    private final List<BrokerListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile List<String> lookupdTcpAddresses;
+    private volatile String logLevel;
+    private int httpPort = -1;
+    private Runnable httpClose = () -> { };
+
+    private Daemon(DaemonOptions options, Vertx vertx, DataDirLock lock) {
+        this.options = options;
+        this.vertx = vertx;
+        this.lock = lock;
+        this.lookupdTcpAddresses = options.lookupdTcpAddresses();
+        this.logLevel = options.logLevel();
+        this.metadataSaver = new MetadataSaver(vertx, options.dataPath());
+        DiskQueueOptions dq = DiskQueueOptions.forMaxBodySize(options.maxMsgSize())
+                .withMaxBytesPerFile(options.maxBytesPerFile())
+                .withSyncEvery(options.syncEvery())
+                .withSyncTimeout(options.syncTimeout());
+        BackendQueue.Factory backends = name -> new DiskBackend(DiskQueue.open(options.dataPath(), name, dq));
+        this.broker = new ShardedBroker(vertx, options, backends, new Fanout());
+        this.tcp = new TcpServer(vertx, broker, options);
+        this.metadataSaver.source(broker::metadata);
+        broker.setProducers(tcp::producers);
+    }
+
+    /** Starts a daemon; fails if the options are invalid, the data path is locked or a port is taken. */
+    public static Future<Daemon> start(DaemonOptions options) {
+        List<String> problems = options.validate();
+        if (!problems.isEmpty()) {
+            return Future.failedFuture(new IllegalArgumentException(String.join("; ", problems)));
+        }
+        DataDirLock lock;
+        Metadata metadata;
+        try {
+            Files.createDirectories(options.dataPath());
+            lock = DataDirLock.acquire(options.dataPath());
+            metadata = Metadata.load(options.dataPath());
+        } catch (IOException e) {
+            return Future.failedFuture(e);
+        }
+        int loops = Math.max(2, Runtime.getRuntime().availableProcessors());
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops)
+                .setPreferNativeTransport(false));
+        Daemon d = new Daemon(options, vertx, lock);
+        HostPort tcpAddr = HostPort.parse(options.tcpAddress(), "--tcp-address");
+        d.broker.start();
+        return d.broker.restore(metadata.topics())
+                .compose(v -> {
+                    d.metadataSaver.enable();
+                    return d.tcp.start(tcpAddr.host(), tcpAddr.port(), loops);
+                })
+                .compose(port -> {
+                    LOG.info("TCP: listening on {}:{}", tcpAddr.host(), port);
+                    return d.startHttp();
+                })
+                .map(v -> d)
+                .recover(err -> d.close().transform(ar -> Future.failedFuture(err)));
+    }
+
+    private Future<Void> startHttp() {
+        if (options.httpAddress() == null || options.httpAddress().isEmpty()) {
+            return Future.succeededFuture();
+        }
+        HostPort addr = HostPort.parse(options.httpAddress(), "--http-address");
+        return io.nodeq.daemon.http.HttpApi.start(vertx, this, addr.host(), addr.port()).map(server -> {
+            httpPort = server.actualPort();
+            httpClose = server::close;
+            LOG.info("HTTP: listening on {}:{}", addr.host(), httpPort);
+            return null;
+        });
+    }
+
+    /** Saves everything and stops. Safe to call more than once. */
+    public Future<Void> close() {
+        Promise<Void> done = Promise.promise();
+        metadataSaver.disable();
+        tcp.close()
+                .transform(ar -> {
+                    httpClose.run();
+                    return broker.metadata();
+                })
+                .transform(meta -> broker.close().transform(ar -> {
+                    if (ar.failed()) {
+                        LOG.error("saving messages failed: {}", ar.cause().toString());
+                    }
+                    return meta.succeeded() ? metadataSaver.write(meta.result()) : Future.succeededFuture();
+                }))
+                .onComplete(ar -> {
+                    try {
+                        lock.close();
+                    } catch (IOException e) {
+                        LOG.warn("releasing the data path lock failed: {}", e.toString());
+                    }
+                    vertx.close().onComplete(v -> done.complete());
+                });
+        return done.future();
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public ShardedBroker shardedBroker() {
+        return broker;
+    }
+
+    /** Listens to topic/channel events (lookup registration); called on shard threads. */
+    public void addListener(BrokerListener listener) {
+        listeners.add(listener);
+    }
+
+    // ---- DaemonView ----
+
+    @Override
+    public DaemonOptions options() {
+        return options;
+    }
+
+    @Override
+    public Broker broker() {
+        return broker;
+    }
+
+    @Override
+    public int tcpPort() {
+        return tcp.port();
+    }
+
+    @Override
+    public long startTime() {
+        return broker.startTime();
+    }
+
+    @Override
+    public List<String> lookupdTcpAddresses() {
+        return lookupdTcpAddresses;
+    }
+
+    @Override
+    public void setLookupdTcpAddresses(List<String> addresses) {
+        lookupdTcpAddresses = List.copyOf(addresses);
+    }
+
+    @Override
+    public String logLevel() {
+        return logLevel;
+    }
+
+    @Override
+    public void setLogLevel(String level) {
+        logLevel = level;
+        LogLevels.apply(level);
+    }
+
+    /** Forwards broker events to the metadata saver and every registered listener. */
+    private final class Fanout implements BrokerListener {
+        @Override
+        public void topicCreated(String topic) {
+            listeners.forEach(l -> l.topicCreated(topic));
+        }
+
+        @Override
+        public void topicDeleted(String topic) {
+            listeners.forEach(l -> l.topicDeleted(topic));
+        }
+
+        @Override
+        public void channelCreated(String topic, String channel) {
+            listeners.forEach(l -> l.channelCreated(topic, channel));
+        }
+
+        @Override
+        public void channelDeleted(String topic, String channel) {
+            listeners.forEach(l -> l.channelDeleted(topic, channel));
+        }
+
+        @Override
+        public void metadataChanged() {
+            metadataSaver.changed();
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package io.nodeq.daemon.broker;
+
+/**
+ * What a connection told us in IDENTIFY plus where it comes from; fixed once it subscribes
+ * (IDENTIFY is refused after SUB), so it crosses from connection to shard as a value.
+ */
+public record ClientInfo(String clientId, String hostname, String userAgent, String remoteAddress, long connectTs,
+                         int sampleRate, long msgTimeoutMs, boolean deflate, boolean snappy, boolean tls) {
+}

@@ -1,0 +1,70 @@
+package io.nodeq.daemon.broker;
+
+import io.vertx.core.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * One ordered worker thread per shard for blocking file IO, like NSQ's disk queue io loop: work
+ * runs in submission order, results come back on the shard's context.
+ */
+final class DiskLane {
+    private static final Logger LOG = LoggerFactory.getLogger(DiskLane.class);
+    private final ExecutorService executor;
+    private final Context shardContext;
+
+    DiskLane(String name, Context shardContext) {
+        this.shardContext = shardContext;
+        this.executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Runs {@code work} on the lane, then {@code done(result, error)} on the shard. */
+    <T> void submit(Callable<T> work, BiConsumer<T, Throwable> done) {
+        executor.execute(() -> {
+            T result = null;
+            Throwable error = null;
+            try {
+                result = work.call();
+            } catch (Throwable t) {
+                error = t;
+            }
+            T r = result;
+            Throwable e = error;
+            shardContext.runOnContext(v -> done.accept(r, e));
+        });
+    }
+
+    /** Runs {@code work} on the lane; a failure is logged, nobody waits. */
+    void execute(String what, Callable<?> work) {
+        executor.execute(() -> {
+            try {
+                work.call();
+            } catch (Throwable t) {
+                LOG.error("disk lane: {} failed: {}", what, t.toString());
+            }
+        });
+    }
+
+    /** Waits for queued work to finish, then stops the thread. Blocking: never on an event loop. */
+    void shutdown(long timeoutMs) throws InterruptedException {
+        executor.shutdown();
+        if (!executor.awaitTermination(timeoutMs, TimeUnit.MILLISECONDS)) {
+            LOG.warn("disk lane did not finish within {} ms", timeoutMs);
+        }
+    }
+
+    /** Runs blocking work directly on the lane and waits: only for startup and shutdown. */
+    <T> T call(Callable<T> work) throws Exception {
+        return executor.submit(work).get();
+    }
+}

@@ -1,0 +1,140 @@
+package io.nodeq.daemon.broker;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The queue of a topic or a channel: up to --mem-queue-size messages in memory, the rest in its
+ * backend, written and read back in batches on the disk lane (NSQ's memoryMsgChan + diskqueue).
+ * An ephemeral queue drops what does not fit in memory.
+ *
+ * <p>Owned by its shard's context.
+ */
+final class MessageQueue {
+    private static final int DISK_READ_BATCH = 4096;
+
+    private final String label;
+    private final Shard shard;
+    private final boolean ephemeral;
+    final BackendQueue backend;
+    private final ArrayDeque<Message> memory = new ArrayDeque<>();
+    /** Messages waiting for the next lane write; counted in diskDepth already. */
+    final List<Message> spills = new ArrayList<>();
+    private long diskDepth;
+    private boolean readInFlight;
+    private long spillsSinceReadSubmit;
+
+    MessageQueue(String label, Shard shard, boolean ephemeral, BackendQueue backend) {
+        this.label = label;
+        this.shard = shard;
+        this.ephemeral = ephemeral;
+        this.backend = backend;
+    }
+
+    long depth() {
+        return memory.size() + diskDepth;
+    }
+
+    long diskDepth() {
+        return diskDepth;
+    }
+
+    int memorySize() {
+        return memory.size();
+    }
+
+    boolean memoryEmpty() {
+        return memory.isEmpty();
+    }
+
+    Message poll() {
+        return memory.poll();
+    }
+
+    /** Into memory if there is room, else towards the backend; false when dropped (ephemeral). */
+    boolean put(Message m) {
+        if (memory.size() < shard.options.memQueueSize()) {
+            memory.add(m);
+            return true;
+        }
+        if (ephemeral) {
+            return false;
+        }
+        spills.add(m);
+        diskDepth++;
+        spillsSinceReadSubmit++;
+        if (spills.size() == 1) {
+            shard.spilled(this);
+        }
+        return true;
+    }
+
+    /** Messages found in the backend when it was opened (left from the last run). */
+    void addRestoredDepth(long depth) {
+        diskDepth += depth;
+    }
+
+    /**
+     * Reads the next batch back from the backend when memory holds no more than {@code lowWater}
+     * messages; {@code loaded} runs on the shard when it arrived.
+     */
+    void readAhead(long lowWater, Runnable loaded) {
+        if (diskDepth <= 0 || readInFlight || memory.size() > lowWater) {
+            return;
+        }
+        readInFlight = true;
+        spillsSinceReadSubmit = 0;
+        shard.lane.submit(() -> new DiskRead(backend.read(DISK_READ_BATCH), backend.depth()), (read, err) -> {
+            readInFlight = false;
+            if (err != null) {
+                shard.storageFailed("read " + label, err);
+                return;
+            }
+            // the lane has done every spill submitted before this read; later ones are still ours
+            diskDepth = read.depthAfter + spillsSinceReadSubmit;
+            memory.addAll(read.messages);
+            loaded.run();
+            shard.afterTask();
+        });
+    }
+
+    private record DiskRead(List<Message> messages, long depthAfter) {
+    }
+
+    /** Drops everything, in memory and in the backend. */
+    void empty() {
+        memory.clear();
+        spills.clear();
+        diskDepth = 0;
+        if (!ephemeral) {
+            shard.lane.execute("empty " + label, () -> {
+                backend.empty();
+                return null;
+            });
+        }
+    }
+
+    /** Drops everything and removes the backend's files. */
+    void delete() {
+        memory.clear();
+        spills.clear();
+        diskDepth = 0;
+        if (!ephemeral) {
+            shard.lane.execute("delete " + label, () -> {
+                backend.delete();
+                return null;
+            });
+        }
+    }
+
+    /** What is still in memory (and not yet written), for saving at shutdown. */
+    List<Message> drainForShutdown() {
+        List<Message> all = new ArrayList<>(spills.size() + memory.size());
+        all.addAll(spills);
+        spills.clear();
+        all.addAll(memory);
+        memory.clear();
+        return all;
+    }
+}

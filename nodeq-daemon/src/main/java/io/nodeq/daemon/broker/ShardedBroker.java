@@ -1,0 +1,291 @@
+package io.nodeq.daemon.broker;
+
+import io.nodeq.daemon.DaemonOptions;
+import io.nodeq.daemon.stats.StatsFilter;
+import io.nodeq.daemon.storage.Metadata.TopicMetadata;
+import io.nodeq.daemon.stats.StatsSnapshot;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The daemon's topics, spread over shards by name hash. Implements the {@link Broker} facade for
+ * the HTTP API and offers {@link ShardBatch} execution to TCP connections.
+ */
+public final class ShardedBroker implements Broker {
+    private final Shard[] shards;
+    private final DaemonOptions options;
+    private final long startTime = Instant.now().getEpochSecond();
+    private volatile String healthError;
+    private volatile Function<String, Future<List<String>>> channelLookup;
+    private volatile Function<String, List<StatsSnapshot.ClientStats>> producers = topic -> List.of();
+
+    public ShardedBroker(Vertx vertx, DaemonOptions options, BackendQueue.Factory backends, BrokerListener listener) {
+        this.options = options;
+        Instant now = Instant.now();
+        long epochBase = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        long monoBase = System.nanoTime();
+        this.shards = new Shard[options.shards()];
+        for (int i = 0; i < shards.length; i++) {
+            Context ctx = ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
+            shards[i] = new Shard(i, vertx, ctx, options, backends, listener, this, epochBase, monoBase);
+        }
+    }
+
+    public void start() {
+        for (Shard s : shards) {
+            s.start();
+        }
+    }
+
+    public Shard shardFor(String topic) {
+        return shards[Math.floorMod(topic.hashCode(), shards.length)];
+    }
+
+    public Shard shardFor(int index) {
+        return shards[index];
+    }
+
+    public DaemonOptions options() {
+        return options;
+    }
+
+    public long startTime() {
+        return startTime;
+    }
+
+    /** Where stats find the connections that published (filtered to a topic when not null). */
+    public void setProducers(Function<String, List<StatsSnapshot.ClientStats>> producers) {
+        this.producers = producers;
+    }
+
+    public int shardCount() {
+        return shards.length;
+    }
+
+    /** Where new topics ask for the channels the lookups know (null: no lookups). */
+    public void setChannelLookup(Function<String, Future<List<String>>> lookup) {
+        this.channelLookup = lookup;
+    }
+
+    Function<String, Future<List<String>>> channelLookup() {
+        return channelLookup;
+    }
+
+    void storageFailed(String error) {
+        healthError = error;
+    }
+
+    void storageSucceeded() {
+        if (healthError != null) {
+            healthError = null;
+        }
+    }
+
+    @Override
+    public String health() {
+        String e = healthError;
+        return e == null ? "OK" : "NOK - " + e;
+    }
+
+    // ---- Broker facade ----
+
+    @Override
+    public Future<Void> publish(String topic, List<byte[]> bodies, long deferMs) {
+        Context caller = Vertx.currentContext();
+        Promise<Void> promise = Promise.promise();
+        Shard shard = shardFor(topic);
+        shard.run(() -> {
+            shard.getOrCreateTopic(topic).publish(bodies, deferMs);
+            shard.onDurable(err -> Shard.complete(caller, () -> {
+                if (err == null) {
+                    promise.complete();
+                } else {
+                    promise.fail(new PublishException(err.getMessage()));
+                }
+            }));
+        });
+        return promise.future();
+    }
+
+    @Override
+    public Future<Void> createTopic(String topic) {
+        return shardFor(topic).ask(s -> {
+            s.getOrCreateTopic(topic);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Result> deleteTopic(String topic) {
+        return shardFor(topic).ask(s -> {
+            Topic t = s.topic(topic);
+            if (t == null) {
+                return Result.TOPIC_NOT_FOUND;
+            }
+            s.deleteTopic(t);
+            return Result.OK;
+        });
+    }
+
+    @Override
+    public Future<Result> emptyTopic(String topic) {
+        return shardFor(topic).ask(s -> {
+            Topic t = s.topic(topic);
+            if (t == null) {
+                return Result.TOPIC_NOT_FOUND;
+            }
+            t.empty();
+            return Result.OK;
+        });
+    }
+
+    @Override
+    public Future<Result> pauseTopic(String topic, boolean paused) {
+        return shardFor(topic).ask(s -> {
+            Topic t = s.topic(topic);
+            if (t == null) {
+                return Result.TOPIC_NOT_FOUND;
+            }
+            if (t.paused != paused) {
+                t.paused = paused;
+                org.slf4j.LoggerFactory.getLogger(Topic.class).info("TOPIC({}): {}", topic, paused ? "paused" : "unpaused");
+                t.drain();
+                s.metadataChanged();
+            }
+            return Result.OK;
+        });
+    }
+
+    @Override
+    public Future<Result> createChannel(String topic, String channel) {
+        return shardFor(topic).ask(s -> {
+            Topic t = s.topic(topic);
+            if (t == null) {
+                return Result.TOPIC_NOT_FOUND;
+            }
+            s.getOrCreateChannel(t, channel);
+            return Result.OK;
+        });
+    }
+
+    @Override
+    public Future<Result> deleteChannel(String topic, String channel) {
+        return onChannel(topic, channel, (s, c) -> s.deleteChannel(c));
+    }
+
+    @Override
+    public Future<Result> emptyChannel(String topic, String channel) {
+        return onChannel(topic, channel, (s, c) -> c.empty());
+    }
+
+    @Override
+    public Future<Result> pauseChannel(String topic, String channel, boolean paused) {
+        return onChannel(topic, channel, (s, c) -> {
+            if (c.paused != paused) {
+                c.paused = paused;
+                org.slf4j.LoggerFactory.getLogger(Channel.class)
+                        .info("CHANNEL({}:{}): {}", topic, channel, paused ? "paused" : "unpaused");
+                s.markDirty(c);
+                s.metadataChanged();
+            }
+        });
+    }
+
+    private Future<Result> onChannel(String topic, String channel, java.util.function.BiConsumer<Shard, Channel> action) {
+        return shardFor(topic).ask(s -> {
+            Topic t = s.topic(topic);
+            if (t == null) {
+                return Result.TOPIC_NOT_FOUND;
+            }
+            Channel c = t.channel(channel);
+            if (c == null) {
+                return Result.CHANNEL_NOT_FOUND;
+            }
+            action.accept(s, c);
+            return Result.OK;
+        });
+    }
+
+    @Override
+    public Future<StatsSnapshot> stats(StatsFilter filter) {
+        List<Future<List<StatsSnapshot.TopicStats>>> parts = new ArrayList<>();
+        for (Shard s : shards) {
+            if (filter.topic() != null && s != shardFor(filter.topic())) {
+                continue;
+            }
+            parts.add(s.ask(sh -> sh.stats(filter.topic(), filter.channel(), filter.includeClients())));
+        }
+        return Future.all(parts).map(cf -> {
+            List<StatsSnapshot.TopicStats> topics = new ArrayList<>();
+            for (int i = 0; i < parts.size(); i++) {
+                topics.addAll(cf.<List<StatsSnapshot.TopicStats>>resultAt(i));
+            }
+            topics.sort(Comparator.comparing(StatsSnapshot.TopicStats::topicName));
+            if (filter.topic() != null && topics.isEmpty() && filter.channel() == null) {
+                return new StatsSnapshot(startTime, health(), null, null);
+            }
+            List<StatsSnapshot.ClientStats> pubs = filter.includeClients() ? producers.apply(filter.topic()) : null;
+            return new StatsSnapshot(startTime, health(), topics, pubs == null || pubs.isEmpty() ? null : pubs);
+        });
+    }
+
+    /** The non-ephemeral topics and channels with pause flags, for nsqd.dat. */
+    public Future<List<TopicMetadata>> metadata() {
+        List<Future<List<TopicMetadata>>> parts = new ArrayList<>();
+        for (Shard s : shards) {
+            parts.add(s.ask(Shard::metadata));
+        }
+        return Future.all(parts).map(cf -> {
+            List<TopicMetadata> all = new ArrayList<>();
+            for (int i = 0; i < parts.size(); i++) {
+                all.addAll(cf.<List<TopicMetadata>>resultAt(i));
+            }
+            all.sort(Comparator.comparing(TopicMetadata::name));
+            return all;
+        });
+    }
+
+    /** Every topic and channel (ephemeral included), for registering with lookups. */
+    public Future<List<String[]>> registrations() {
+        List<Future<List<String[]>>> parts = new ArrayList<>();
+        for (Shard s : shards) {
+            parts.add(s.ask(Shard::registrations));
+        }
+        return Future.all(parts).map(cf -> {
+            List<String[]> all = new ArrayList<>();
+            for (int i = 0; i < parts.size(); i++) {
+                all.addAll(cf.<List<String[]>>resultAt(i));
+            }
+            return all;
+        });
+    }
+
+    /** Recreates topics and channels from nsqd.dat at start, before any client connects. */
+    public Future<Void> restore(List<TopicMetadata> topics) {
+        List<Future<Void>> parts = new ArrayList<>();
+        for (TopicMetadata tm : topics) {
+            parts.add(shardFor(tm.name()).ask(s -> {
+                s.restore(tm);
+                return null;
+            }));
+        }
+        return Future.all(parts).mapEmpty();
+    }
+
+    /** Saves all messages and closes every shard. */
+    public Future<Void> close() {
+        List<Future<Void>> parts = new ArrayList<>();
+        for (Shard s : shards) {
+            parts.add(s.close());
+        }
+        return Future.join(parts).mapEmpty();
+    }
+}

@@ -1,0 +1,558 @@
+package io.nodeq.daemon.tcp;
+
+import io.nodeq.daemon.DaemonOptions;
+import io.nodeq.daemon.broker.ClientInfo;
+import io.nodeq.daemon.broker.Consumer;
+import io.nodeq.daemon.broker.ConsumerLink;
+import io.nodeq.daemon.broker.Shard;
+import io.nodeq.daemon.broker.ShardBatch;
+import io.nodeq.daemon.broker.ShardedBroker;
+import io.nodeq.daemon.stats.StatsSnapshot;
+import io.nodeq.protocol.Command;
+import io.nodeq.protocol.CommandDecoder;
+import io.nodeq.protocol.ErrorCodes;
+import io.nodeq.protocol.Frames;
+import io.nodeq.protocol.GoQuote;
+import io.nodeq.protocol.MessageIds;
+import io.nodeq.protocol.Names;
+import io.nodeq.protocol.ProtocolError;
+import io.nodeq.protocol.compress.CompressionException;
+import io.nodeq.protocol.compress.StreamCodec;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One client connection speaking protocol V2 (nsq-protocol.md §1): decodes commands, checks them
+ * against the connection state, answers local ones and carries the rest to the owning shards in
+ * one {@link ShardBatch} per shard per read. Replies go out strictly in command order (producers
+ * pipeline and match replies FIFO), whatever order the shards answer in.
+ *
+ * <p>Owned by the event loop that accepted it; shards reach it only through {@link ConsumerLink}.
+ */
+public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+    /** Stop reading a client that has this many batches unanswered (a publisher outrunning us). */
+    private static final int MAX_OUTSTANDING_BATCHES = 64;
+
+    enum State {
+        INIT(0), SUBSCRIBED(3), CLOSING(4);
+        final int code;
+
+        State(int code) {
+            this.code = code;
+        }
+    }
+
+    /** A reply waiting for its turn; {@code frame} null means "nothing to send" (FIN success). */
+    private static final class Reply {
+        Buffer frame;
+        boolean ready;
+        boolean fatal;
+        Runnable afterWrite;
+    }
+
+    private final NetSocket socket;
+    private final Context ctx;
+    private final Vertx vertx;
+    private final ShardedBroker broker;
+    private final DaemonOptions options;
+    private final TcpServer server;
+    private final CommandDecoder decoder;
+    private final String remoteAddress;
+    private final long connectTs = Instant.now().getEpochSecond();
+
+    private volatile State state = State.INIT;
+    private volatile Identify identify;
+    private long heartbeatMs;
+    private long heartbeatTimer = -1;
+    private long lastCommandNs = System.nanoTime();
+    private int ticks;
+    private Consumer consumer;
+    private Shard subShard;
+    private final ShardBatch[] batches;
+    private final ArrayDeque<Reply> replies = new ArrayDeque<>();
+    private int outstandingBatches;
+    private boolean readPaused;
+    private StreamCodec codec;
+    private boolean compressWrites;
+    private Buffer compressedLeftover;
+    private boolean closed;
+    private boolean failed;
+    private final Map<String, LongAdder> pubCounts = new ConcurrentHashMap<>();
+
+    ClientConnection(NetSocket socket, Context ctx, Vertx vertx, ShardedBroker broker, DaemonOptions options,
+                     TcpServer server) {
+        this.socket = socket;
+        this.ctx = ctx;
+        this.vertx = vertx;
+        this.broker = broker;
+        this.options = options;
+        this.server = server;
+        this.remoteAddress = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().toString();
+        this.decoder = new CommandDecoder(new CommandDecoder.Limits(options.maxMsgSize(), options.maxBodySize(),
+                options.maxReqTimeout().toMillis()), true, this);
+        this.batches = new ShardBatch[broker.shardCount()];
+    }
+
+    void start() {
+        socket.handler(this::read);
+        socket.closeHandler(v -> onClose());
+        socket.exceptionHandler(e -> LOG.debug("CLIENT({}): {}", remoteAddress, e.toString()));
+        setHeartbeat(options.defaultHeartbeatInterval().toMillis());
+        LOG.info("CLIENT({}): connected", remoteAddress);
+    }
+
+    String remoteAddress() {
+        return remoteAddress;
+    }
+
+    // ---- reading ----
+
+    private void read(Buffer data) {
+        if (closed || failed) {
+            return;
+        }
+        lastCommandNs = System.nanoTime();
+        Buffer plain = data;
+        if (codec != null) {
+            try {
+                plain = codec.decode(data);
+            } catch (CompressionException e) {
+                LOG.info("CLIENT({}): bad compressed stream: {}", remoteAddress, e.getMessage());
+                socket.close();
+                return;
+            }
+        }
+        decoder.handle(plain);
+        if (compressedLeftover != null && !failed) {
+            // bytes that arrived behind an IDENTIFY which switched compression on
+            Buffer rest = compressedLeftover;
+            compressedLeftover = null;
+            if (rest.length() > 0) {
+                read(rest);
+                return;
+            }
+        }
+        dispatch();
+    }
+
+    @Override
+    public void command(Command c) {
+        if (failed) {
+            return;
+        }
+        switch (c.name()) {
+            case Command.NOP -> {
+            }
+            case Command.PUB, Command.DPUB -> publish(c, List.of(c.body()));
+            case Command.MPUB -> publish(c, c.messages());
+            case Command.FIN, Command.REQ, Command.TOUCH -> ack(c);
+            case Command.RDY -> rdy(c);
+            case Command.IDENTIFY -> identify(c);
+            case Command.SUB -> sub(c);
+            case Command.CLS -> cls();
+            case Command.AUTH -> {
+                if (state != State.INIT) {
+                    fatal(ErrorCodes.E_INVALID, "cannot AUTH in current state");
+                } else {
+                    fatal(ErrorCodes.E_AUTH_DISABLED, "AUTH disabled");
+                }
+            }
+            default -> fatal(ErrorCodes.E_INVALID, "invalid command " + c.name());
+        }
+    }
+
+    @Override
+    public void error(ProtocolError error) {
+        fatal(error);
+    }
+
+    private void publish(Command c, List<byte[]> bodies) {
+        String topic = c.params()[0];
+        Shard shard = broker.shardFor(topic);
+        batchFor(shard).publish(c.name(), topic, bodies, c.deferMs(), reserve());
+    }
+
+    private void identify(Command c) {
+        if (state != State.INIT) {
+            fatal(ErrorCodes.E_INVALID, "cannot IDENTIFY in current state");
+            return;
+        }
+        Identify id;
+        try {
+            id = Identify.parse(c.body(), options);
+        } catch (Identify.Failure f) {
+            fatal(f.error);
+            return;
+        }
+        identify = id;
+        setHeartbeat(id.heartbeatIntervalMs);
+        LOG.info("CLIENT({}): IDENTIFY client_id={} hostname={} user_agent={} heartbeat={}ms msg_timeout={}ms{}{}",
+                remoteAddress, id.clientId, id.hostname, id.userAgent, id.heartbeatIntervalMs, id.msgTimeoutMs,
+                id.snappy ? " snappy" : "", id.deflate ? " deflate" : "");
+        if (!id.featureNegotiation) {
+            replyNow(Frames.ok());
+            return;
+        }
+        Reply r = replyNow(Frames.response(id.response(options, false)));
+        if (id.snappy || id.deflate) {
+            StreamCodec upgraded = id.snappy ? StreamCodec.snappy() : StreamCodec.deflate(id.deflateLevel);
+            // everything the client sends after IDENTIFY is compressed; it waits for our reply first
+            compressedLeftover = decoder.takeRemaining();
+            codec = upgraded;
+            r.afterWrite = () -> {
+                compressWrites = true;
+                write(Frames.ok());
+            };
+        }
+    }
+
+    private void sub(Command c) {
+        if (state != State.INIT) {
+            fatal(ErrorCodes.E_INVALID, "cannot SUB in current state");
+            return;
+        }
+        if (heartbeatMs <= 0) {
+            fatal(ErrorCodes.E_INVALID, "cannot SUB with heartbeats disabled");
+            return;
+        }
+        String[] p = c.params();
+        if (p.length < 2) {
+            fatal(ErrorCodes.E_INVALID, "SUB insufficient number of parameters");
+            return;
+        }
+        if (!Names.isValidTopicName(p[0])) {
+            fatal(ErrorCodes.E_BAD_TOPIC, "SUB topic name " + GoQuote.quote(p[0]) + " is not valid");
+            return;
+        }
+        if (!Names.isValidChannelName(p[1])) {
+            fatal(ErrorCodes.E_BAD_CHANNEL, "SUB channel name " + GoQuote.quote(p[1]) + " is not valid");
+            return;
+        }
+        state = State.SUBSCRIBED;
+        consumer = new Consumer(this, clientInfo());
+        subShard = broker.shardFor(p[0]);
+        batchFor(subShard).sub(p[0], p[1], consumer, reserve());
+        LOG.info("CLIENT({}): SUB {}:{}", remoteAddress, p[0], p[1]);
+    }
+
+    private void rdy(Command c) {
+        if (state == State.CLOSING) {
+            return;
+        }
+        if (state != State.SUBSCRIBED) {
+            fatal(ErrorCodes.E_INVALID, "cannot RDY in current state");
+            return;
+        }
+        long count = 1;
+        if (c.params().length > 0) {
+            count = CommandDecoder.parseBase10(c.params()[0]);
+            if (count < 0) {
+                fatal(ErrorCodes.E_INVALID, "RDY could not parse count " + c.params()[0]);
+                return;
+            }
+        }
+        if (count > options.maxRdyCount()) {
+            fatal(ErrorCodes.E_INVALID, "RDY count " + count + " out of range 0-" + options.maxRdyCount());
+            return;
+        }
+        batchFor(subShard).rdy((int) count);
+    }
+
+    /** FIN, REQ and TOUCH: only their "not in flight" failures are non-fatal. */
+    private void ack(Command c) {
+        String name = c.name();
+        if (state != State.SUBSCRIBED && state != State.CLOSING) {
+            fatal(ErrorCodes.E_INVALID, "cannot " + name + " in current state");
+            return;
+        }
+        String[] p = c.params();
+        int needed = name.equals(Command.REQ) ? 2 : 1;
+        if (p.length < needed) {
+            fatal(ErrorCodes.E_INVALID, name + " insufficient number of params");
+            return;
+        }
+        String raw = p[0];
+        if (raw.length() != Frames.MESSAGE_ID_SIZE) {
+            fatal(ErrorCodes.E_INVALID, "invalid message ID");
+            return;
+        }
+        long delayMs = 0;
+        if (name.equals(Command.REQ)) {
+            delayMs = CommandDecoder.parseBase10(p[1]);
+            if (delayMs < 0) {
+                fatal(ErrorCodes.E_INVALID, "REQ could not parse timeout " + p[1]);
+                return;
+            }
+            delayMs = Math.min(delayMs, options.maxReqTimeout().toMillis());
+        }
+        if (!MessageIds.isHexId(raw)) {
+            replyNow(Frames.error(ProtocolError.of("E_" + name + "_FAILED", name + " " + raw + " failed ID not in flight")));
+            return;
+        }
+        long id = MessageIds.parseHex(raw);
+        ShardBatch b = batchFor(subShard);
+        switch (name) {
+            case Command.FIN -> b.fin(id, raw, reserve());
+            case Command.REQ -> b.req(id, raw, delayMs, reserve());
+            default -> b.touch(id, raw, reserve());
+        }
+    }
+
+    private void cls() {
+        if (state != State.SUBSCRIBED) {
+            fatal(ErrorCodes.E_INVALID, "cannot CLS in current state");
+            return;
+        }
+        state = State.CLOSING;
+        batchFor(subShard).cls();
+        replyNow(Frames.closeWait());
+    }
+
+    private ClientInfo clientInfo() {
+        Identify id = identify;
+        String host = remoteHost();
+        return new ClientInfo(id == null ? host : id.clientId, id == null ? host : id.hostname,
+                id == null ? "" : id.userAgent, remoteAddress, connectTs, id == null ? 0 : id.sampleRate,
+                id == null ? options.msgTimeout().toMillis() : id.msgTimeoutMs,
+                id != null && id.deflate, id != null && id.snappy, false);
+    }
+
+    private String remoteHost() {
+        return socket.remoteAddress() == null ? "" : socket.remoteAddress().host();
+    }
+
+    // ---- shard batches and replies ----
+
+    private ShardBatch batchFor(Shard shard) {
+        ShardBatch b = batches[shard.index()];
+        if (b == null) {
+            b = new ShardBatch(this, consumer);
+            batches[shard.index()] = b;
+        }
+        return b;
+    }
+
+    private void dispatch() {
+        for (int i = 0; i < batches.length; i++) {
+            ShardBatch b = batches[i];
+            if (b == null) {
+                continue;
+            }
+            batches[i] = null;
+            Shard shard = broker.shardFor(i);
+            outstandingBatches++;
+            shard.run(() -> b.execute(shard, done -> ctx.runOnContext(v -> batchDone(done))));
+        }
+        if (outstandingBatches > MAX_OUTSTANDING_BATCHES && !readPaused && !closed) {
+            readPaused = true;
+            socket.pause();
+        }
+        drainReplies();
+    }
+
+    private void batchDone(ShardBatch b) {
+        outstandingBatches--;
+        for (ShardBatch.Op op : b.ops()) {
+            Reply r = (Reply) op.reply;
+            if (r == null) {
+                continue;
+            }
+            if (op.error != null) {
+                r.frame = Frames.error(op.error);
+                r.fatal = op.error.fatal();
+                if (r.fatal) {
+                    LOG.info("CLIENT({}): {}", remoteAddress, op.error);
+                }
+            } else if (op.kind == ShardBatch.Kind.PUB || op.kind == ShardBatch.Kind.SUB) {
+                r.frame = Frames.ok();
+                if (op.kind == ShardBatch.Kind.PUB) {
+                    countPublish(op.topic(), op.messageCount());
+                }
+            }
+            r.ready = true;
+        }
+        if (readPaused && outstandingBatches <= MAX_OUTSTANDING_BATCHES / 2 && !closed) {
+            readPaused = false;
+            socket.resume();
+        }
+        drainReplies();
+    }
+
+    /** Counts a successful publish for the producer stats. Called from batch completion. */
+    void countPublish(String topic, int messages) {
+        pubCounts.computeIfAbsent(topic, t -> new LongAdder()).add(messages);
+    }
+
+    private Reply reserve() {
+        Reply r = new Reply();
+        replies.add(r);
+        return r;
+    }
+
+    private Reply replyNow(Buffer frame) {
+        Reply r = reserve();
+        r.frame = frame;
+        r.ready = true;
+        return r;
+    }
+
+    private void drainReplies() {
+        while (!replies.isEmpty() && replies.peek().ready) {
+            Reply r = replies.poll();
+            if (closed) {
+                replies.clear();
+                return;
+            }
+            if (r.fatal) {
+                closed = true;
+                failed = true;
+                replies.clear();
+                Buffer out = compressWrites ? codec.encode(r.frame) : r.frame;
+                socket.write(out).onComplete(v -> socket.close());
+                return;
+            }
+            if (r.frame != null) {
+                write(r.frame);
+            }
+            if (r.afterWrite != null) {
+                r.afterWrite.run();
+            }
+        }
+    }
+
+    private void fatal(String code, String text) {
+        fatal(ProtocolError.of(code, text));
+    }
+
+    /** Replies with the error after everything before it, then closes; reads nothing more. */
+    private void fatal(ProtocolError error) {
+        if (failed) {
+            return;
+        }
+        failed = true;
+        LOG.info("CLIENT({}): {}", remoteAddress, error);
+        Reply r = replyNow(Frames.error(error));
+        r.fatal = true;
+    }
+
+    private void write(Buffer frame) {
+        if (closed) {
+            return;
+        }
+        socket.write(compressWrites ? codec.encode(frame) : frame);
+    }
+
+    // ---- ConsumerLink (called from shard threads) ----
+
+    @Override
+    public void deliver(Buffer frames) {
+        ctx.runOnContext(v -> write(frames));
+    }
+
+    @Override
+    public void close(String reason) {
+        ctx.runOnContext(v -> {
+            if (!closed) {
+                LOG.info("CLIENT({}): closing: {}", remoteAddress, reason);
+                closed = true;
+                socket.close();
+            }
+        });
+    }
+
+    /** Closes from the daemon (shutdown). */
+    void shutdown() {
+        ctx.runOnContext(v -> {
+            closed = true;
+            socket.close();
+        });
+    }
+
+    // ---- heartbeats and teardown ----
+
+    private void setHeartbeat(long intervalMs) {
+        if (heartbeatTimer >= 0) {
+            vertx.cancelTimer(heartbeatTimer);
+            heartbeatTimer = -1;
+        }
+        heartbeatMs = intervalMs;
+        if (intervalMs <= 0) {
+            return;
+        }
+        lastCommandNs = System.nanoTime();
+        ticks = 0;
+        long half = Math.max(1, intervalMs / 2);
+        heartbeatTimer = vertx.setPeriodic(half, t -> heartbeatTick());
+    }
+
+    private void heartbeatTick() {
+        if (closed) {
+            return;
+        }
+        long idleMs = (System.nanoTime() - lastCommandNs) / 1_000_000L;
+        if (idleMs >= 2 * heartbeatMs - heartbeatMs / 20) {
+            LOG.info("CLIENT({}): no command for {} ms (two heartbeats missed), closing", remoteAddress, idleMs);
+            closed = true;
+            socket.close();
+            return;
+        }
+        if (++ticks % 2 == 0) {
+            write(Frames.heartbeat());
+        }
+    }
+
+    private void onClose() {
+        closed = true;
+        if (heartbeatTimer >= 0) {
+            vertx.cancelTimer(heartbeatTimer);
+        }
+        if (consumer != null) {
+            Shard shard = subShard;
+            Consumer c = consumer;
+            ShardBatch b = new ShardBatch(this, c);
+            b.unsub();
+            shard.run(() -> b.execute(shard, done -> { }));
+        }
+        if (codec != null) {
+            codec.close();
+        }
+        server.removed(this);
+        LOG.info("CLIENT({}): disconnected", remoteAddress);
+    }
+
+    // ---- stats ----
+
+    boolean hasPublished() {
+        return !pubCounts.isEmpty();
+    }
+
+    /** This connection as a producer in /stats (nsqd lists at most one topic in pub_counts). */
+    StatsSnapshot.ClientStats producerStats(String topicFilter) {
+        List<StatsSnapshot.PubCount> counts = new ArrayList<>(1);
+        for (Map.Entry<String, LongAdder> e : pubCounts.entrySet()) {
+            if (topicFilter == null || topicFilter.equals(e.getKey())) {
+                counts.add(new StatsSnapshot.PubCount(e.getKey(), e.getValue().sum()));
+                break;
+            }
+        }
+        Identify id = identify;
+        String host = remoteHost();
+        return new StatsSnapshot.ClientStats(id == null ? host : id.clientId, id == null ? host : id.hostname, "V2",
+                remoteAddress, state.code, 0, 0, 0, 0, 0, connectTs, id == null ? 0 : id.sampleRate,
+                id != null && id.deflate, id != null && id.snappy, id == null ? "" : id.userAgent, false,
+                counts.isEmpty() ? null : counts);
+    }
+}

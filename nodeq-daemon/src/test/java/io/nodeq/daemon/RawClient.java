@@ -1,0 +1,186 @@
+package io.nodeq.daemon;
+
+import io.nodeq.protocol.Commands;
+import io.nodeq.protocol.Frames;
+import io.nodeq.protocol.MessageIds;
+import io.vertx.core.buffer.Buffer;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * A blocking protocol V2 client speaking raw bytes, for tests: every frame the server sends is
+ * read and checked explicitly.
+ */
+public final class RawClient implements AutoCloseable {
+    public record Frame(int type, byte[] data) {
+        public String text() {
+            return new String(data, StandardCharsets.UTF_8);
+        }
+
+        public boolean isMessage() {
+            return type == Frames.FRAME_TYPE_MESSAGE;
+        }
+
+        public long timestamp() {
+            return java.nio.ByteBuffer.wrap(data, 0, 8).getLong();
+        }
+
+        public int attempts() {
+            return ((data[8] & 0xFF) << 8) | (data[9] & 0xFF);
+        }
+
+        public String id() {
+            return new String(data, 10, 16, StandardCharsets.ISO_8859_1);
+        }
+
+        public String body() {
+            return new String(data, 26, data.length - 26, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            return "Frame(" + type + ", " + (isMessage() ? id() + ":" + body() : text()) + ")";
+        }
+    }
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+
+    public RawClient(int port) throws IOException {
+        this(port, true);
+    }
+
+    public RawClient(int port, boolean sendMagic) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(5000);
+        socket.setTcpNoDelay(true);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+        if (sendMagic) {
+            send(Commands.magic());
+        }
+    }
+
+    public RawClient send(Buffer b) throws IOException {
+        out.write(b.getBytes());
+        out.flush();
+        return this;
+    }
+
+    public RawClient send(String line) throws IOException {
+        return send(Buffer.buffer(line));
+    }
+
+    public Frame read() throws IOException {
+        int size = in.readInt();
+        int type = in.readInt();
+        byte[] data = new byte[size - 4];
+        in.readFully(data);
+        return new Frame(type, data);
+    }
+
+    /** Reads, answering heartbeats with NOP, until a frame that is not a heartbeat. */
+    public Frame readSkippingHeartbeats() throws IOException {
+        while (true) {
+            Frame f = read();
+            if (f.type() == Frames.FRAME_TYPE_RESPONSE && f.text().equals(Frames.HEARTBEAT)) {
+                send("NOP\n");
+                continue;
+            }
+            return f;
+        }
+    }
+
+    public String readResponse() throws IOException {
+        Frame f = readSkippingHeartbeats();
+        return (f.type() == Frames.FRAME_TYPE_ERROR ? "ERROR " : "") + f.text();
+    }
+
+    public Frame readMessage() throws IOException {
+        Frame f = readSkippingHeartbeats();
+        if (!f.isMessage()) {
+            throw new AssertionError("expected a message, got " + f);
+        }
+        return f;
+    }
+
+    public String identify(String json) throws IOException {
+        send(Commands.identify(Buffer.buffer(), json.getBytes(StandardCharsets.UTF_8)));
+        return readResponse();
+    }
+
+    public String pub(String topic, String body) throws IOException {
+        send(Commands.pub(Buffer.buffer(), topic, body.getBytes(StandardCharsets.UTF_8)));
+        return readResponse();
+    }
+
+    public String mpub(String topic, List<byte[]> bodies) throws IOException {
+        send(Commands.mpub(Buffer.buffer(), topic, bodies));
+        return readResponse();
+    }
+
+    public String sub(String topic, String channel) throws IOException {
+        send("SUB " + topic + " " + channel + "\n");
+        return readResponse();
+    }
+
+    public void rdy(int n) throws IOException {
+        send("RDY " + n + "\n");
+    }
+
+    public void fin(String id) throws IOException {
+        send("FIN " + id + "\n");
+    }
+
+    /** Expects nothing for {@code ms}: true when no frame (other than heartbeats) arrived. */
+    public boolean quietFor(int ms) throws IOException {
+        int old = socket.getSoTimeout();
+        socket.setSoTimeout(ms);
+        try {
+            Frame f = readSkippingHeartbeats();
+            throw new AssertionError("expected silence, got " + f);
+        } catch (SocketTimeoutException e) {
+            return true;
+        } finally {
+            socket.setSoTimeout(old);
+        }
+    }
+
+    /** True once the server has closed the connection (read returns EOF) within the timeout. */
+    public boolean closedByServer(int timeoutMs) throws IOException {
+        socket.setSoTimeout(timeoutMs);
+        try {
+            while (true) {
+                int size = in.readInt();
+                in.skipNBytes(size);
+            }
+        } catch (EOFException e) {
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset
+        }
+    }
+
+    public void setTimeout(int ms) throws IOException {
+        socket.setSoTimeout(ms);
+    }
+
+    public static String hexId(long id) {
+        return MessageIds.toHex(id);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
