@@ -1,0 +1,118 @@
+package io.nodeq.admin;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * HTTP calls to lookups and daemons the way nsqadmin makes them (nsq-protocol.md §4.1): V1 Accept
+ * header, parameters in the query string, empty POST bodies, anything but 200 is an upstream error.
+ * Holds only its WebClient, which is safe to use from any context.
+ */
+final class Upstream {
+    static final String ACCEPT_V1 = "application/vnd.nsq; version=1.0";
+
+    private final HttpClientAgent http;
+    private final WebClient client;
+    private final long requestTimeoutMs;
+
+    Upstream(Vertx vertx, AdminOptions options) {
+        this.requestTimeoutMs = options.requestTimeout().toMillis();
+        WebClientOptions o = new WebClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()))
+                .setUserAgent("nodeq-admin-ui")
+                .setKeepAlive(true);
+        this.http = vertx.createHttpClient(o);
+        this.client = WebClient.wrap(http, o);
+    }
+
+    /** GET a V1 JSON object; fails with a one-line message naming the address. */
+    Future<JsonObject> getJson(String address, String pathAndQuery) {
+        return send(request(address, pathAndQuery, false)).map(resp -> {
+            try {
+                JsonObject body = resp.bodyAsJsonObject();
+                if (body == null) {
+                    throw new UpstreamException("empty response to " + pathAndQuery);
+                }
+                return body;
+            } catch (DecodeException | ClassCastException e) {
+                throw new UpstreamException("invalid JSON from " + pathAndQuery);
+            }
+        });
+    }
+
+    /** POST with an empty body, as nsqadmin does for every action. */
+    Future<Void> post(String address, String pathAndQuery) {
+        return send(request(address, pathAndQuery, true)).mapEmpty();
+    }
+
+    /** No grace period: requests still waiting on a hung node are abandoned, not awaited. */
+    Future<Void> close() {
+        return http.shutdown(Duration.ZERO);
+    }
+
+    private HttpRequest<Buffer> request(String address, String pathAndQuery, boolean post) {
+        String url = HostPort.parse(address).url(pathAndQuery);
+        HttpRequest<Buffer> req = post ? client.postAbs(url) : client.getAbs(url);
+        return req.putHeader("Accept", ACCEPT_V1).timeout(requestTimeoutMs);
+    }
+
+    private Future<HttpResponse<Buffer>> send(HttpRequest<Buffer> req) {
+        // timeout() above is an idle timeout; this is the hard per-node deadline that keeps a page fast
+        return req.send()
+                .timeout(requestTimeoutMs + 50, TimeUnit.MILLISECONDS)
+                .recover(err -> Future.failedFuture(new UpstreamException(describe(err))))
+                .map(resp -> {
+                    if (resp.statusCode() != 200) {
+                        throw new UpstreamException("HTTP " + resp.statusCode() + " " + messageOf(resp));
+                    }
+                    return resp;
+                });
+    }
+
+    private String describe(Throwable err) {
+        if (err instanceof UpstreamException) {
+            return err.getMessage();
+        }
+        if (err instanceof TimeoutException || (err.getMessage() != null && err.getMessage().contains("timeout"))) {
+            return "timed out after " + requestTimeoutMs + " ms";
+        }
+        if (err instanceof ConnectException) {
+            return "connection refused";
+        }
+        String m = err.getMessage();
+        return m == null ? err.getClass().getSimpleName() : m;
+    }
+
+    private static String messageOf(HttpResponse<Buffer> resp) {
+        Buffer body = resp.body();
+        if (body == null || body.length() == 0) {
+            return "";
+        }
+        try {
+            return new JsonObject(body).getString("message", "");
+        } catch (DecodeException | ClassCastException e) {
+            String text = body.toString().trim();
+            return text.length() > 100 ? text.substring(0, 100) : text;
+        }
+    }
+
+    /** An expected upstream failure: carries a short message, no stack trace. */
+    static final class UpstreamException extends RuntimeException {
+        UpstreamException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
