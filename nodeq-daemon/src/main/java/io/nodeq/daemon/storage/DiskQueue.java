@@ -2,7 +2,6 @@ package io.nodeq.daemon.storage;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -31,12 +30,10 @@ import org.slf4j.LoggerFactory;
 public final class DiskQueue implements Closeable {
 
     private static final Logger log = LoggerFactory.getLogger(DiskQueue.class);
-    private static final int BUFFER_SIZE = 256 * 1024;
-
     private final QueueFiles files;
     private final DiskQueueOptions opts;
-    private final SegmentReader reader = new SegmentReader(BUFFER_SIZE);
-    private final SegmentWriter writer = new SegmentWriter(BUFFER_SIZE);
+    private final SegmentReader reader = new SegmentReader(SegmentReader.MAX_BUFFER);
+    private final SegmentWriter writer = new SegmentWriter();
 
     private long depth;
     private long readFileNum;
@@ -89,6 +86,7 @@ public final class DiskQueue implements Closeable {
                         + opts.minMsgSize() + " maxMsgSize=" + opts.maxMsgSize());
             }
         }
+        writer.attach();
         try {
             for (byte[] p : payloads) {
                 appendRecord(p);
@@ -103,6 +101,8 @@ public final class DiskQueue implements Closeable {
             log.error("DISKQUEUE({}) failed to write {} - {}", files.name(), files.segmentName(writeFileNum),
                     e.toString());
             throw e;
+        } finally {
+            writer.detach();
         }
         maybeSync();
     }
@@ -140,7 +140,7 @@ public final class DiskQueue implements Closeable {
     public byte[] read() throws IOException {
         checkOpen();
         byte[] rec = readRecord();
-        maybeSync();
+        afterRead();
         return rec;
     }
 
@@ -158,8 +158,15 @@ public final class DiskQueue implements Closeable {
             }
             out.add(rec);
         }
-        maybeSync();
+        afterRead();
         return out;
+    }
+
+    private void afterRead() throws IOException {
+        if (readFileNum == writeFileNum && readPos == writePos) {
+            reader.releaseBuffer(); // caught up: an idle queue keeps no read-ahead memory
+        }
+        maybeSync();
     }
 
     private byte[] readRecord() throws IOException {
@@ -411,85 +418,18 @@ public final class DiskQueue implements Closeable {
     // ------------------------------------------------------------------ recovery
 
     private void recover() throws IOException {
-        for (Path tmp : files.staleMetaTmpFiles()) {
-            Files.deleteIfExists(tmp);
-        }
-        TreeSet<Long> existing = files.existingSegments();
-        QueueMeta meta = loadMeta();
-        if (meta != null) {
-            depth = meta.depth();
-            readFileNum = meta.readFileNum();
-            readPos = meta.readPos();
-            writeFileNum = meta.writeFileNum();
-            writePos = meta.writePos();
-        } else if (!existing.isEmpty()) {
-            // no metadata but data: the queue never synced, or its metadata was lost; start at the oldest
-            readFileNum = existing.first();
-            writeFileNum = existing.first();
-        }
-        boolean changed = false;
-        long size = FileOps.sizeOrZero(files.segment(writeFileNum));
-        long lastSegment = existing.isEmpty() ? -1 : existing.last();
-        if (size != writePos || lastSegment > writeFileNum) {
-            // writes happened after the last metadata sync (or the file is shorter than recorded): never
-            // write over what is there, continue in a fresh segment; the reader salvages the old ones
-            long unrecorded = 0;
-            if (size > writePos) {
-                unrecorded += countRecords(files.segment(writeFileNum), writePos, size);
-            }
-            for (long n : existing.tailSet(writeFileNum + 1)) {
-                unrecorded += countRecords(files.segment(n), 0, Files.size(files.segment(n)));
-            }
-            long next = Math.max(writeFileNum, lastSegment) + 1;
-            log.warn("DISKQUEUE({}) {} metadata writePos {} != file size {}{}, skipping to new file {}; "
-                    + "{} records written after the last sync recovered", files.name(),
-                    files.segmentName(writeFileNum), writePos, size,
-                    lastSegment > writeFileNum ? " (later segments up to " + lastSegment + " exist)" : "",
-                    next, unrecorded);
-            depth += unrecorded;
-            writeFileNum = next;
-            writePos = 0;
-            changed = true;
-        }
+        QueueRecovery.Resumed resumed = QueueRecovery.resume(files, opts);
+        QueueMeta m = resumed.position();
+        depth = m.depth();
+        readFileNum = m.readFileNum();
+        readPos = m.readPos();
+        writeFileNum = m.writeFileNum();
+        writePos = m.writePos();
         checkTailCorruption();
-        if (changed || needSync) {
+        if (resumed.changed() || needSync) {
             sync();
         }
         log.info("DISKQUEUE({}) opened: depth={} read={},{} write={},{}", files.name(), depth, readFileNum,
                 readPos, writeFileNum, writePos);
-    }
-
-    private QueueMeta loadMeta() throws IOException {
-        String text;
-        try {
-            text = Files.readString(files.meta(), StandardCharsets.US_ASCII);
-        } catch (NoSuchFileException e) {
-            return null;
-        }
-        try {
-            return QueueMeta.parse(text);
-        } catch (RuntimeException e) {
-            log.error("DISKQUEUE({}) failed to retrieveMetaData - unreadable {}: {}", files.name(),
-                    files.meta().getFileName(), e.getMessage());
-            return null;
-        }
-    }
-
-    /** Whole valid records in [from, to) of a segment, stopping at the first that does not parse. */
-    private long countRecords(Path segment, long from, long to) throws IOException {
-        SegmentReader scan = new SegmentReader(64 * 1024);
-        long n = 0;
-        try {
-            scan.open(segment, from);
-            while (scan.skip(to, opts.minMsgSize(), opts.maxMsgSize())) {
-                n++;
-            }
-        } catch (CorruptSegmentException e) {
-            log.warn("DISKQUEUE({}) {} does not parse after {} records: {}", files.name(),
-                    segment.getFileName(), n, e.getMessage());
-        } finally {
-            scan.close();
-        }
-        return n;
     }
 }

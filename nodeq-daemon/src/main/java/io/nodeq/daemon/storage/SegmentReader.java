@@ -11,19 +11,24 @@ import java.nio.file.Path;
  * [int32 BE length L][L bytes payload][int32 BE length][payload]...
  * </pre>
  * Reads ahead a block per syscall and parses many records out of it, which is what makes draining a
- * long backlog cheap. Owned by the {@link DiskQueue} that owns it (its disk-lane thread).
+ * long backlog cheap. The read-ahead buffer is sized to what is there to read (4 KiB..256 KiB) and
+ * dropped by {@link #releaseBuffer()} when the queue is caught up, so thousands of mostly idle queues
+ * cost no memory. Owned by the {@link DiskQueue} that owns it (its disk-lane thread).
  */
 final class SegmentReader {
 
+    static final int MIN_BUFFER = 4 * 1024;
+    static final int MAX_BUFFER = 256 * 1024;
+
     /** Invariant: in read mode, holding the file bytes [bufEnd - remaining, bufEnd). */
-    private final ByteBuffer buf;
+    private ByteBuffer buf = ByteBuffer.allocate(0);
+    private final int maxBuffer;
     private FileChannel ch;
     private long bufEnd;
     private long size = -1;
 
-    SegmentReader(int bufferSize) {
-        this.buf = ByteBuffer.allocateDirect(bufferSize);
-        buf.limit(0);
+    SegmentReader(int maxBuffer) {
+        this.maxBuffer = maxBuffer;
     }
 
     boolean isOpen() {
@@ -61,7 +66,7 @@ final class SegmentReader {
         }
         byte[] out = new byte[len];
         int total = 4 + len;
-        if (total <= buf.capacity()) {
+        if (total <= maxBuffer) {
             if (!fill(total, limit)) {
                 throw new CorruptSegmentException("short read of a " + len + "-byte record at " + position());
             }
@@ -125,6 +130,7 @@ final class SegmentReader {
         if (buf.remaining() >= n) {
             return true;
         }
+        ensureCapacity(limit - position());
         buf.compact();
         try {
             while (buf.position() < n) {
@@ -145,6 +151,24 @@ final class SegmentReader {
         }
     }
 
+    /** Grows the buffer toward the bytes available (a backlog gets big reads, a tail gets a small buffer). */
+    private void ensureCapacity(long available) {
+        int want = (int) Math.min(maxBuffer, Math.max(MIN_BUFFER, Long.highestOneBit(Math.max(1, available - 1)) << 1));
+        if (buf.capacity() >= want) {
+            return;
+        }
+        ByteBuffer bigger = ByteBuffer.allocate(want);
+        bigger.put(buf).flip();
+        buf = bigger;
+    }
+
+    /** Drops the read-ahead buffer; only when nothing is buffered (the reader caught up). */
+    void releaseBuffer() {
+        if (!buf.hasRemaining() && buf.capacity() > 0) {
+            buf = ByteBuffer.allocate(0);
+        }
+    }
+
     void close() {
         if (ch != null) {
             try {
@@ -154,7 +178,7 @@ final class SegmentReader {
             }
             ch = null;
         }
-        buf.clear().limit(0);
+        buf = ByteBuffer.allocate(0);
         size = -1;
     }
 }

@@ -9,19 +9,23 @@ import java.nio.file.Path;
  * Buffered appender of {@code [int32 BE length][payload]} records to one segment file. Records are
  * gathered in a buffer and written with as few write() calls as possible; {@link #flush()} hands
  * them to the OS, {@link #force()} to the disk. Owned by the {@link DiskQueue} that owns it.
+ * <p>
+ * The buffer is empty whenever a queue call returns, so it is not kept per queue: each call borrows
+ * its thread's buffer ({@link #attach}/{@link #detach}), and a lane with thousands of queues holds one.
  */
 final class SegmentWriter {
 
-    private final ByteBuffer buf;
+    static final int BUFFER_SIZE = 256 * 1024;
+
+    private static final ThreadLocal<ByteBuffer> THREAD_BUFFER =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER_SIZE));
+
+    private ByteBuffer buf;
     private FileChannel ch;
     /** File offset up to which every record was written completely. */
     private long flushedPos;
     private int bufferedRecords;
     private boolean unforced;
-
-    SegmentWriter(int bufferSize) {
-        this.buf = ByteBuffer.allocateDirect(bufferSize);
-    }
 
     boolean isOpen() {
         return ch != null;
@@ -30,9 +34,23 @@ final class SegmentWriter {
     void open(Path file, long pos) throws IOException {
         flushedPos = pos;
         bufferedRecords = 0;
-        buf.clear();
         ch = FileOps.openForWrite(file);
         ch.position(pos);
+    }
+
+    /** Borrows the calling thread's buffer for the duration of one queue call. */
+    void attach() {
+        buf = THREAD_BUFFER.get();
+        buf.clear();
+    }
+
+    /** Returns the buffer; anything still in it was not written (only after a failure). */
+    void detach() {
+        if (buf != null) {
+            buf.clear();
+            buf = null;
+            bufferedRecords = 0;
+        }
     }
 
     void append(byte[] payload) throws IOException {
@@ -58,7 +76,7 @@ final class SegmentWriter {
     }
 
     void flush() throws IOException {
-        if (buf.position() == 0) {
+        if (buf == null || buf.position() == 0) {
             return;
         }
         buf.flip();
@@ -90,7 +108,9 @@ final class SegmentWriter {
 
     /** After a failed write: forget what is buffered and close; the caller rewinds to {@link #flushedPosition()}. */
     void abort() {
-        buf.clear();
+        if (buf != null) {
+            buf.clear();
+        }
         bufferedRecords = 0;
         closeQuietly();
     }

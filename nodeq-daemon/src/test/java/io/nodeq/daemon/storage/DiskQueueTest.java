@@ -63,6 +63,44 @@ class DiskQueueTest {
     }
 
     @Test
+    void randomSizesBatchesAndReopensMatchAFifoModel() throws Exception {
+        java.util.Random rnd = new java.util.Random(42);
+        DiskQueueOptions opts = OPTS.withMaxBytesPerFile(64 * 1024);
+        java.util.ArrayDeque<Integer> model = new java.util.ArrayDeque<>();
+        int n = 0;
+        DiskQueue q = DiskQueue.open(dir, "t", opts);
+        try {
+            for (int step = 0; step < 600; step++) {
+                int op = rnd.nextInt(10);
+                if (op < 5) {
+                    List<byte[]> batch = new ArrayList<>();
+                    for (int k = rnd.nextInt(20); k >= 0; k--, n++) {
+                        // mostly small, some around the read-ahead sizes and a few past the segment size
+                        int size = rnd.nextInt(20) == 0 ? 26 + rnd.nextInt(80_000) : 26 + rnd.nextInt(600);
+                        batch.add(payload(n, size));
+                        model.add(n);
+                    }
+                    q.putAll(batch);
+                } else if (op < 9) {
+                    for (byte[] p : q.read(1 + rnd.nextInt(40))) {
+                        assertThat(Records.number(p)).isEqualTo(model.poll());
+                    }
+                } else {
+                    q.close();
+                    q = DiskQueue.open(dir, "t", opts);
+                }
+                assertThat(q.depth()).isEqualTo(model.size());
+            }
+            for (int p : drain(q)) {
+                assertThat(p).isEqualTo(model.poll());
+            }
+            assertThat(model).isEmpty();
+        } finally {
+            q.close();
+        }
+    }
+
+    @Test
     void putAllIsOneBatchAndReadMaxFillsMany() throws Exception {
         try (DiskQueue q = DiskQueue.open(dir, "t", OPTS)) {
             List<byte[]> batch = new ArrayList<>();
