@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -238,6 +239,13 @@ class DiskQueueTest {
         assertThat(files(dir)).contains("dq:c.diskqueue.000000.dat", "dq:c.diskqueue.000001.dat",
                 "dq:c.diskqueue.meta.dat");
         assertThat(files(dir)).noneMatch(f -> f.endsWith(".tmp"));
+        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            for (String f : files(dir)) {
+                // mode 0600 like nsqd's files
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(f))))
+                        .as(f).isEqualTo("rw-------");
+            }
+        }
     }
 
     @Test
