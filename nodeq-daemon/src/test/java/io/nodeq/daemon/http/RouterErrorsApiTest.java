@@ -1,0 +1,69 @@
+package io.nodeq.daemon.http;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Router errors, /ping and /info against a fake broker. */
+class RouterErrorsApiTest extends FakeApiFixture {
+
+    @Test
+    void unknownPathIs404AndWrongMethodIs405WithAllow() throws Exception {
+        start();
+        assertError(http.get("/nope"), 404, "NOT_FOUND");
+        assertError(http.get("/topic/nope"), 404, "NOT_FOUND");
+        assertError(http.get("/config/a/b"), 404, "NOT_FOUND");
+        HttpResponse<String> r = http.post("/stats");
+        assertError(r, 405, "METHOD_NOT_ALLOWED");
+        assertThat(r.headers().firstValue("Allow")).hasValue("GET");
+        r = http.get("/pub");
+        assertError(r, 405, "METHOD_NOT_ALLOWED");
+        assertThat(r.headers().firstValue("Allow")).hasValue("POST");
+        r = http.send("DELETE", "/config/log_level", HttpRequest.BodyPublishers.noBody());
+        assertError(r, 405, "METHOD_NOT_ALLOWED");
+        assertThat(r.headers().firstValue("Allow")).hasValue("GET, PUT");
+        assertError(http.get("/topic/create?topic=t"), 405, "METHOD_NOT_ALLOWED");
+        assertThat(broker.topics).isEmpty();
+    }
+
+    @Test
+    void pingIsPlainTextWithoutTheV1Header() throws Exception {
+        start();
+        HttpResponse<String> r = http.get("/ping");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("OK");
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
+        assertThat(r.headers().firstValue("X-NSQ-Content-Type")).isEmpty();
+        broker.health = "NOK - disk full";
+        r = http.get("/ping");
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(r.body()).isEqualTo("NOK - disk full");
+    }
+
+    @Test
+    void infoHasNsqdsKeysInOrderWithNanosecondDurations() throws Exception {
+        start();
+        HttpResponse<String> r = http.get("/info");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
+        assertThat(r.headers().firstValue("X-NSQ-Content-Type")).hasValue("nsq; version=1.0");
+        JsonObject info = new JsonObject(r.body());
+        assertThat(info.fieldNames()).containsExactly("version", "broadcast_address", "hostname", "http_port",
+                "tcp_port", "start_time", "max_heartbeat_interval", "max_output_buffer_size",
+                "max_output_buffer_timeout", "max_deflate_level", "topology_zone", "topology_region");
+        assertThat(info.getString("version")).isEqualTo("1.3.0");
+        assertThat(info.getString("broadcast_address")).isEqualTo("127.0.0.1");
+        assertThat(info.getInteger("http_port")).isEqualTo(port());
+        assertThat(info.getInteger("tcp_port")).isEqualTo(4150);
+        assertThat(info.getLong("start_time")).isEqualTo(1795393326L);
+        assertThat(info.getLong("max_heartbeat_interval")).isEqualTo(60_000_000_000L);
+        assertThat(info.getLong("max_output_buffer_size")).isEqualTo(65536);
+        assertThat(info.getLong("max_output_buffer_timeout")).isEqualTo(30_000_000_000L);
+        assertThat(info.getInteger("max_deflate_level")).isEqualTo(6);
+        assertThat(info.getString("hostname")).isNotEmpty();
+    }
+}
