@@ -1,0 +1,75 @@
+package io.nodeq.client.impl;
+
+import io.nodeq.protocol.Commands;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Single publishes to one topic gathered into one MPUB. Owned by the producer's context; once
+ * written it waits in the reply FIFO and completes every gathered future with the MPUB's answer.
+ */
+final class Batch implements Pending {
+    final String topic;
+    private final List<byte[]> bodies = new ArrayList<>();
+    private final List<PublishRequest> requests = new ArrayList<>();
+    private int bytes;
+    private int cost;
+
+    Batch(String topic) {
+        this.topic = topic;
+    }
+
+    void add(PublishRequest r) {
+        bodies.add(r.body);
+        requests.add(r);
+        bytes += r.body.length;
+        cost += r.cost();
+    }
+
+    int size() {
+        return bodies.size();
+    }
+
+    int bytes() {
+        return bytes;
+    }
+
+    void encode(Buffer out) {
+        if (bodies.size() == 1) {
+            Commands.pub(out, topic, bodies.get(0));
+        } else {
+            Commands.mpub(out, topic, bodies);
+        }
+    }
+
+    /** Rough encoded size, to size the output buffer. */
+    int encodedSize() {
+        return bytes + 4 * bodies.size() + topic.length() + 16;
+    }
+
+    @Override
+    public void succeed() {
+        for (PublishRequest r : requests) {
+            r.succeed();
+        }
+    }
+
+    @Override
+    public void fail(Throwable cause) {
+        for (PublishRequest r : requests) {
+            r.fail(cause);
+        }
+    }
+
+    @Override
+    public int cost() {
+        return cost;
+    }
+
+    @Override
+    public int messageCount() {
+        return bodies.size();
+    }
+}

@@ -1,0 +1,266 @@
+package io.nodeq.client.impl;
+
+import io.nodeq.client.ConnectionOptions;
+import io.nodeq.client.NsqAddress;
+import io.nodeq.client.NsqErrorException;
+import io.nodeq.client.NsqException;
+import io.nodeq.protocol.Commands;
+import io.nodeq.protocol.FrameDecoder;
+import io.nodeq.protocol.Frames;
+import io.nodeq.protocol.NsqMessage;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One TCP connection to a daemon speaking protocol V2: magic, IDENTIFY (and AUTH when the daemon
+ * asks), then frames to a {@link Listener}. Answers {@code _heartbeat_} with NOP itself.
+ *
+ * <p>Owned by the Vert.x context that called {@link #connect}; every method must run there.
+ */
+public final class NsqConnection implements FrameDecoder.Sink {
+
+    /** Frames after the handshake; called on the connection's context. */
+    public interface Listener {
+        /** A response frame other than {@code _heartbeat_} ({@code OK}, {@code CLOSE_WAIT}, ...). */
+        void onResponse(NsqConnection conn, byte[] data);
+
+        void onError(NsqConnection conn, NsqErrorException error);
+
+        void onMessage(NsqConnection conn, NsqMessage message);
+
+        /** The socket closed; {@code cause} is the last error seen, or null. Called once. */
+        void onClosed(NsqConnection conn, Throwable cause);
+    }
+
+    private static final byte[] HEARTBEAT = Frames.HEARTBEAT.getBytes(StandardCharsets.US_ASCII);
+
+    private enum State { IDENTIFYING, AUTHING, READY, CLOSED }
+
+    private final NsqAddress address;
+    private final ConnectionOptions options;
+    private final Listener listener;
+    private final Promise<NsqConnection> ready = Promise.promise();
+    private final FrameDecoder decoder;
+    private NetSocket socket;
+    private State state = State.IDENTIFYING;
+    private ServerSettings settings = ServerSettings.OLD_SERVER;
+    private Throwable lastError;
+    private long timeoutTimer = -1;
+    private Vertx vertx;
+
+    private NsqConnection(NsqAddress address, ConnectionOptions options, Listener listener) {
+        this.address = address;
+        this.options = options;
+        this.listener = listener;
+        this.decoder = new FrameDecoder(options.maxFrameSize(), this);
+    }
+
+    /** NetClient options matching {@code options}: connect timeout, and a read-idle timeout of 2 heartbeats. */
+    public static NetClientOptions netClientOptions(ConnectionOptions options) {
+        NetClientOptions o = new NetClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()))
+                .setTcpNoDelay(true);
+        if (options.heartbeatInterval() != null) {
+            // go-nsq drops a connection that has been silent for 2 heartbeats (nsq-protocol.md §1.9)
+            o.setReadIdleTimeout((int) (options.heartbeatInterval().toMillis() * 2 + 1000))
+                    .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        }
+        return o;
+    }
+
+    /**
+     * Connects, sends the magic and IDENTIFY, waits for the reply (and AUTH's). Must be called on the
+     * context that will own the connection.
+     */
+    public static Future<NsqConnection> connect(Vertx vertx, NetClient client, NsqAddress address,
+                                                ConnectionOptions options, Listener listener) {
+        NsqConnection c = new NsqConnection(address, options, listener);
+        c.vertx = vertx;
+        c.timeoutTimer = vertx.setTimer(Math.max(1, options.connectTimeout().toMillis()), t -> {
+            c.timeoutTimer = -1;
+            c.failHandshake(new NsqException("handshake with " + address + " timed out"));
+        });
+        client.connect(address.port(), address.host()).onComplete(ar -> {
+            if (ar.failed()) {
+                c.cancelTimer();
+                c.state = State.CLOSED;
+                c.ready.tryFail(ar.cause());
+                return;
+            }
+            c.attach(ar.result());
+        });
+        return c.ready.future();
+    }
+
+    private void attach(NetSocket s) {
+        socket = s;
+        if (state == State.CLOSED) {
+            s.close();
+            return;
+        }
+        s.handler(decoder);
+        s.exceptionHandler(e -> lastError = e);
+        s.closeHandler(v -> closed());
+        Buffer out = Commands.magic();
+        Commands.identify(out, IdentifyBody.json(options));
+        s.write(out);
+    }
+
+    public NsqAddress address() {
+        return address;
+    }
+
+    public ServerSettings settings() {
+        return settings;
+    }
+
+    public boolean isOpen() {
+        return state == State.READY;
+    }
+
+    public void write(Buffer b) {
+        if (socket != null && state != State.CLOSED) {
+            socket.write(b);
+        }
+    }
+
+    public boolean writeQueueFull() {
+        return socket != null && socket.writeQueueFull();
+    }
+
+    public void drainHandler(Handler<Void> h) {
+        if (socket != null) {
+            socket.drainHandler(h);
+        }
+    }
+
+    public void close() {
+        if (socket != null) {
+            socket.close();
+        } else {
+            failHandshake(new NsqException("closed"));
+        }
+    }
+
+    @Override
+    public void response(byte[] data) {
+        if (Arrays.equals(data, HEARTBEAT)) {
+            socket.write(Commands.nop(Buffer.buffer(4)));
+            return;
+        }
+        switch (state) {
+            case IDENTIFYING -> identified(data);
+            case AUTHING -> authorized();
+            case READY -> listener.onResponse(this, data);
+            default -> { }
+        }
+    }
+
+    @Override
+    public void error(String text) {
+        NsqErrorException e = new NsqErrorException(text);
+        if (state == State.READY) {
+            if (e.isFatal()) {
+                lastError = e;
+            }
+            listener.onError(this, e);
+        } else {
+            failHandshake(e);
+        }
+    }
+
+    @Override
+    public void message(NsqMessage message) {
+        if (state == State.READY) {
+            listener.onMessage(this, message);
+        }
+    }
+
+    @Override
+    public void failure(String reason) {
+        lastError = new NsqException("protocol error from " + address + ": " + reason);
+        if (state != State.READY) {
+            failHandshake(lastError);
+        } else {
+            socket.close();
+        }
+    }
+
+    private void identified(byte[] data) {
+        try {
+            settings = ServerSettings.parse(data);
+        } catch (IOException e) {
+            failHandshake(new NsqException("bad IDENTIFY reply from " + address + ": " + e.getMessage()));
+            return;
+        }
+        if (settings.tls() || settings.snappy() || settings.deflate()) {
+            failHandshake(new NsqException("daemon " + address + " granted an upgrade that was not requested"));
+            return;
+        }
+        if (settings.authRequired()) {
+            if (options.authSecret() == null) {
+                failHandshake(new NsqException("daemon " + address + " requires AUTH; set ConnectionOptions.authSecret"));
+                return;
+            }
+            state = State.AUTHING;
+            socket.write(Commands.auth(Buffer.buffer(), options.authSecret().getBytes(StandardCharsets.UTF_8)));
+            return;
+        }
+        becomeReady();
+    }
+
+    private void authorized() {
+        becomeReady();
+    }
+
+    private void becomeReady() {
+        cancelTimer();
+        state = State.READY;
+        ready.tryComplete(this);
+    }
+
+    private void failHandshake(Throwable cause) {
+        cancelTimer();
+        if (state == State.CLOSED) {
+            return;
+        }
+        lastError = cause;
+        boolean wasReady = state == State.READY;
+        if (!wasReady) {
+            state = State.CLOSED;
+            ready.tryFail(cause);
+        }
+        if (socket != null) {
+            socket.close();
+        }
+    }
+
+    private void closed() {
+        cancelTimer();
+        State before = state;
+        state = State.CLOSED;
+        if (before == State.READY) {
+            listener.onClosed(this, lastError);
+        } else if (before != State.CLOSED) {
+            ready.tryFail(lastError != null ? lastError : new NsqException("connection to " + address + " closed during handshake"));
+        }
+    }
+
+    private void cancelTimer() {
+        if (timeoutTimer >= 0) {
+            vertx.cancelTimer(timeoutTimer);
+            timeoutTimer = -1;
+        }
+    }
+}
