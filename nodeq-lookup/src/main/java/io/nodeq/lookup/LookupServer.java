@@ -1,0 +1,232 @@
+package io.nodeq.lookup;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.nodeq.lookup.http.LookupHttpApi;
+import io.nodeq.lookup.registry.HazelcastRegistry;
+import io.nodeq.lookup.registry.InMemoryRegistry;
+import io.nodeq.lookup.registry.LookupOps;
+import io.nodeq.lookup.registry.Registry;
+import io.nodeq.lookup.registry.RegistryLane;
+import io.nodeq.lookup.tcp.LookupConnection;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An embeddable lookup: TCP (protocol V1) and HTTP servers over one registry, standalone or as a
+ * member of a Hazelcast cluster. Its servers and in-memory registry are owned by one verticle
+ * context; lookup traffic is small, one event loop serves it.
+ */
+public final class LookupServer {
+    private static final Logger LOG = LoggerFactory.getLogger(LookupServer.class);
+    /** The nsqlookupd version we answer with; clients and nsqadmin read it. */
+    public static final String VERSION = "1.3.0";
+
+    private final Vertx vertx;
+    private final boolean ownsVertx;
+    private final LookupOptions options;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private HazelcastInstance hazelcast;
+    private Registry registry;
+    private RegistryLane lane;
+    private String deploymentId;
+    private volatile int tcpPort;
+    private volatile int httpPort;
+
+    private LookupServer(Vertx vertx, boolean ownsVertx, LookupOptions options) {
+        this.vertx = vertx;
+        this.ownsVertx = ownsVertx;
+        this.options = options;
+    }
+
+    /** Starts on a Vert.x instance of its own, closed again by {@link #close()}. */
+    public static Future<LookupServer> start(LookupOptions options) {
+        Vertx vertx = Vertx.vertx();
+        return new LookupServer(vertx, true, options).start()
+                .recover(e -> vertx.close().transform(x -> Future.failedFuture(e)));
+    }
+
+    /** Starts on the caller's Vert.x; {@link #close()} leaves it running. */
+    public static Future<LookupServer> start(Vertx vertx, LookupOptions options) {
+        return new LookupServer(vertx, false, options).start();
+    }
+
+    private Future<LookupServer> start() {
+        Future<Registry> reg;
+        if (options.cluster() == null) {
+            reg = Future.succeededFuture(new InMemoryRegistry());
+        } else {
+            reg = vertx.executeBlocking(() -> {
+                hazelcast = HazelcastRegistry.startMember(options.cluster());
+                LOG.info("CLUSTER: joined {} as {} ({} members)", options.cluster().clusterName(),
+                        hazelcast.getCluster().getLocalMember().getAddress(), hazelcast.getCluster().getMembers().size());
+                return new HazelcastRegistry(hazelcast);
+            }, false);
+        }
+        return reg.compose(r -> {
+            registry = r;
+            LookupOps ops = new LookupOps(r, options.inactiveProducerTimeout().toNanos(),
+                    options.tombstoneLifetime().toNanos(), hazelcast != null, LookupServer::nowNanos);
+            return vertx.deployVerticle(new LookupVerticle(ops));
+        }).map(id -> {
+            deploymentId = id;
+            return this;
+        }).recover(e -> shutdownHazelcast().transform(x -> Future.failedFuture(e)));
+    }
+
+    static long nowNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    public int tcpPort() {
+        return tcpPort;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public LookupOptions options() {
+        return options;
+    }
+
+    /** The Hazelcast member in cluster mode, else null. */
+    public HazelcastInstance hazelcast() {
+        return hazelcast;
+    }
+
+    /**
+     * Stops serving. Open connections close without removing their registrations: in a cluster the
+     * daemons behind them are still alive and reconnect elsewhere or here after a restart.
+     */
+    public Future<Void> close() {
+        closing.set(true);
+        Future<Void> undeploy = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
+        Future<Void> stopped = undeploy.eventually(() -> {
+            if (lane != null) {
+                lane.close();
+            }
+            if (registry != null) {
+                registry.close();
+            }
+            return shutdownHazelcast();
+        });
+        if (!ownsVertx) {
+            return stopped.onComplete(ar -> LOG.info("lookup stopped"));
+        }
+        // Vert.x's own close must be awaited off its event loops: a listener on a closing loop never runs
+        Promise<Void> done = Promise.promise();
+        stopped.onComplete(ar -> CompletableFuture.runAsync(() -> {
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                LOG.info("lookup stopped");
+                done.complete();
+            } catch (Exception e) {
+                done.fail(e);
+            }
+        }));
+        return done.future();
+    }
+
+    /** For tests: drop out as a crash would (Hazelcast terminated without goodbye), then close. */
+    public Future<Void> crash() {
+        closing.set(true);
+        Future<Void> kill = hazelcast == null ? Future.succeededFuture()
+                : vertx.executeBlocking(() -> {
+                    hazelcast.getLifecycleService().terminate();
+                    return null;
+                }, false);
+        return kill.eventually(this::close);
+    }
+
+    private Future<Void> shutdownHazelcast() {
+        HazelcastInstance hz = hazelcast;
+        if (hz == null || !hz.getLifecycleService().isRunning()) {
+            return Future.succeededFuture();
+        }
+        return vertx.executeBlocking(() -> {
+            hz.shutdown();
+            return null;
+        }, false);
+    }
+
+    /** Owns the servers; everything in it runs on its context. */
+    private final class LookupVerticle extends VerticleBase {
+        private final LookupOps ops;
+        private NetServer tcp;
+        private HttpServer http;
+        private String identifyResponse;
+        private long reaper = -1;
+        private boolean reaping;
+
+        LookupVerticle(LookupOps ops) {
+            this.ops = ops;
+        }
+
+        @Override
+        public Future<?> start() {
+            lane = new RegistryLane(vertx, ops);
+            HostPort tcpAddr = HostPort.parse(options.tcpAddress());
+            HostPort httpAddr = HostPort.parse(options.httpAddress());
+            String idScope = hazelcast == null ? "" : "@" + hazelcast.getCluster().getLocalMember().getAddress();
+            http = vertx.createHttpServer().requestHandler(new LookupHttpApi(lane, VERSION).router(vertx));
+            tcp = vertx.createNetServer(new NetServerOptions())
+                    .connectHandler(sock -> new LookupConnection(sock, lane, idScope, () -> identifyResponse,
+                            closing::get));
+            return http.listen(httpAddr.port(), httpAddr.host())
+                    .compose(h -> tcp.listen(tcpAddr.port(), tcpAddr.host()))
+                    .onSuccess(t -> {
+                        tcpPort = tcp.actualPort();
+                        httpPort = http.actualPort();
+                        identifyResponse = new JsonObject()
+                                .put("broadcast_address", options.broadcastAddress())
+                                .put("hostname", HostPort.hostname())
+                                .put("http_port", httpPort)
+                                .put("tcp_port", tcpPort)
+                                .put("version", VERSION).encode();
+                        LOG.info("TCP: listening on {}:{}", tcpAddr.host(), tcpPort);
+                        LOG.info("HTTP: listening on {}:{}", httpAddr.host(), httpPort);
+                        if (registry instanceof HazelcastRegistry h) {
+                            startReaper(h);
+                        }
+                    });
+        }
+
+        private void startReaper(HazelcastRegistry h) {
+            long timeout = options.inactiveProducerTimeout().toNanos();
+            reaper = vertx.setPeriodic(options.reapInterval().toMillis(), t -> {
+                if (reaping || closing.get()) {
+                    return;
+                }
+                reaping = true;
+                lane.call(o -> h.reapOrphans(timeout, o.now()))
+                        .onComplete(ar -> {
+                            reaping = false;
+                            if (ar.failed() && !closing.get()) {
+                                LOG.warn("CLUSTER: orphan sweep failed: {}", ar.cause().toString());
+                            }
+                        });
+            });
+        }
+
+        @Override
+        public Future<?> stop() {
+            if (reaper >= 0) {
+                vertx.cancelTimer(reaper);
+            }
+            return Future.join(tcp.close(), http.close());
+        }
+    }
+}

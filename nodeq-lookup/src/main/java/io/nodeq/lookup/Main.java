@@ -1,0 +1,49 @@
+package io.nodeq.lookup;
+
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code java -jar nodeq-lookup.jar [flags]}: a drop-in nsqlookupd. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        LookupFlags.Parsed p;
+        try {
+            p = LookupFlags.parse(args);
+        } catch (LookupFlags.FlagException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (p.help()) {
+            System.out.print(LookupFlags.usage());
+            return;
+        }
+        if (p.version()) {
+            System.out.println("nodeq-lookup v" + LookupServer.VERSION + " (nsqlookupd compatible)");
+            return;
+        }
+        LogSetup.configure(p.logLevel(), p.logPrefix());
+        Logger log = LoggerFactory.getLogger(Main.class);
+        log.info("nodeq-lookup v{} (pid {})", LookupServer.VERSION, ProcessHandle.current().pid());
+        LookupServer server;
+        try {
+            server = LookupServer.start(p.options()).await(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.error("FATAL: failed to start: {}", e.toString());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("signal received: shutting down");
+            try {
+                server.close().await(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.error("shutdown failed: {}", e.toString());
+            }
+        }, "shutdown-hook"));
+    }
+}
