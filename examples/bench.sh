@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Publishes with BenchWriter, then consumes with BenchReader, against one nsqd-compatible daemon:
+# the same procedure as NSQ's bench/bench.sh, so figures can be compared with real nsqd.
+#
+#   examples/bench.sh [--nsqd-tcp-address 127.0.0.1:4150] [--nsqd-http-address 127.0.0.1:4151]
+#                     [--size 200] [--batch-size 200] [--runfor 10s] [--topic sub_bench] [--channel ch]
+#                     [--rdy 2500] [--concurrency N] [--deadline ...] [--output-buffer-size N] ...
+#                     [--daemon-jar nodeq-daemon/target/nodeq-daemon.jar [--mem-queue-size 1000000]]
+#
+# Flags for both tools go to both; --batch-size only to the writer; --channel, --rdy/--flight and
+# --output-buffer-* only to the reader. With --nsqd-http-address the topic and channel are created
+# first (as NSQ's script does), so every published message is queued for the channel.
+# With --daemon-jar the script starts that daemon on the given addresses with a fresh data dir,
+# runs, and stops it (by its PID). JAVA_OPTS applies to the bench tools.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+tcp="127.0.0.1:4150"
+http=""
+jar=""
+mem_queue_size="1000000"
+topic="sub_bench"
+channel="ch"
+common=()
+writer=()
+reader=()
+
+while [ $# -gt 0 ]; do
+  arg="$1"; shift
+  name="${arg%%=*}"; name="${name#-}"; name="--${name#-}"
+  if [[ "$arg" == *=* ]]; then value="${arg#*=}"
+  elif [ $# -gt 0 ]; then value="$1"; shift
+  else echo "bench.sh: flag needs an argument: $arg" >&2; exit 2; fi
+  case "$name" in
+    --nsqd-tcp-address) tcp="$value" ;;
+    --nsqd-http-address) http="$value" ;;
+    --daemon-jar) jar="$value" ;;
+    --mem-queue-size) mem_queue_size="$value" ;;
+    --topic) topic="$value" ;;
+    --channel) channel="$value" ;;
+    --size|--runfor|--deadline|--concurrency) common+=("$name=$value") ;;
+    --batch-size) writer+=("$name=$value") ;;
+    --rdy|--flight|--output-buffer-size|--output-buffer-timeout) reader+=("$name=$value") ;;
+    *) echo "bench.sh: unknown flag $name" >&2; exit 2 ;;
+  esac
+done
+common+=("--nsqd-tcp-address=$tcp" "--topic=$topic")
+
+# The bench tools need only their classes, nodeq-client's and HdrHistogram (version from the parent pom).
+if [ ! -d "$root/examples/target/classes/io/nodeq/examples/bench" ]; then
+  echo "# building examples"
+  (cd "$root" && mvn -B -q -ntp -pl examples -am compile >/dev/null)
+fi
+hdr_version="$(sed -n 's:.*<hdrhistogram.version>\(.*\)</hdrhistogram.version>.*:\1:p' "$root/pom.xml")"
+hdr_jar="${MAVEN_REPOSITORY:-$HOME/.m2/repository}/org/hdrhistogram/HdrHistogram/$hdr_version/HdrHistogram-$hdr_version.jar"
+cp="$root/examples/target/classes:$root/nodeq-client/target/classes:$hdr_jar"
+
+daemon_pid=""
+datadir=""
+cleanup() {
+  if [ -n "$daemon_pid" ]; then kill "$daemon_pid" 2>/dev/null || true; wait "$daemon_pid" 2>/dev/null || true; fi
+  if [ -n "$datadir" ]; then rm -rf "$datadir"; fi
+}
+trap cleanup EXIT INT TERM
+
+if [ -n "$jar" ]; then
+  [ -n "$http" ] || http="${tcp%:*}:$(( ${tcp##*:} + 1 ))"
+  datadir="$(mktemp -d)"
+  echo "# starting $jar --tcp-address $tcp --http-address $http --mem-queue-size $mem_queue_size"
+  java -jar "$jar" --tcp-address "$tcp" --http-address "$http" --data-path "$datadir" \
+      --mem-queue-size "$mem_queue_size" >"$datadir/daemon.log" 2>&1 &
+  daemon_pid=$!
+  for _ in $(seq 1 100); do
+    if (exec 3<>"/dev/tcp/${tcp%:*}/${tcp##*:}") 2>/dev/null; then break; fi
+    if ! kill -0 "$daemon_pid" 2>/dev/null; then echo "bench.sh: daemon exited:" >&2; cat "$datadir/daemon.log" >&2; exit 1; fi
+    sleep 0.1
+  done
+fi
+
+if [ -n "$http" ]; then
+  echo "# creating topic/channel"
+  curl -sf -X POST "http://$http/topic/create?topic=$topic" >/dev/null
+  curl -sf -X POST "http://$http/channel/create?topic=$topic&channel=$channel" >/dev/null
+fi
+
+# shellcheck disable=SC2086
+java ${JAVA_OPTS:-} -cp "$cp" io.nodeq.examples.bench.BenchWriter "${common[@]}" "${writer[@]+"${writer[@]}"}"
+# shellcheck disable=SC2086
+java ${JAVA_OPTS:-} -cp "$cp" io.nodeq.examples.bench.BenchReader "${common[@]}" "--channel=$channel" "${reader[@]+"${reader[@]}"}"

@@ -1,0 +1,63 @@
+package io.nodeq.examples.bench;
+
+import org.HdrHistogram.Histogram;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Locale;
+
+/** The result lines, formatted like NSQ's bench tools so their outputs can be compared side by side. */
+final class BenchReport {
+    private BenchReport() {
+    }
+
+    /** {@code duration: 10.000213s - 95.367mb/s - 499998.912ops/s - 2.000us/op}, as NSQ's bench_writer/bench_reader. */
+    static String throughputLine(Duration duration, long messages, long bodyBytes) {
+        double seconds = duration.toNanos() / 1e9;
+        String usPerOp = messages == 0 ? "+Inf" : String.format(Locale.ROOT, "%.03f", duration.toNanos() / 1e3 / messages);
+        return String.format(Locale.ROOT, "duration: %s - %.03fmb/s - %.03fops/s - %sus/op",
+                goDuration(duration), bodyBytes / seconds / 1024 / 1024, messages / seconds, usPerOp);
+    }
+
+    /** Round-trip percentiles of a histogram recorded in nanoseconds, in milliseconds. */
+    static String latencyLine(String what, Histogram h) {
+        if (h.getTotalCount() == 0) {
+            return what + ": no samples";
+        }
+        return String.format(Locale.ROOT, "%s: p50 %.3fms - p90 %.3fms - p99 %.3fms - p99.9 %.3fms - max %.3fms - %d samples",
+                what, ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
+                ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), h.getTotalCount());
+    }
+
+    /** Go's Duration.String: 10.000213s, 1m30s, 250ms. */
+    static String goDuration(Duration d) {
+        long ns = d.toNanos();
+        if (ns == 0) {
+            return "0s";
+        }
+        if (ns < 1_000) {
+            return ns + "ns";
+        }
+        if (ns < 1_000_000) {
+            return plain(BigDecimal.valueOf(ns, 3)) + "µs";
+        }
+        if (ns < 1_000_000_000) {
+            return plain(BigDecimal.valueOf(ns, 6)) + "ms";
+        }
+        long hours = ns / 3_600_000_000_000L;
+        long minutes = ns / 60_000_000_000L % 60;
+        String seconds = plain(BigDecimal.valueOf(ns % 60_000_000_000L, 9)) + "s";
+        if (hours > 0) {
+            return hours + "h" + minutes + "m" + seconds;
+        }
+        return minutes > 0 ? minutes + "m" + seconds : seconds;
+    }
+
+    private static String plain(BigDecimal v) {
+        return v.signum() == 0 ? "0" : v.stripTrailingZeros().toPlainString();
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+}

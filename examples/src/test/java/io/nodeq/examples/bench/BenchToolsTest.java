@@ -1,0 +1,159 @@
+package io.nodeq.examples.bench;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** BenchWriter and BenchReader end to end against a fake nsqd on port 0, through their command lines. */
+@Timeout(60)
+class BenchToolsTest {
+    private static final Pattern THROUGHPUT = Pattern.compile(
+            "^\\[(bench_writer|bench_reader)] duration: (\\S+) - (\\d+\\.\\d{3})mb/s - (\\d+\\.\\d{3})ops/s - (\\d+\\.\\d{3})us/op$", Pattern.MULTILINE);
+    private static final Pattern PUBLISHED = Pattern.compile("published (\\d+) messages in (\\d+) MPUB");
+    private static final Pattern FINISHED = Pattern.compile("finished (\\d+) messages \\(redelivered (\\d+), body size not 200: (\\d+), E_FIN_FAILED (\\d+)\\)");
+
+    /** What one tool run printed. */
+    private record Run(int code, String out, String err) {
+        Matcher find(Pattern p) {
+            Matcher m = p.matcher(out);
+            assertThat(m.find()).as("output has %s:%n%s%s", p, out, err).isTrue();
+            return m;
+        }
+    }
+
+    @Test
+    void writerPublishesForRunforAndPrintsNsqStyleFigures() {
+        try (FakeNsqd nsqd = new FakeNsqd(200, null)) {
+            long t0 = System.nanoTime();
+            Run r = writer("--nsqd-tcp-address", "127.0.0.1:" + nsqd.port(), "--runfor", "1s", "--concurrency", "2", "--batch-size", "50");
+            long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(r.code).as(r.err).isZero();
+            Matcher pub = r.find(PUBLISHED);
+            long messages = Long.parseLong(pub.group(1));
+            assertThat(messages).isPositive().isEqualTo(nsqd.published.get()).isEqualTo(Long.parseLong(pub.group(2)) * 50);
+
+            Matcher line = r.find(THROUGHPUT);
+            Duration d = BenchFlags.parseGoDuration(line.group(2));
+            assertThat(d).isBetween(Duration.ofSeconds(1), Duration.ofMillis(elapsedMs));
+            double ops = Double.parseDouble(line.group(4));
+            assertThat(ops).isCloseTo(messages / (d.toNanos() / 1e9), org.assertj.core.data.Percentage.withPercentage(0.1));
+            assertThat(Double.parseDouble(line.group(3))).isCloseTo(ops * 200 / 1024 / 1024, org.assertj.core.data.Percentage.withPercentage(0.1));
+            assertThat(r.out).containsPattern("MPUB round trip \\(50 msgs\\): p50 \\d+\\.\\d{3}ms - p90 .* - p99 .* - max .* - \\d+ samples");
+        }
+    }
+
+    @Test
+    void writerStopsAtCountInWholeBatches() {
+        try (FakeNsqd nsqd = new FakeNsqd(200, null)) {
+            Run r = writer("--nsqd-tcp-address", "127.0.0.1:" + nsqd.port(), "--runfor", "30s", "--count", "1050", "--batch-size", "100", "--concurrency", "3");
+            assertThat(r.code).as(r.err).isZero();
+            assertThat(r.find(PUBLISHED).group(1)).isEqualTo("1100");
+            assertThat(nsqd.published.get()).isEqualTo(1100);
+            assertThat(BenchFlags.parseGoDuration(r.find(THROUGHPUT).group(2))).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void readerFinishesWhatNsqdDeliversAndAnswersHeartbeats() {
+        try (FakeNsqd nsqd = new FakeNsqd(200, null)) {
+            nsqd.queued.set(5_000_000);
+            Run r = reader("--nsqd-tcp-address", "127.0.0.1:" + nsqd.port(), "--runfor", "1s", "--concurrency", "2", "--rdy", "300");
+            assertThat(r.code).as(r.err).isZero();
+            Matcher fin = r.find(FINISHED);
+            long messages = Long.parseLong(fin.group(1));
+            assertThat(messages).isPositive().isLessThanOrEqualTo(nsqd.delivered.get());
+            assertThat(fin.group(2)).as("redelivered").isEqualTo("0");
+            assertThat(fin.group(3)).as("size mismatches").isEqualTo("0");
+            assertThat(fin.group(4)).as("E_FIN_FAILED").isEqualTo("0");
+            // The last FINs may still be in the fake's socket buffer when the tool returns.
+            await().atMost(Duration.ofSeconds(10)).until(() -> nsqd.finished.get() == messages);
+            assertThat(nsqd.finUnknown.get()).isZero();
+            assertThat(nsqd.nops.get()).as("one NOP per connection for the heartbeat after SUB").isEqualTo(2);
+            Matcher line = r.find(THROUGHPUT);
+            assertThat(BenchFlags.parseGoDuration(line.group(2))).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
+    void readerStopsAtCountLongBeforeRunfor() {
+        try (FakeNsqd nsqd = new FakeNsqd(200, null)) {
+            nsqd.queued.set(20_000);
+            Run r = reader("--nsqd-tcp-address", "127.0.0.1:" + nsqd.port(), "--runfor", "30s", "--count", "20000", "--flight", "500");
+            assertThat(r.code).as(r.err).isZero();
+            assertThat(r.find(FINISHED).group(1)).isEqualTo("20000");
+            assertThat(BenchFlags.parseGoDuration(r.find(THROUGHPUT).group(2))).isLessThan(Duration.ofSeconds(10));
+            await().atMost(Duration.ofSeconds(10)).until(() -> nsqd.finished.get() == 20_000);
+        }
+    }
+
+    @Test
+    void writerThenReaderMoveTheSameMessages() {
+        try (FakeNsqd nsqd = new FakeNsqd(200, null)) {
+            Run w = writer("--nsqd-tcp-address", "127.0.0.1:" + nsqd.port(), "--runfor", "30s", "--count", "40000");
+            assertThat(w.code).as(w.err).isZero();
+            Run r = reader("--nsqd-tcp-address", "127.0.0.1:" + nsqd.port(), "--runfor", "30s", "--count", "40000");
+            assertThat(r.code).as(r.err).isZero();
+            assertThat(r.find(FINISHED).group(1)).isEqualTo("40000");
+        }
+    }
+
+    @Test
+    void serverErrorsAndRefusedConnectionsExitWithOne() throws Exception {
+        try (FakeNsqd nsqd = new FakeNsqd(200, "E_MPUB_FAILED MPUB failed exiting")) {
+            Run r = writer("--nsqd-tcp-address", "127.0.0.1:" + nsqd.port(), "--runfor", "5s");
+            assertThat(r.code).isEqualTo(1);
+            assertThat(r.err).isEqualTo("bench_writer: nsqd answered E_MPUB_FAILED MPUB failed exiting\n");
+        }
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        Run r = reader("--nsqd-tcp-address", "127.0.0.1:" + closedPort, "--runfor", "5s");
+        assertThat(r.code).isEqualTo(1);
+        assertThat(r.err).startsWith("bench_reader: cannot connect to 127.0.0.1:" + closedPort).hasLineCount(1);
+    }
+
+    @Test
+    void badFlagsExitWithTwoAndOneLine() {
+        String[][] bad = {{"--size", "x"}, {"--nope", "1"}, {"--runfor", "10"}, {"--topic", "bad topic"}, {"stray"},
+                {"--nsqd-tcp-address", "nohost"}, {"--batch-size", "0"}, {"--size"}, {"--deadline", "tomorrow"}};
+        for (String[] args : bad) {
+            Run w = writer(args);
+            assertThat(w.code).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(w.err).startsWith("bench_writer: ").hasLineCount(1);
+        }
+        for (String[] args : new String[][] {{"--rdy", "0"}, {"--channel", "a b"}, {"--output-buffer-timeout", "x"}}) {
+            Run r = reader(args);
+            assertThat(r.code).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.err).startsWith("bench_reader: ").hasLineCount(1);
+        }
+        assertThat(writer("--help").code).isZero();
+    }
+
+    private static Run writer(String... args) {
+        return capture(args, true);
+    }
+
+    private static Run reader(String... args) {
+        return capture(args, false);
+    }
+
+    private static Run capture(String[] args, boolean writer) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        int code = writer ? BenchWriter.run(args, o, e) : BenchReader.run(args, o, e);
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+}
