@@ -1,0 +1,122 @@
+package io.nodeq.client.impl;
+
+import io.nodeq.client.Message;
+import io.nodeq.client.NsqAddress;
+import io.nodeq.protocol.NsqMessage;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+/**
+ * A delivered message with its connection. It is also the worker task that runs the handler, so
+ * a delivery costs no extra object. Fields are final except the responded flag (CAS) and the
+ * last-touch time (written by the consumer's context only).
+ */
+public final class ClientMessage implements Message, Runnable {
+    private static final AtomicIntegerFieldUpdater<ClientMessage> RESPONDED =
+            AtomicIntegerFieldUpdater.newUpdater(ClientMessage.class, "responded");
+
+    final ConsumerEngine engine;
+    final ConsumerConnection conn;
+    final NsqMessage msg;
+    private volatile int responded;
+    /** Context-owned: when the message was delivered or last touched (ms). */
+    long lastTouchMs;
+
+    ClientMessage(ConsumerEngine engine, ConsumerConnection conn, NsqMessage msg, long nowMs) {
+        this.engine = engine;
+        this.conn = conn;
+        this.msg = msg;
+        this.lastTouchMs = nowMs;
+    }
+
+    @Override
+    public void run() {
+        engine.runHandler(this);
+    }
+
+    @Override
+    public byte[] body() {
+        return msg.body();
+    }
+
+    @Override
+    public String bodyAsString() {
+        return new String(msg.body(), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String id() {
+        return msg.idString();
+    }
+
+    @Override
+    public int attempts() {
+        return msg.attempts();
+    }
+
+    @Override
+    public long timestampNanos() {
+        return msg.timestampNs();
+    }
+
+    @Override
+    public NsqAddress daemon() {
+        return conn.address();
+    }
+
+    @Override
+    public void finish() {
+        if (claim()) {
+            engine.ack(new Ack(this, Ack.FIN, 0, Ack.SUCCESS));
+        }
+    }
+
+    @Override
+    public void requeue() {
+        requeue(engine.defaultRequeueDelay(attempts()));
+    }
+
+    @Override
+    public void requeue(Duration delay) {
+        if (claim()) {
+            engine.ack(new Ack(this, Ack.REQ, Math.max(0, delay.toMillis()), Ack.FAILURE));
+        }
+    }
+
+    @Override
+    public void requeueWithoutBackoff(Duration delay) {
+        if (claim()) {
+            engine.ack(new Ack(this, Ack.REQ, Math.max(0, delay.toMillis()), Ack.NONE));
+        }
+    }
+
+    /** FIN without a backoff signal: the message is being given up on. */
+    void finishGivenUp() {
+        if (claim()) {
+            engine.ack(new Ack(this, Ack.FIN, 0, Ack.GAVE_UP));
+        }
+    }
+
+    @Override
+    public void touch() {
+        if (responded == 0) {
+            engine.ack(new Ack(this, Ack.TOUCH, 0, Ack.NONE));
+        }
+    }
+
+    @Override
+    public boolean isResponded() {
+        return responded != 0;
+    }
+
+    private boolean claim() {
+        return RESPONDED.compareAndSet(this, 0, 1);
+    }
+
+    @Override
+    public String toString() {
+        return "Message[" + id() + " attempts=" + attempts() + " from " + daemon() + "]";
+    }
+}
