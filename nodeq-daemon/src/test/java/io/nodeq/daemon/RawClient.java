@@ -51,8 +51,8 @@ public final class RawClient implements AutoCloseable {
     }
 
     private final Socket socket;
-    private final DataInputStream in;
-    private final OutputStream out;
+    private DataInputStream in;
+    private OutputStream out;
 
     public RawClient(int port) throws IOException {
         this(port, true);
@@ -168,6 +168,50 @@ public final class RawClient implements AutoCloseable {
             return false;
         } catch (IOException e) {
             return true; // reset
+        }
+    }
+
+    public void dpub(String topic, long deferMs, String body) throws IOException {
+        send(Commands.dpub(Buffer.buffer(), topic, deferMs, body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public void req(String id, long delayMs) throws IOException {
+        send("REQ " + id + " " + delayMs + "\n");
+    }
+
+    public void touch(String id) throws IOException {
+        send("TOUCH " + id + "\n");
+    }
+
+    public void nop() throws IOException {
+        send("NOP\n");
+    }
+
+    /**
+     * Switches both directions to raw deflate (after the IDENTIFY reply granted it), decoded by the
+     * JDK's own inflater: independent of the daemon's codec.
+     */
+    public void upgradeDeflate(int level) throws IOException {
+        in = new DataInputStream(new java.util.zip.InflaterInputStream(socket.getInputStream(),
+                new java.util.zip.Inflater(true), 64 * 1024));
+        out = new java.util.zip.DeflaterOutputStream(socket.getOutputStream(),
+                new java.util.zip.Deflater(level, true), 64 * 1024, true);
+    }
+
+    /** Switches both directions to the snappy framing format, through snappy-java's streams. */
+    public void upgradeSnappy() throws IOException {
+        in = new DataInputStream(new org.xerial.snappy.SnappyFramedInputStream(socket.getInputStream()));
+        out = new org.xerial.snappy.SnappyFramedOutputStream(socket.getOutputStream());
+    }
+
+    /** Reads one frame, failing when none arrives within {@code ms}. */
+    public Frame read(int ms) throws IOException {
+        int old = socket.getSoTimeout();
+        socket.setSoTimeout(ms);
+        try {
+            return read();
+        } finally {
+            socket.setSoTimeout(old);
         }
     }
 
