@@ -45,16 +45,16 @@ public record FlagSpec(String name, String cfgKey, Kind kind, String help,
                 DaemonOptions::tcpAddress, (b, v) -> b.tcpAddress((String) v));
         add("http-address", Kind.STRING, "<addr>:<port> to listen on for HTTP clients (empty disables HTTP)",
                 DaemonOptions::httpAddress, (b, v) -> b.httpAddress((String) v));
-        add("broadcast-address", Kind.STRING, "address registered with nsqlookupd (default: OS hostname)",
+        add("broadcast-address", Kind.STRING, "address registered with nsqlookupd; the default is the OS hostname",
                 DaemonOptions::broadcastAddress, (b, v) -> b.broadcastAddress((String) v));
-        add("broadcast-tcp-port", Kind.INT, "TCP port registered with nsqlookupd (default: the listening port)",
+        add("broadcast-tcp-port", Kind.INT, "TCP port registered with nsqlookupd (0 = the listening port)",
                 DaemonOptions::broadcastTcpPort, (b, v) -> b.broadcastTcpPort((Integer) v));
-        add("broadcast-http-port", Kind.INT, "HTTP port registered with nsqlookupd (default: the listening port)",
+        add("broadcast-http-port", Kind.INT, "HTTP port registered with nsqlookupd (0 = the listening port)",
                 DaemonOptions::broadcastHttpPort, (b, v) -> b.broadcastHttpPort((Integer) v));
         add("lookupd-tcp-address", "nsqlookupd_tcp_addresses", Kind.STRING_LIST,
                 "lookupd TCP address (may be given multiple times)",
                 DaemonOptions::lookupdTcpAddresses, (b, v) -> b.lookupdTcpAddresses(strings(v)));
-        add("node-id", "id", Kind.INT, "unique part for message IDs, 0..1023 (default: derived from the hostname)",
+        add("node-id", "id", Kind.INT, "unique part for message IDs, 0..1023; the default is derived from the hostname",
                 DaemonOptions::nodeId, (b, v) -> b.nodeId((Integer) v));
         add("data-path", Kind.PATH, "path to store disk-backed messages",
                 o -> o.dataPath().toString(), (b, v) -> b.dataPath((Path) v));

@@ -48,10 +48,8 @@ public final class HttpApi {
         return vertx.executeBlocking(HttpApi::localHostname).compose(hostname -> {
             HttpApi api = new HttpApi(view, hostname);
             Router router = api.router(vertx);
-            return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(server -> {
-                api.httpPort.set(server.actualPort());
-                LOG.info("HTTP: listening on {}:{}", host, server.actualPort());
-            });
+            return vertx.createHttpServer().requestHandler(router).listen(port, host)
+                    .onSuccess(server -> api.httpPort.set(server.actualPort()));
         });
     }
 
