@@ -1,0 +1,113 @@
+package io.nodeq.daemon.http;
+
+import io.nodeq.daemon.Daemon;
+import io.nodeq.daemon.RawClient;
+import io.nodeq.daemon.TestDaemons;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** nsqd's TestHTTPClientStats, TestHTTPgetStatusJSON/Text and the /stats filters on a real daemon. */
+class HttpStatsTest extends RealDaemonFixture {
+
+    @BeforeAll
+    static void start() {
+        startDaemon(b -> b);
+    }
+
+    @Test
+    void freshDaemonJsonStartsLikeNsqd(@TempDir Path fresh) throws Exception {
+        Daemon d = TestDaemons.start(fresh);
+        try {
+            HttpResponse<String> r = new HttpClientSupport(d.httpPort()).get("/stats?format=json");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).startsWith("{\"version\":\"1.3.0\",\"health\":\"OK\",\"start_time\":" + d.startTime()
+                    + ",\"topics\":[],\"memory\":{");
+        } finally {
+            TestDaemons.stop(d);
+        }
+    }
+
+    @Test
+    void textFormat() throws Exception {
+        HttpResponse<String> r = http.get("/stats?format=text");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).startsWith("nsqd v1.3.0").contains("\nHealth: OK\n");
+    }
+
+    @Test
+    void clientStatsAndTheirFilters() throws Exception {
+        try (RawClient c = new RawClient(daemon.tcpPort())) {
+            c.identify("{\"client_id\":\"cs\",\"hostname\":\"cshost\",\"user_agent\":\"probe/1.0\"}");
+            assertThat(c.sub("client_stats", "ch")).isEqualTo("OK");
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> channel("client_stats", "ch").getJsonArray("clients").size() == 1);
+
+            JsonObject all = stats("&topic=client_stats");
+            JsonObject ch = all.getJsonArray("topics").getJsonObject(0).getJsonArray("channels").getJsonObject(0);
+            assertThat(ch.getInteger("client_count")).isEqualTo(1);
+            JsonObject client = ch.getJsonArray("clients").getJsonObject(0);
+            assertThat(client.getString("client_id")).isEqualTo("cs");
+            assertThat(client.getString("user_agent")).isEqualTo("probe/1.0");
+            assertThat(client.getInteger("state")).isEqualTo(3);
+
+            JsonObject withMem = new JsonObject(http.get("/stats?format=json&topic=client_stats").body());
+            assertThat(withMem.getJsonObject("memory")).isNotNull();
+
+            JsonObject noClients = stats("&topic=client_stats&include_clients=false");
+            JsonObject ch2 = noClients.getJsonArray("topics").getJsonObject(0).getJsonArray("channels").getJsonObject(0);
+            assertThat(ch2.getValue("clients")).isNull();
+            assertThat(ch2.containsKey("clients")).isTrue();
+            assertThat(ch2.getInteger("client_count")).isEqualTo(1);
+
+            assertThat(new JsonObject(http.get("/stats?format=json&include_mem=false").body()).containsKey("memory"))
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void producersAreListedWithPubCounts() throws Exception {
+        try (RawClient p = new RawClient(daemon.tcpPort())) {
+            p.identify("{\"client_id\":\"prod\",\"hostname\":\"prodhost\"}");
+            assertThat(p.pub("producer_stats", "x")).isEqualTo("OK");
+            JsonArray producers = stats("&topic=producer_stats").getJsonArray("producers");
+            assertThat(producers).isNotNull();
+            JsonObject me = producers.stream().map(JsonObject.class::cast)
+                    .filter(o -> "prod".equals(o.getString("client_id"))).findFirst().orElseThrow();
+            assertThat(me.getJsonArray("pub_counts").getJsonObject(0).getMap())
+                    .containsEntry("topic", "producer_stats").containsEntry("count", 1);
+        }
+    }
+
+    @Test
+    void missingTopicIsNullAndMissingChannelIsEmpty() throws Exception {
+        assertThat(http.post("/pub?topic=filter_t", "x").statusCode()).isEqualTo(200);
+        String missing = http.get("/stats?format=json&include_mem=false&topic=filter_none").body();
+        assertThat(missing).contains("\"topics\":null").endsWith("\"producers\":null}");
+        assertThat(stats("&topic=filter_t&channel=none").getJsonArray("topics")).isEmpty();
+    }
+
+    @Test
+    void everyTopicAndChannelHasE2eLatency() throws Exception {
+        assertThat(http.post("/topic/create?topic=e2e_t").statusCode()).isEqualTo(200);
+        assertThat(http.post("/channel/create?topic=e2e_t&channel=ch").statusCode()).isEqualTo(200);
+        for (Object t : stats("").getJsonArray("topics")) {
+            JsonObject topic = (JsonObject) t;
+            assertThat(topic.getJsonObject("e2e_processing_latency").fieldNames()).containsExactly("count", "percentiles");
+            for (Object c : topic.getJsonArray("channels")) {
+                assertThat(((JsonObject) c).getJsonObject("e2e_processing_latency")).isNotNull();
+            }
+        }
+        assertThat(channel("e2e_t", "ch").getJsonObject("e2e_processing_latency").encode())
+                .isEqualTo("{\"count\":0,\"percentiles\":null}");
+    }
+}
