@@ -57,7 +57,13 @@ public final class Main {
                     run.options().dataPath().toAbsolutePath());
             return new Launch(0, daemon);
         } catch (Exception e) {
-            err.println(DaemonFlags.PROGRAM + ": cannot start: " + describe(e));
+            String why = describe(e);
+            if (cause(e) instanceof java.net.BindException) {
+                // the exception does not say which listener failed
+                why += " (--tcp-address " + run.options().tcpAddress() + ", --http-address "
+                        + run.options().httpAddress() + ")";
+            }
+            err.println(DaemonFlags.PROGRAM + ": cannot start: " + why);
             return new Launch(1, null);
         }
     }
@@ -92,11 +98,16 @@ public final class Main {
         }
     }
 
-    private static String describe(Throwable e) {
+    private static Throwable cause(Throwable e) {
         Throwable t = e;
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }
+        return t;
+    }
+
+    private static String describe(Throwable e) {
+        Throwable t = cause(e);
         String message = t.getMessage();
         return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
     }

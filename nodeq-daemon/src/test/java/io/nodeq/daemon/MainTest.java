@@ -51,7 +51,8 @@ class MainTest {
                     "--data-path=" + dir, "--broadcast-address=127.0.0.1");
             assertThat(l.exitCode()).isEqualTo(1);
             assertThat(l.daemon()).isNull();
-            assertThat(stderr()).startsWith("nodeq-daemon: cannot start: ").endsWith("\n");
+            assertThat(stderr()).startsWith("nodeq-daemon: cannot start: ").endsWith("\n")
+                    .contains("--tcp-address 127.0.0.1:" + busy.getLocalPort());
             assertThat(stderr().strip()).doesNotContain("\n");
         }
     }

@@ -97,7 +97,11 @@ public final class HttpApi {
         });
     }
 
-    /** Last route: nothing matched; 405 when the path exists for another method, else 404. */
+    /**
+     * Last route: nothing matched. Like Go's httprouter (which nsqd uses): OPTIONS on a known path
+     * is 200 with an Allow header, another method is 405 METHOD_NOT_ALLOWED with Allow, an unknown
+     * path 404 NOT_FOUND.
+     */
     private void notRouted(RoutingContext ctx) {
         String path = ctx.request().path();
         Set<HttpMethod> allowed = routes.get(path);
@@ -111,9 +115,13 @@ public final class HttpApi {
         }
         StringBuilder allow = new StringBuilder();
         for (HttpMethod m : allowed) {
-            allow.append(allow.length() == 0 ? "" : ", ").append(m.name());
+            allow.append(m.name()).append(", ");
         }
-        ctx.response().putHeader("Allow", allow.toString());
+        ctx.response().putHeader("Allow", allow.append("OPTIONS").toString());
+        if (ctx.request().method() == HttpMethod.OPTIONS) {
+            ctx.response().setStatusCode(200).end();
+            return;
+        }
         V1.error(ctx, 405, "METHOD_NOT_ALLOWED");
     }
 

@@ -21,7 +21,7 @@ class HttpErrorsTest extends RealDaemonFixture {
     void wrongMethodAndUnknownPath() throws Exception {
         HttpResponse<String> r = http.post("/stats");
         assertError(r, 405, "METHOD_NOT_ALLOWED");
-        assertThat(r.headers().firstValue("Allow")).hasValue("GET");
+        assertThat(r.headers().firstValue("Allow")).hasValue("GET, OPTIONS");
         assertError(http.get("/not_found"), 404, "NOT_FOUND");
     }
 

@@ -19,15 +19,20 @@ class RouterErrorsApiTest extends FakeApiFixture {
         assertError(http.get("/config/a/b"), 404, "NOT_FOUND");
         HttpResponse<String> r = http.post("/stats");
         assertError(r, 405, "METHOD_NOT_ALLOWED");
-        assertThat(r.headers().firstValue("Allow")).hasValue("GET");
+        assertThat(r.headers().firstValue("Allow")).hasValue("GET, OPTIONS");
         r = http.get("/pub");
         assertError(r, 405, "METHOD_NOT_ALLOWED");
-        assertThat(r.headers().firstValue("Allow")).hasValue("POST");
+        assertThat(r.headers().firstValue("Allow")).hasValue("POST, OPTIONS");
         r = http.send("DELETE", "/config/log_level", HttpRequest.BodyPublishers.noBody());
         assertError(r, 405, "METHOD_NOT_ALLOWED");
-        assertThat(r.headers().firstValue("Allow")).hasValue("GET, PUT");
+        assertThat(r.headers().firstValue("Allow")).hasValue("GET, PUT, OPTIONS");
         assertError(http.get("/topic/create?topic=t"), 405, "METHOD_NOT_ALLOWED");
         assertThat(broker.topics).isEmpty();
+        r = http.send("OPTIONS", "/config/log_level", HttpRequest.BodyPublishers.noBody());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEmpty();
+        assertThat(r.headers().firstValue("Allow")).hasValue("GET, PUT, OPTIONS");
+        assertError(http.send("OPTIONS", "/nope", HttpRequest.BodyPublishers.noBody()), 404, "NOT_FOUND");
     }
 
     @Test
