@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Chart history kept by the admin server itself (no Graphite): every sample stores, per topic and
- * per channel, the cluster depth and the message rate in a fixed-size ring. Rates are summed from
+ * per channel, the cluster depth and the message rate in a fixed-size ring. A topic's depth here is
+ * its backlog (topic depth plus its channels' depths); its rate is the publish rate. Rates are summed from
  * per-node deltas so a node dropping out or restarting never shows as a negative spike.
  * Owned by the admin verticle's context (the sampler writes, API handlers read, same thread).
  */
@@ -70,10 +71,13 @@ final class History {
             String node = ns.node().address();
             for (JsonObject t : StatsJson.objects(Cluster.topicsOf(ns.stats()))) {
                 String topic = t.getString("topic_name");
+                long[] topicSeries = depthAndDelta.computeIfAbsent(key(topic, null), k -> new long[2]);
                 accumulate(depthAndDelta, counts, node, key(topic, null), t);
                 for (JsonObject c : StatsJson.objects(t.getJsonArray("channels"))) {
                     String k = key(topic, c.getString("channel_name"));
                     long delta = accumulate(depthAndDelta, counts, node, k, c);
+                    // a topic's chart shows its whole backlog: what waits in the topic and its channels
+                    topicSeries[0] += c.getLong("depth", 0L);
                     long[] total = depthAndDelta.computeIfAbsent(TOTAL, x -> new long[2]);
                     total[0] += c.getLong("depth", 0L);
                     total[1] += delta;

@@ -23,6 +23,10 @@ final class Http {
         return send(HttpRequest.newBuilder(uri(port, path)).GET());
     }
 
+    static Reply getAbs(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET());
+    }
+
     static Reply send(int port, String method, String path, JsonObject body, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(port, path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
