@@ -181,7 +181,7 @@ public final class ConsumerEngine implements RdyController.Clock {
             if (ar.failed()) {
                 if (n.conn == cc) {
                     n.conn = null;
-                    retry(n, ar.cause());
+                    retry(n, ar.cause(), true);
                 }
                 checkStopDone();
                 return;
@@ -194,13 +194,13 @@ public final class ConsumerEngine implements RdyController.Clock {
         });
     }
 
-    private void retry(Node n, Throwable cause) {
+    private void retry(Node n, Throwable cause, boolean log) {
         if (stopping || !n.wanted()) {
             nodes.remove(n.address);
             return;
         }
         long delay = ReconnectDelay.millis(n.attempt, o.reconnectMinDelay(), o.reconnectMaxDelay());
-        if (n.attempt++ == 0) {
+        if (n.attempt++ == 0 && log) {
             LOG.warn("consumer of {}/{} cannot reach {} ({}); retrying with backoff", o.topic(), o.channel(), n.address,
                     cause == null ? "closed" : cause.getMessage());
         }
@@ -245,7 +245,7 @@ public final class ConsumerEngine implements RdyController.Clock {
         if (n != null && n.conn == cc) {
             n.conn = null;
             if (!stopping && n.wanted()) {
-                retry(n, cause);
+                retry(n, cause, before != ConsumerConnection.State.ACTIVE);
                 if (poller != null) {
                     poller.pollSoon();
                 }
