@@ -279,10 +279,11 @@ public final class Shard {
         if (t.deleted) {
             return;
         }
+        // set first: deleting an ephemeral topic's last channel below must not delete it again
+        t.deleted = true;
         for (Channel c : new ArrayList<>(t.channels.values())) {
             deleteChannel(c);
         }
-        t.deleted = true;
         topics.remove(t.name);
         t.queue.delete();
         LOG.info("TOPIC({}): deleted", t.name);
@@ -305,6 +306,12 @@ public final class Shard {
         LOG.info("CHANNEL({}:{}): deleted", c.topic.name, c.name);
         listener.channelDeleted(c.topic.name, c.name);
         listener.metadataChanged();
+        // an ephemeral topic goes with its last channel, however that channel went (nsqd's
+        // DeleteExistingChannel), not only when its last consumer left
+        Topic t = c.topic;
+        if (t.ephemeral && !t.deleted && t.channels.isEmpty()) {
+            deleteTopic(t);
+        }
     }
 
     /** A consumer left: ephemeral channels and topics vanish with their last client. */
@@ -315,11 +322,7 @@ public final class Shard {
         }
         c.removeConsumer(consumer);
         if (c.ephemeral && Names.isEphemeral(c.name) && c.consumers.isEmpty() && !c.deleted) {
-            Topic t = c.topic;
             deleteChannel(c);
-            if (t.ephemeral && t.channels.isEmpty()) {
-                deleteTopic(t);
-            }
         }
     }
 
