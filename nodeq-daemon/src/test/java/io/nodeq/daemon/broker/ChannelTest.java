@@ -1,0 +1,162 @@
+package io.nodeq.daemon.broker;
+
+import io.nodeq.daemon.Daemon;
+import io.nodeq.daemon.DaemonExtension;
+import io.nodeq.daemon.DaemonStats;
+import io.nodeq.daemon.RawClient;
+import io.nodeq.daemon.TestDaemons;
+import io.nodeq.daemon.stats.StatsSnapshot;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static io.nodeq.daemon.DaemonExtension.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Channel behaviour (nsq-protocol.md §1.14, §1.15): nsqd's TestPutMessage(2Chan), TestInFlightWorker,
+ * TestChannelEmpty(Consumer), TestMaxChannelConsumers and TestStatsChannelLocking, through real
+ * connections. Connections that do not IDENTIFY get the daemon's 300 ms msg timeout.
+ */
+class ChannelTest {
+    @RegisterExtension
+    static final DaemonExtension D = new DaemonExtension(b -> b.msgTimeout(Duration.ofMillis(300)));
+
+    @Test
+    void eachChannelGetsItsOwnCopyInItsQueue() throws Exception {
+        String topic = unique("put");
+        DaemonStats.await(D.daemon().broker().createTopic(topic));
+        DaemonStats.await(D.daemon().broker().createChannel(topic, "a"));
+        DaemonStats.await(D.daemon().broker().createChannel(topic, "b"));
+        try (RawClient p = D.client(); RawClient c = D.client()) {
+            assertThat(p.pub(topic, "copy")).isEqualTo("OK");
+            for (String ch : List.of("a", "b")) {
+                StatsSnapshot.ChannelStats s = DaemonStats.existingChannel(D.daemon(), topic, ch);
+                assertThat(s.depth()).isEqualTo(1);
+                assertThat(s.messageCount()).isEqualTo(1);
+            }
+            assertThat(DaemonStats.topic(D.daemon(), topic).depth()).isZero();
+            assertThat(c.sub(topic, "b")).isEqualTo("OK");
+            c.rdy(1);
+            assertThat(c.readMessage().body()).isEqualTo("copy");
+        }
+    }
+
+    @Test
+    void inFlightWorkerRequeuesTimedOutMessages() throws Exception {
+        String topic = unique("worker");
+        try (RawClient c = D.client(); RawClient p = D.client()) {
+            assertThat(c.sub(topic, "ch")).isEqualTo("OK");
+            assertThat(p.mpub(topic, numbered(250))).isEqualTo("OK");
+            c.rdy(250);
+            for (int i = 0; i < 250; i++) {
+                c.readMessage();
+            }
+            c.rdy(0);
+            // nsqd allows 4x the timeout; a loaded 2-core machine gets more slack
+            await().atMost(Duration.ofSeconds(6)).until(() -> {
+                StatsSnapshot.ChannelStats s = DaemonStats.existingChannel(D.daemon(), topic, "ch");
+                return s.inFlightCount() == 0 && s.depth() == 250;
+            });
+            StatsSnapshot.ChannelStats s = DaemonStats.existingChannel(D.daemon(), topic, "ch");
+            assertThat(s.timeoutCount()).isEqualTo(250);
+            assertThat(s.clients().get(0).inFlightCount()).isZero();
+        }
+    }
+
+    @Test
+    void emptyDropsQueuedInFlightAndDeferredAndResetsConsumers() throws Exception {
+        String topic = unique("empty");
+        try (RawClient c = D.client(); RawClient p = D.client()) {
+            assertThat(c.identify("{\"msg_timeout\":60000}")).isEqualTo("OK");
+            assertThat(c.sub(topic, "ch")).isEqualTo("OK");
+            c.rdy(25);
+            assertThat(p.mpub(topic, numbered(25))).isEqualTo("OK");
+            List<RawClient.Frame> held = new ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                held.add(c.readMessage());
+            }
+            c.rdy(0);
+            c.req(held.get(0).id(), 60_000);
+            assertThat(p.mpub(topic, numbered(5))).isEqualTo("OK");
+            await().atMost(Duration.ofSeconds(5)).until(() -> {
+                StatsSnapshot.ChannelStats s = DaemonStats.existingChannel(D.daemon(), topic, "ch");
+                return s.inFlightCount() == 24 && s.deferredCount() == 1 && s.depth() == 5;
+            });
+            assertThat(DaemonStats.existingChannel(D.daemon(), topic, "ch").clients().get(0).inFlightCount()).isEqualTo(24);
+
+            assertThat(DaemonStats.await(D.daemon().broker().emptyChannel(topic, "ch"))).isEqualTo(Broker.Result.OK);
+            StatsSnapshot.ChannelStats s = DaemonStats.existingChannel(D.daemon(), topic, "ch");
+            assertThat(s.inFlightCount()).isZero();
+            assertThat(s.deferredCount()).isZero();
+            assertThat(s.depth()).isZero();
+            assertThat(s.clients().get(0).inFlightCount()).isZero();
+
+            // the emptied messages are gone for good; the consumer's RDY budget is whole again
+            c.fin(held.get(1).id());
+            assertThat(c.readResponse()).isEqualTo("ERROR E_FIN_FAILED FIN " + held.get(1).id() + " failed ID not in flight");
+            c.rdy(1);
+            assertThat(p.pub(topic, "after empty")).isEqualTo("OK");
+            assertThat(c.readMessage().body()).isEqualTo("after empty");
+        }
+    }
+
+    @Test
+    void statsDuringConcurrentPublishesSeeTheConsumersInFlight() throws Exception {
+        String topic = unique("locking");
+        try (RawClient c = D.client(); RawClient p = D.client(); RawClient p2 = D.client()) {
+            assertThat(c.identify("{\"msg_timeout\":60000}")).isEqualTo("OK");
+            assertThat(c.sub(topic, "ch")).isEqualTo("OK");
+            c.rdy(25);
+            for (int i = 0; i < 5; i++) {
+                assertThat(p.mpub(topic, numbered(10))).isEqualTo("OK");
+                assertThat(DaemonStats.all(D.daemon()).topics()).isNotEmpty();
+                assertThat(p2.pub(topic, "x" + i)).isEqualTo("OK");
+            }
+            Set<String> ids = new HashSet<>();
+            for (int i = 0; i < 25; i++) {
+                ids.add(c.readMessage().id());
+            }
+            assertThat(ids).hasSize(25);
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                StatsSnapshot.ChannelStats s = DaemonStats.existingChannel(D.daemon(), topic, "ch");
+                assertThat(s.inFlightCount()).isEqualTo(25);
+                assertThat(s.depth()).isEqualTo(30);
+                assertThat(s.clients().get(0).inFlightCount()).isEqualTo(25);
+            });
+        }
+    }
+
+    @Test
+    void maxChannelConsumersRefusesTheNextSub(@TempDir Path dir) throws Exception {
+        Daemon d = TestDaemons.start(dir, b -> b.maxChannelConsumers(1));
+        try (RawClient first = new RawClient(d.tcpPort()); RawClient second = new RawClient(d.tcpPort());
+             RawClient other = new RawClient(d.tcpPort())) {
+            assertThat(first.sub("limited", "ch")).isEqualTo("OK");
+            assertThat(second.sub("limited", "ch"))
+                    .isEqualTo("ERROR E_SUB_FAILED SUB failed consumers for limited:ch exceeds limit of 1");
+            assertThat(second.closedByServer(2000)).isTrue();
+            assertThat(other.sub("limited", "ch2")).isEqualTo("OK");
+            assertThat(DaemonStats.existingChannel(d, "limited", "ch").clientCount()).isEqualTo(1);
+        } finally {
+            TestDaemons.stop(d);
+        }
+    }
+
+    static List<byte[]> numbered(int n) {
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(("msg-" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+}
