@@ -123,15 +123,15 @@ public final class DiskQueue implements Closeable {
 
     /** nsq-disk-queue.md §2.3: sync, close, continue in the next segment number. */
     private void rollWriteSegment() throws IOException {
-        writer.flush();
+        writer.flush(); // the only step allowed to fail the put: nothing has moved yet
         boolean readerDone = readFileNum == writeFileNum && readPos == writePos;
         writeFileNum++;
         writePos = 0;
         if (readerDone) {
             advanceReadSegment(); // the finished segment is fully consumed: delete it now, not at the next read
         }
-        sync();
-        writer.close();
+        syncLoggingFailure();
+        writer.abort(); // nothing is buffered after the flush: this just closes the finished segment
     }
 
     // ------------------------------------------------------------------ reading
@@ -162,69 +162,53 @@ public final class DiskQueue implements Closeable {
         return out;
     }
 
-    private void afterRead() throws IOException {
+    private void afterRead() {
         if (readFileNum == writeFileNum && readPos == writePos) {
             reader.releaseBuffer(); // caught up: an idle queue keeps no read-ahead memory
         }
         maybeSync();
     }
 
-    private byte[] readRecord() throws IOException {
+    /**
+     * The next record, consumed, or null at the tail. Does not throw: a segment that cannot be opened or
+     * parsed is set aside (§2.6), so records already taken by a read(max) are never lost to an exception.
+     */
+    private byte[] readRecord() {
         while (true) {
-            long limit;
-            if (readFileNum < writeFileNum) {
-                if (!reader.isOpen() && !openReader()) {
-                    continue;
+            if (readFileNum > writeFileNum || (readFileNum == writeFileNum && readPos >= writePos)) {
+                checkTailCorruption(); // also after a bad segment made the reader jump to the writer
+                return null;
+            }
+            try {
+                if (!reader.isOpen()) {
+                    reader.open(files.segment(readFileNum), readPos);
                 }
-                limit = reader.finishedSize();
+                // a finished segment ends at its real size (it may hold records written after the last
+                // metadata sync); the write segment ends at writePos
+                long limit = readFileNum < writeFileNum ? reader.finishedSize() : writePos;
                 if (readPos >= limit) {
                     advanceReadSegment();
                     continue;
                 }
-            } else {
-                if (readFileNum > writeFileNum || readPos >= writePos) {
-                    checkTailCorruption(); // also after a bad segment made the reader jump to the writer
-                    return null;
+                byte[] rec = reader.next(limit, opts.minMsgSize(), opts.maxMsgSize());
+                readPos += 4L + rec.length;
+                depth--;
+                opsSinceSync++;
+                if (readFileNum < writeFileNum && readPos >= limit) {
+                    advanceReadSegment();
                 }
-                if (!reader.isOpen() && !openReader()) {
-                    continue;
-                }
-                limit = writePos;
-            }
-            byte[] rec;
-            try {
-                rec = reader.next(limit, opts.minMsgSize(), opts.maxMsgSize());
+                checkTailCorruption();
+                return rec;
+            } catch (NoSuchFileException e) {
+                log.error("DISKQUEUE({}) segment {} is missing, skipping it", files.name(),
+                        files.segmentName(readFileNum));
+                handleReadError();
             } catch (IOException e) {
                 log.error("DISKQUEUE({}) reading at {} of {} - {}", files.name(), readPos,
                         files.segmentName(readFileNum), e.getMessage());
                 handleReadError();
-                continue;
             }
-            readPos += 4L + rec.length;
-            depth--;
-            opsSinceSync++;
-            if (readFileNum < writeFileNum && readPos >= reader.finishedSize()) {
-                advanceReadSegment();
-            }
-            checkTailCorruption();
-            return rec;
         }
-    }
-
-    /** Opens the read segment at readPos; false (after skipping past it) when it cannot be opened. */
-    private boolean openReader() throws IOException {
-        try {
-            reader.open(files.segment(readFileNum), readPos);
-            return true;
-        } catch (NoSuchFileException e) {
-            log.error("DISKQUEUE({}) segment {} is missing, skipping it", files.name(),
-                    files.segmentName(readFileNum));
-        } catch (IOException e) {
-            log.error("DISKQUEUE({}) cannot open {} - {}", files.name(), files.segmentName(readFileNum),
-                    e.toString());
-        }
-        handleReadError();
-        return false;
     }
 
     /** The reader left a finished segment: delete it and move on (go-diskqueue's moveForward). */
@@ -245,10 +229,10 @@ public final class DiskQueue implements Closeable {
      * nsq-disk-queue.md §2.6: set the unreadable segment aside as {@code .bad} and continue with the
      * next one; if it is also the write segment, the writer moves on too.
      */
-    private void handleReadError() throws IOException {
+    private void handleReadError() {
         reader.close();
         if (readFileNum == writeFileNum) {
-            writer.close();
+            writer.abort(); // nothing is buffered between calls: this just closes it
             writeFileNum++;
             writePos = 0;
         }
@@ -270,7 +254,7 @@ public final class DiskQueue implements Closeable {
     }
 
     /** When the reader has caught up with the writer, whatever depth remains is drift: reset it. */
-    private void checkTailCorruption() throws IOException {
+    private void checkTailCorruption() {
         if (readFileNum < writeFileNum || (readFileNum == writeFileNum && readPos < writePos)) {
             return;
         }
@@ -382,9 +366,22 @@ public final class DiskQueue implements Closeable {
                 + " write=" + writeFileNum + "," + writePos + "]";
     }
 
-    private void maybeSync() throws IOException {
+    private void maybeSync() {
         if (needSync || opsSinceSync >= opts.syncEvery()) {
+            syncLoggingFailure();
+        }
+    }
+
+    /**
+     * A sync that follows a successful put or read must not fail it: the records are written, or already
+     * consumed and handed to the caller. As go-diskqueue does, log and try again at the next occasion.
+     */
+    private void syncLoggingFailure() {
+        try {
             sync();
+        } catch (IOException e) {
+            log.error("DISKQUEUE({}) failed to sync - {}", files.name(), e.toString());
+            needSync = true;
         }
     }
 

@@ -6,7 +6,9 @@ import static io.nodeq.daemon.storage.Records.payload;
 import static io.nodeq.daemon.storage.Records.range;
 import static io.nodeq.daemon.storage.Records.sizeOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -222,6 +224,40 @@ class DiskQueueRecoveryTest {
         Files.writeString(tmp, "garbage");
         DiskQueue.open(dir, "t", OPTS).close();
         assertThat(tmp).doesNotExist();
+    }
+
+    @Test
+    void failedPutLeavesTheQueueConsistent() throws Exception {
+        DiskQueueOptions opts = OPTS.withMaxBytesPerFile(200);
+        try (DiskQueue q = DiskQueue.open(dir, "t", opts)) {
+            Path blocker = dir.resolve("t.diskqueue.000001.dat");
+            Files.createDirectory(blocker); // the next segment cannot be created
+            assertThatThrownBy(() -> q.putAll(List.of(payload(0, 100), payload(1, 100))))
+                    .isInstanceOf(IOException.class);
+            assertThat(q.depth()).isEqualTo(1); // the record before the roll was written
+            Files.delete(blocker);
+            q.put(payload(2, 100));
+            assertThat(q.depth()).isEqualTo(2);
+            assertThat(drain(q)).containsExactly(0, 2);
+        }
+    }
+
+    @Test
+    void failedBackgroundSyncDoesNotFailPutsOrReads() throws Exception {
+        DiskQueueOptions opts = OPTS.withSyncEvery(5);
+        try (DiskQueue q = DiskQueue.open(dir, "t", opts)) {
+            Path blocker = dir.resolve("t.diskqueue.meta.dat");
+            Files.createDirectories(blocker.resolve("x")); // the metadata cannot be renamed into place
+            for (int i = 0; i < 10; i++) {
+                q.put(payload(i, 30));
+            }
+            assertThat(drain(q)).isEqualTo(range(0, 10));
+            assertThatThrownBy(q::sync).isInstanceOf(IOException.class); // an explicit sync reports it
+            Files.delete(blocker.resolve("x"));
+            Files.delete(blocker);
+            q.syncIfDirty();
+            assertThat(meta()).isEqualTo("0\n0,340\n0,340\n");
+        }
     }
 
     /** Writes records until {@code segments} segments exist and closes; returns the record numbers per segment. */
