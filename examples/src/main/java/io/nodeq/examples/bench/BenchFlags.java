@@ -1,6 +1,7 @@
 package io.nodeq.examples.bench;
 
-import java.math.BigDecimal;
+import io.nodeq.protocol.GoDuration;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -10,8 +11,6 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Command-line flags the way Go's {@code flag} package reads them, so NSQ's bench invocations work
@@ -19,7 +18,6 @@ import java.util.regex.Pattern;
  * durations ({@code 10s}, {@code 1m30s}, {@code 500ms}). Immutable after {@link #parse}.
  */
 final class BenchFlags {
-    private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
     private static final DateTimeFormatter DEADLINE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private final Map<String, String> values;
@@ -92,11 +90,15 @@ final class BenchFlags {
         if (v == null) {
             return fallback;
         }
-        Duration d = parseGoDuration(v);
-        if (d == null) {
+        try {
+            Duration d = GoDuration.parse(v);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("negative");
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
             throw new UsageException("invalid value \"" + v + "\" for flag -" + name + ": not a duration such as 10s or 1m30s");
         }
-        return d;
     }
 
     /** NSQ's {@code --deadline}: "2006-01-02 15:04:05", read as UTC like Go's time.Parse; null when absent or empty. */
@@ -110,31 +112,5 @@ final class BenchFlags {
         } catch (DateTimeParseException e) {
             throw new UsageException("invalid value \"" + v + "\" for flag -" + name + ": want \"YYYY-MM-DD hh:mm:ss\" (UTC)");
         }
-    }
-
-    /** Go's time.ParseDuration for non-negative values; null if malformed. */
-    static Duration parseGoDuration(String s) {
-        if (s.equals("0")) {
-            return Duration.ZERO;
-        }
-        Matcher m = DURATION_PART.matcher(s);
-        BigDecimal nanos = BigDecimal.ZERO;
-        int pos = 0;
-        while (pos < s.length()) {
-            if (!m.find(pos) || m.start() != pos) {
-                return null;
-            }
-            long unit = switch (m.group(2)) {
-                case "ns" -> 1L;
-                case "us", "µs" -> 1_000L;
-                case "ms" -> 1_000_000L;
-                case "s" -> 1_000_000_000L;
-                case "m" -> 60_000_000_000L;
-                default -> 3_600_000_000_000L;
-            };
-            nanos = nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unit)));
-            pos = m.end();
-        }
-        return pos == 0 ? null : Duration.ofNanos(nanos.longValue());
     }
 }

@@ -6,23 +6,8 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Go-compatible durations in both directions and NSQ's result line. */
+/** Go's duration format and NSQ's result line, as the tools print them. */
 class BenchFormatTest {
-
-    @Test
-    void parsesGoDurations() {
-        assertThat(BenchFlags.parseGoDuration("10s")).isEqualTo(Duration.ofSeconds(10));
-        assertThat(BenchFlags.parseGoDuration("1m30s")).isEqualTo(Duration.ofSeconds(90));
-        assertThat(BenchFlags.parseGoDuration("1.5s")).isEqualTo(Duration.ofMillis(1500));
-        assertThat(BenchFlags.parseGoDuration("250ms")).isEqualTo(Duration.ofMillis(250));
-        assertThat(BenchFlags.parseGoDuration("2h")).isEqualTo(Duration.ofHours(2));
-        assertThat(BenchFlags.parseGoDuration("7us")).isEqualTo(Duration.ofNanos(7000));
-        assertThat(BenchFlags.parseGoDuration("0")).isEqualTo(Duration.ZERO);
-        assertThat(BenchFlags.parseGoDuration("10")).isNull();
-        assertThat(BenchFlags.parseGoDuration("s")).isNull();
-        assertThat(BenchFlags.parseGoDuration("1s x")).isNull();
-        assertThat(BenchFlags.parseGoDuration("")).isNull();
-    }
 
     @Test
     void formatsDurationsLikeGo() {

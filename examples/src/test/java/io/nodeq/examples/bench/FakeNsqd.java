@@ -21,6 +21,7 @@ final class FakeNsqd implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final NetServer server;
     private final int bodySize;
+    private final byte[] body;
     private final String mpubError;
     final AtomicLong queued = new AtomicLong();
     final AtomicLong published = new AtomicLong();
@@ -33,6 +34,7 @@ final class FakeNsqd implements AutoCloseable {
     /** @param mpubError if not null, the error frame text every MPUB gets */
     FakeNsqd(int bodySize, String mpubError) {
         this.bodySize = bodySize;
+        this.body = new byte[bodySize];
         this.mpubError = mpubError;
         server = vertx.createNetServer().connectHandler(sock -> new Conn(sock).start());
         server.listen(0, "127.0.0.1").await();
@@ -62,6 +64,7 @@ final class FakeNsqd implements AutoCloseable {
         private State state = State.MAGIC;
         private String command;
         private int rdy;
+        private boolean pumpNeeded;
 
         Conn(NetSocket sock) {
             this.sock = sock;
@@ -99,7 +102,14 @@ final class FakeNsqd implements AutoCloseable {
                     }
                 }
             });
-            sock.handler(parser);
+            // FIN and RDY only mark the need; one pump per socket read sends one batch per read.
+            sock.handler(chunk -> {
+                parser.handle(chunk);
+                if (pumpNeeded) {
+                    pumpNeeded = false;
+                    pump();
+                }
+            });
         }
 
         private void handle(String cmd, Buffer body) {
@@ -121,7 +131,7 @@ final class FakeNsqd implements AutoCloseable {
                 case "SUB" -> sock.write(frame(0, "OK").appendBuffer(frame(0, "_heartbeat_")));
                 case "RDY" -> {
                     rdy = Integer.parseInt(p[1]);
-                    pump();
+                    pumpNeeded = true;
                 }
                 case "FIN" -> {
                     if (inFlight.remove(p[1])) {
@@ -130,23 +140,23 @@ final class FakeNsqd implements AutoCloseable {
                         finUnknown.incrementAndGet();
                         sock.write(frame(1, "E_FIN_FAILED FIN " + p[1] + " failed ID not in flight"));
                     }
-                    pump();
+                    pumpNeeded = true;
                 }
                 case "NOP" -> nops.incrementAndGet();
                 default -> sock.end(frame(1, "E_INVALID invalid command " + p[0]));
             }
         }
 
-        /** Sends queued messages while in-flight is below RDY, up to 100 frames per write. */
+        /** Sends queued messages while in-flight is below RDY, up to 1000 frames per write. */
         private void pump() {
             while (inFlight.size() < rdy && !sock.writeQueueFull()) {
-                Buffer batch = Buffer.buffer(100 * (30 + bodySize));
+                Buffer batch = Buffer.buffer(Math.min(1000, rdy - inFlight.size()) * (30 + bodySize));
                 int n = 0;
-                while (n < 100 && inFlight.size() < rdy && take()) {
+                while (n < 1000 && inFlight.size() < rdy && take()) {
                     String id = String.format("%016x", ids.incrementAndGet());
                     inFlight.add(id);
                     batch.appendInt(4 + 26 + bodySize).appendInt(2).appendLong(System.currentTimeMillis() * 1_000_000L)
-                            .appendShort((short) 1).appendString(id, "US-ASCII").appendBytes(new byte[bodySize]);
+                            .appendShort((short) 1).appendString(id, "US-ASCII").appendBytes(body);
                     n++;
                 }
                 if (n == 0) {
