@@ -5,6 +5,8 @@ import io.nodeq.daemon.broker.Broker;
 import io.nodeq.daemon.broker.BrokerListener;
 import io.nodeq.daemon.broker.DiskBackend;
 import io.nodeq.daemon.broker.ShardedBroker;
+import io.nodeq.daemon.lookup.LookupPeers;
+import io.nodeq.daemon.lookup.NodeInfo;
 import io.nodeq.daemon.storage.DataDirLock;
 import io.nodeq.daemon.storage.DiskQueue;
 import io.nodeq.daemon.storage.DiskQueueOptions;
@@ -43,6 +45,8 @@ public final class Daemon implements DaemonView {
     private volatile String logLevel;
     private int httpPort = -1;
     private Runnable httpClose = () -> { };
+    private final Registrations registrations = new Registrations();
+    private volatile LookupPeers lookupPeers;
 
     private Daemon(DaemonOptions options, Vertx vertx, DataDirLock lock) {
         this.options = options;
@@ -92,6 +96,10 @@ public final class Daemon implements DaemonView {
                     LOG.info("TCP: listening on {}:{}", tcpAddr.host(), port);
                     return d.startHttp();
                 })
+                .map(v -> {
+                    d.startLookupPeers();
+                    return v;
+                })
                 .map(v -> d)
                 .recover(err -> d.close().transform(ar -> Future.failedFuture(err)));
     }
@@ -109,11 +117,30 @@ public final class Daemon implements DaemonView {
         });
     }
 
+    /**
+     * Registers with every --lookupd-tcp-address (also later ones set over HTTP), and lets new
+     * topics ask the lookups for their channels before messages flow.
+     */
+    private void startLookupPeers() {
+        int tcpPort = options.broadcastTcpPort() > 0 ? options.broadcastTcpPort() : tcp.port();
+        int http = options.broadcastHttpPort() > 0 ? options.broadcastHttpPort() : httpPort;
+        NodeInfo self = new NodeInfo(options.broadcastAddress(), DaemonOptions.defaultHostname(), tcpPort, http,
+                DaemonOptions.VERSION);
+        LookupPeers peers = new LookupPeers(vertx, lookupdTcpAddresses, self, registrations::snapshot);
+        lookupPeers = peers;
+        peers.start();
+        if (!lookupdTcpAddresses.isEmpty()) {
+            broker.setChannelLookup(peers::channelsOf);
+        }
+    }
+
     /** Saves everything and stops. Safe to call more than once. */
     public Future<Void> close() {
         Promise<Void> done = Promise.promise();
         metadataSaver.disable();
-        tcp.close()
+        LookupPeers peers = lookupPeers;
+        Future<Void> lookupsStopped = peers == null ? Future.succeededFuture() : peers.stop();
+        lookupsStopped.transform(ar -> tcp.close())
                 .transform(ar -> {
                     httpClose.run();
                     return broker.metadata();
@@ -182,6 +209,11 @@ public final class Daemon implements DaemonView {
     @Override
     public void setLookupdTcpAddresses(List<String> addresses) {
         lookupdTcpAddresses = List.copyOf(addresses);
+        LookupPeers peers = lookupPeers;
+        if (peers != null) {
+            peers.setAddresses(lookupdTcpAddresses);
+            broker.setChannelLookup(lookupdTcpAddresses.isEmpty() ? null : peers::channelsOf);
+        }
     }
 
     @Override
@@ -199,21 +231,41 @@ public final class Daemon implements DaemonView {
     private final class Fanout implements BrokerListener {
         @Override
         public void topicCreated(String topic) {
+            registrations.topicCreated(topic);
+            LookupPeers peers = lookupPeers;
+            if (peers != null) {
+                peers.register(topic, null);
+            }
             listeners.forEach(l -> l.topicCreated(topic));
         }
 
         @Override
         public void topicDeleted(String topic) {
+            registrations.topicDeleted(topic);
+            LookupPeers peers = lookupPeers;
+            if (peers != null) {
+                peers.unregister(topic, null);
+            }
             listeners.forEach(l -> l.topicDeleted(topic));
         }
 
         @Override
         public void channelCreated(String topic, String channel) {
+            registrations.channelCreated(topic, channel);
+            LookupPeers peers = lookupPeers;
+            if (peers != null) {
+                peers.register(topic, channel);
+            }
             listeners.forEach(l -> l.channelCreated(topic, channel));
         }
 
         @Override
         public void channelDeleted(String topic, String channel) {
+            registrations.channelDeleted(topic, channel);
+            LookupPeers peers = lookupPeers;
+            if (peers != null) {
+                peers.unregister(topic, channel);
+            }
             listeners.forEach(l -> l.channelDeleted(topic, channel));
         }
 

@@ -267,7 +267,7 @@ public record DaemonOptions(
         }
     }
 
-    static String defaultHostname() {
+    public static String defaultHostname() {
         try {
             return java.net.InetAddress.getLocalHost().getHostName();
         } catch (java.io.IOException e) {

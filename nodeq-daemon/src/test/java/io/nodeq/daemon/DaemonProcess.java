@@ -27,10 +27,11 @@ public final class DaemonProcess implements AutoCloseable {
     private final List<String> output = new CopyOnWriteArrayList<>();
     private volatile int tcpPort = -1;
     private volatile int httpPort = -1;
+    private final Thread reader;
 
     private DaemonProcess(Process process) {
         this.process = process;
-        Thread reader = new Thread(this::readOutput, "daemon-process-output");
+        reader = new Thread(this::readOutput, "daemon-process-output");
         reader.setDaemon(true);
         reader.start();
     }
@@ -93,11 +94,13 @@ public final class DaemonProcess implements AutoCloseable {
 
     /** SIGTERM, then waits for the exit; returns the exit code. */
     public int terminate() throws InterruptedException {
-        process.destroy();
+        // Process.destroy() would also close our end of its stdout and lose its last lines
+        process.toHandle().destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new IllegalStateException("daemon did not exit within 60 s of SIGTERM");
         }
+        reader.join(10_000); // the last lines it printed
         return process.exitValue();
     }
 
