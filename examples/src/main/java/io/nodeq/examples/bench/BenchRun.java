@@ -38,6 +38,7 @@ final class BenchRun {
     private final List<? extends Worker> workers;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private volatile long startNanos;
 
     BenchRun(List<? extends Worker> workers) {
         this.workers = workers;
@@ -76,6 +77,7 @@ final class BenchRun {
             }
         }
         long start = System.nanoTime();
+        startNanos = start;
         go.countDown();
         long abortAt = start + abortAfter.toNanos();
         for (Thread t : threads) {
@@ -112,6 +114,11 @@ final class BenchRun {
         if (stopping.compareAndSet(false, true)) {
             workers.forEach(Worker::abort);
         }
+    }
+
+    /** {@link System#nanoTime()} when the workers were released. */
+    long startNanos() {
+        return startNanos;
     }
 
     boolean stopping() {

@@ -87,6 +87,21 @@ class BenchToolsTest {
     }
 
     @Test
+    void readerAlsoReportsThroughputUntilTheBacklogRanOut() {
+        try (FakeNsqd nsqd = new FakeNsqd(200, null)) {
+            nsqd.queued.set(2_000);
+            Run r = reader("--nsqd-tcp-address", "127.0.0.1:" + nsqd.port(), "--runfor", "3s", "--concurrency", "1");
+            assertThat(r.code).as(r.err).isZero();
+            assertThat(r.find(FINISHED).group(1)).isEqualTo("2000");
+            Matcher whole = r.find(THROUGHPUT);
+            Matcher flowing = Pattern.compile("until the last message: duration: (\\S+) - [\\d.]+mb/s - ([\\d.]+)ops/s").matcher(r.out);
+            assertThat(flowing.find()).as(r.out).isTrue();
+            assertThat(GoDuration.parse(flowing.group(1))).isLessThan(GoDuration.parse(whole.group(2)));
+            assertThat(Double.parseDouble(flowing.group(2))).isGreaterThan(Double.parseDouble(whole.group(4)));
+        }
+    }
+
+    @Test
     void readerStopsAtCountLongBeforeRunfor() {
         try (FakeNsqd nsqd = new FakeNsqd(200, null)) {
             nsqd.queued.set(10_000);
