@@ -77,6 +77,7 @@ public final class BenchReader {
         }
         out.printf(Locale.ROOT, "[%s] finished %d messages (redelivered %d, body size not %d: %d, E_FIN_FAILED %d)%n",
                 TOOL, messages, redelivered, o.size(), mismatches, finFailed);
+        out.println("[" + TOOL + "] " + BenchReport.cpuLine(run.cpuNanos(), duration));
         return new Result(messages, duration, bytes, redelivered, mismatches, finFailed);
     }
 

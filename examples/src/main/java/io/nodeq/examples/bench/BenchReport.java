@@ -29,6 +29,14 @@ final class BenchReport {
                 ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), h.getTotalCount());
     }
 
+    /** How busy the tool itself was, to show it was not the bottleneck: {@code cpu: 2.310s (23% of one core)}. */
+    static String cpuLine(long cpuNanos, Duration wall) {
+        if (cpuNanos < 0) {
+            return "cpu: unknown";
+        }
+        return String.format(Locale.ROOT, "cpu: %.3fs (%.0f%% of one core)", cpuNanos / 1e9, 100.0 * cpuNanos / Math.max(1, wall.toNanos()));
+    }
+
     /** Go's Duration.String: 10.000213s, 1m30s, 250ms. */
     static String goDuration(Duration d) {
         long ns = d.toNanos();

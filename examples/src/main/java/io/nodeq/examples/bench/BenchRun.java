@@ -1,6 +1,7 @@
 package io.nodeq.examples.bench;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ final class BenchRun {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private volatile long startNanos;
+    private long cpuNanos;
 
     BenchRun(List<? extends Worker> workers) {
         this.workers = workers;
@@ -76,6 +78,7 @@ final class BenchRun {
                 stop();
             }
         }
+        long cpuAtStart = processCpuNanos();
         long start = System.nanoTime();
         startNanos = start;
         go.countDown();
@@ -102,6 +105,7 @@ final class BenchRun {
             }
         }
         long end = System.nanoTime();
+        cpuNanos = processCpuNanos() - cpuAtStart;
         Exception e = failure.get();
         if (e != null) {
             throw e;
@@ -119,6 +123,16 @@ final class BenchRun {
     /** {@link System#nanoTime()} when the workers were released. */
     long startNanos() {
         return startNanos;
+    }
+
+    /** CPU time this whole process (workers, JIT, GC) used during the run; -1 if the JVM cannot tell. */
+    long cpuNanos() {
+        return cpuNanos;
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     boolean stopping() {

@@ -51,7 +51,8 @@ public final class BenchWriter {
         }
         out.printf(Locale.ROOT, "[%s] %d connections to %s, topic %s, %d-byte messages, MPUB batches of %d%n",
                 TOOL, o.concurrency(), o.address(), o.topic(), o.size(), o.batchSize());
-        Duration duration = new BenchRun(publishers).execute(o.deadline(), o.runfor().plus(GRACE), true, TOOL, out);
+        BenchRun run = new BenchRun(publishers);
+        Duration duration = run.execute(o.deadline(), o.runfor().plus(GRACE), true, TOOL, out);
         Histogram all = new Histogram(MAX_LATENCY_NS, 3);
         long batches = 0;
         for (Publisher p : publishers) {
@@ -63,6 +64,7 @@ public final class BenchWriter {
         out.println("[" + TOOL + "] " + BenchReport.throughputLine(duration, messages, r.bodyBytes()));
         out.println("[" + TOOL + "] " + BenchReport.latencyLine("MPUB round trip (" + o.batchSize() + " msgs)", all));
         out.printf(Locale.ROOT, "[%s] published %d messages in %d MPUB%n", TOOL, messages, batches);
+        out.println("[" + TOOL + "] " + BenchReport.cpuLine(run.cpuNanos(), duration));
         return r;
     }
 

@@ -27,4 +27,10 @@ class BenchFormatTest {
         assertThat(BenchReport.throughputLine(Duration.ofSeconds(1), 0, 0))
                 .isEqualTo("duration: 1s - 0.000mb/s - 0.000ops/s - +Infus/op");
     }
+
+    @Test
+    void printsCpuUse() {
+        assertThat(BenchReport.cpuLine(2_310_000_000L, Duration.ofSeconds(10))).isEqualTo("cpu: 2.310s (23% of one core)");
+        assertThat(BenchReport.cpuLine(-1, Duration.ofSeconds(10))).isEqualTo("cpu: unknown");
+    }
 }

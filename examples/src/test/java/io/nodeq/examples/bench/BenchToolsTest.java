@@ -51,6 +51,7 @@ class BenchToolsTest {
             assertThat(ops).isCloseTo(messages / (d.toNanos() / 1e9), org.assertj.core.data.Percentage.withPercentage(0.1));
             assertThat(Double.parseDouble(line.group(3))).isCloseTo(ops * 200 / 1024 / 1024, org.assertj.core.data.Percentage.withPercentage(0.1));
             assertThat(r.out).containsPattern("MPUB round trip \\(50 msgs\\): p50 \\d+\\.\\d{3}ms - p90 .* - p99 .* - max .* - \\d+ samples");
+            assertThat(r.out).containsPattern("\\[bench_writer] cpu: \\d+\\.\\d{3}s \\(\\d+% of one core\\)");
         }
     }
 
