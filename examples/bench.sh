@@ -70,20 +70,37 @@ if [ -n "$jar" ]; then
   java -jar "$jar" --tcp-address "$tcp" --http-address "$http" --data-path "$datadir" \
       --mem-queue-size "$mem_queue_size" >"$datadir/daemon.log" 2>&1 &
   daemon_pid=$!
-  for _ in $(seq 1 100); do
-    if (exec 3<>"/dev/tcp/${tcp%:*}/${tcp##*:}") 2>/dev/null; then break; fi
-    if ! kill -0 "$daemon_pid" 2>/dev/null; then echo "bench.sh: daemon exited:" >&2; cat "$datadir/daemon.log" >&2; exit 1; fi
-    sleep 0.1
+  for addr in "$tcp" "$http"; do
+    for _ in $(seq 1 300); do
+      if (exec 3<>"/dev/tcp/${addr%:*}/${addr##*:}") 2>/dev/null; then break; fi
+      if ! kill -0 "$daemon_pid" 2>/dev/null; then echo "bench.sh: daemon exited:" >&2; cat "$datadir/daemon.log" >&2; exit 1; fi
+      sleep 0.1
+    done
   done
 fi
 
 if [ -n "$http" ]; then
   echo "# creating topic/channel"
-  curl -sf -X POST "http://$http/topic/create?topic=$topic" >/dev/null
-  curl -sf -X POST "http://$http/channel/create?topic=$topic&channel=$channel" >/dev/null
+  for path in "topic/create?topic=$topic" "channel/create?topic=$topic&channel=$channel"; do
+    if ! curl -sSf -X POST "http://$http/$path" >/dev/null; then
+      echo "bench.sh: POST http://$http/$path failed" >&2; exit 1
+    fi
+  done
 fi
 
+# With --daemon-jar, also how much CPU the daemon burnt per phase: on a shared box, msgs per
+# CPU-second says more than msgs per second.
+daemon_cpu() { awk '{print $14 + $15}' "/proc/$daemon_pid/stat"; }
+report_daemon_cpu() {  # ticks-at-start seconds-at-start phase
+  awk -v t="$(( $(daemon_cpu) - $1 ))" -v hz="$(getconf CLK_TCK)" -v s="$(( $(date +%s%N) - $2 ))" -v w="$3" \
+    'BEGIN { printf "# daemon cpu during %s: %.2fs (%.0f%% of one core)\n", w, t / hz, 100 * t / hz / (s / 1e9) }'
+}
+
+t0="$(date +%s%N)"; [ -z "$daemon_pid" ] || c0="$(daemon_cpu)"
 # shellcheck disable=SC2086
 java ${JAVA_OPTS:-} -cp "$cp" io.nodeq.examples.bench.BenchWriter "${common[@]}" "${writer[@]+"${writer[@]}"}"
+[ -z "$daemon_pid" ] || report_daemon_cpu "$c0" "$t0" PUB
+t0="$(date +%s%N)"; [ -z "$daemon_pid" ] || c0="$(daemon_cpu)"
 # shellcheck disable=SC2086
 java ${JAVA_OPTS:-} -cp "$cp" io.nodeq.examples.bench.BenchReader "${common[@]}" "--channel=$channel" "${reader[@]+"${reader[@]}"}"
+[ -z "$daemon_pid" ] || report_daemon_cpu "$c0" "$t0" SUB
