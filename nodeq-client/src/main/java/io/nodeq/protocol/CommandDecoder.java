@@ -4,7 +4,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -254,9 +253,14 @@ public final class CommandDecoder implements Handler<Buffer> {
     }
 
     private void line(String line) {
-        String[] parts = line.split(" ", -1);
-        name = parts[0];
-        params = parts.length == 1 ? NO_PARAMS : Arrays.copyOfRange(parts, 1, parts.length);
+        int space = line.indexOf(' ');
+        if (space < 0) {
+            name = line;
+            params = NO_PARAMS;
+        } else {
+            name = line.substring(0, space);
+            params = splitParams(line, space);
+        }
         deferMs = 0;
         switch (name) {
             case Command.PUB -> {
@@ -305,6 +309,24 @@ public final class CommandDecoder implements Handler<Buffer> {
             case Command.IDENTIFY -> state = State.BODY_SIZE;
             default -> sink.command(Command.line(name, params));
         }
+    }
+
+    /** Splits on single spaces like nsqd's bytes.Split (empty parameters kept), without a regex or a list. */
+    private static String[] splitParams(String line, int firstSpace) {
+        int count = 1;
+        for (int i = firstSpace + 1; i < line.length(); i++) {
+            if (line.charAt(i) == ' ') {
+                count++;
+            }
+        }
+        String[] out = new String[count];
+        int start = firstSpace + 1;
+        for (int k = 0; k < count; k++) {
+            int end = k == count - 1 ? line.length() : line.indexOf(' ', start);
+            out[k] = line.substring(start, end);
+            start = end + 1;
+        }
+        return out;
     }
 
     private void bodySize(int size) {

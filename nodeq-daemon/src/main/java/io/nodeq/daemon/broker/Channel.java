@@ -30,9 +30,9 @@ public final class Channel {
     final MessageQueue queue;
 
     private final LongMap<Message> inFlight = new LongMap<>(256);
-    private final DeadlineHeap inFlightHeap = new DeadlineHeap();
+    private final MessageHeap inFlightHeap = new MessageHeap(false);
     private final LongMap<Message> deferred = new LongMap<>(16);
-    private final DeadlineHeap deferredHeap = new DeadlineHeap();
+    private final MessageHeap deferredHeap = new MessageHeap(true);
 
     final List<Consumer> consumers = new ArrayList<>();
     private int nextConsumer;
@@ -95,11 +95,9 @@ public final class Channel {
         m.due = due;
         Message old = deferred.put(m.id, m);
         if (old != null && old != m) {
-            // IDs are unique per topic, so this only happens when a client REQs a redelivered copy
-            // twice; keep the newest and let the older heap entry go stale.
-            old.due = -1;
+            deferredHeap.remove(old); // IDs are unique per topic; keep the newest if not
         }
-        deferredHeap.push(due, m.id);
+        deferredHeap.add(m);
     }
 
     private void markDirty() {
@@ -150,6 +148,7 @@ public final class Channel {
             return refused;
         }
         inFlight.remove(id);
+        inFlightHeap.remove(m);
         c.inFlight--;
         c.finishCount++;
         m.owner = null;
@@ -165,6 +164,7 @@ public final class Channel {
             return refused;
         }
         inFlight.remove(id);
+        inFlightHeap.remove(m);
         c.inFlight--;
         c.requeueCount++;
         requeueCount++;
@@ -189,7 +189,7 @@ public final class Channel {
         long deadline = Math.min(now + c.msgTimeoutNs, limit);
         if (deadline != m.deadline) {
             m.deadline = deadline;
-            inFlightHeap.push(deadline, id);
+            inFlightHeap.update(m);
         }
         return null;
     }
@@ -236,7 +236,7 @@ public final class Channel {
                 m.deadline = now + c.msgTimeoutNs;
                 m.owner = c;
                 inFlight.put(m.id, m);
-                inFlightHeap.push(m.deadline, m.id);
+                inFlightHeap.add(m);
                 c.inFlight++;
                 c.messageCount++;
                 if (c.pending == null) {
@@ -271,15 +271,9 @@ public final class Channel {
 
     /** Requeues timed-out in-flight messages and releases due deferred ones. */
     void scan(long now) {
-        while (!inFlightHeap.isEmpty() && inFlightHeap.peekDeadline() <= now) {
-            long deadline = inFlightHeap.peekDeadline();
-            long id = inFlightHeap.peekId();
-            inFlightHeap.pop();
-            Message m = inFlight.get(id);
-            if (m == null || m.deadline != deadline) {
-                continue; // finished, requeued or touched since
-            }
-            inFlight.remove(id);
+        while (!inFlightHeap.isEmpty() && inFlightHeap.peek().deadline <= now) {
+            Message m = inFlightHeap.poll();
+            inFlight.remove(m.id);
             if (m.owner != null) {
                 m.owner.inFlight--;
                 m.owner = null;
@@ -287,26 +281,11 @@ public final class Channel {
             timeoutCount++;
             put(m);
         }
-        while (!deferredHeap.isEmpty() && deferredHeap.peekDeadline() <= now) {
-            long due = deferredHeap.peekDeadline();
-            long id = deferredHeap.peekId();
-            deferredHeap.pop();
-            Message m = deferred.get(id);
-            if (m == null || m.due != due) {
-                continue;
-            }
-            deferred.remove(id);
+        while (!deferredHeap.isEmpty() && deferredHeap.peek().due <= now) {
+            Message m = deferredHeap.poll();
+            deferred.remove(m.id);
             put(m);
         }
-        // the heaps only drop stale entries when they reach the top; rebuild when mostly stale
-        if (inFlightHeap.size() > 1024 && inFlightHeap.size() > 4 * inFlight.size()) {
-            rebuildInFlightHeap();
-        }
-    }
-
-    private void rebuildInFlightHeap() {
-        inFlightHeap.clear();
-        inFlight.forEachValue(m -> inFlightHeap.push(m.deadline, m.id));
     }
 
     // ---- administration ----
@@ -327,6 +306,8 @@ public final class Channel {
     /** Everything this channel holds, for saving at shutdown: queued, in flight and deferred. */
     List<Message> drainForShutdown() {
         List<Message> all = queue.drainForShutdown();
+        inFlightHeap.clear();
+        deferredHeap.clear();
         inFlight.forEachValue(all::add);
         inFlight.clear();
         deferred.forEachValue(all::add);

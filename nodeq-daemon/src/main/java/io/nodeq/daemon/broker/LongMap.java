@@ -72,7 +72,7 @@ final class LongMap<V> {
             if (k == EMPTY) {
                 keys[i] = key;
                 values[i] = value;
-                if (++size * 4 > keys.length * 3) {
+                if (++size * 2 > keys.length) { // at most half full: short probe runs keep remove cheap
                     grow();
                 }
                 return null;

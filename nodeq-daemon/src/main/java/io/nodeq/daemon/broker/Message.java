@@ -19,6 +19,8 @@ public final class Message {
     /** Deferred: when it becomes due (ns, monotonic clock); in a topic queue: the DPUB deferral. */
     long due;
     long deferMs;
+    /** Position in the channel's in-flight or deferred heap, -1 when in neither. */
+    int heapIndex = -1;
 
     public Message(long id, long timestampNs, byte[] body, int attempts) {
         this.id = id;

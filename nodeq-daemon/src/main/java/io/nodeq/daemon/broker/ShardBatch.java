@@ -48,7 +48,7 @@ public final class ShardBatch {
         }
     }
 
-    private final List<Op> ops = new ArrayList<>();
+    private final List<Op> ops = new ArrayList<>(64);
     private final Object owner;
     private io.nodeq.daemon.broker.Consumer consumer;
     private boolean publishes;
