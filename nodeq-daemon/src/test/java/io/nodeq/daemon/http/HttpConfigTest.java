@@ -1,8 +1,9 @@
 package io.nodeq.daemon.http;
 
+import io.nodeq.daemon.DaemonExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 
@@ -12,9 +13,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** nsqd's TestHTTPconfig on a real daemon. */
 class HttpConfigTest extends RealDaemonFixture {
 
-    @BeforeAll
-    static void start() {
-        startDaemon(b -> b);
+    @RegisterExtension
+    static final DaemonExtension NSQD = new DaemonExtension();
+
+    @Override
+    DaemonExtension nsqd() {
+        return NSQD;
     }
 
     @AfterEach

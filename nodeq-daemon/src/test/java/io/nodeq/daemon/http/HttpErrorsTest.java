@@ -1,8 +1,9 @@
 package io.nodeq.daemon.http;
 
+import io.nodeq.daemon.DaemonExtension;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 
@@ -12,9 +13,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** nsqd's TestHTTPerrors and TestInfo, plus /ping, on a real daemon. */
 class HttpErrorsTest extends RealDaemonFixture {
 
-    @BeforeAll
-    static void start() {
-        startDaemon(b -> b);
+    @RegisterExtension
+    static final DaemonExtension NSQD = new DaemonExtension();
+
+    @Override
+    DaemonExtension nsqd() {
+        return NSQD;
     }
 
     @Test

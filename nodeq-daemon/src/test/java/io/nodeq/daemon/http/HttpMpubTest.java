@@ -1,8 +1,9 @@
 package io.nodeq.daemon.http;
 
+import io.nodeq.daemon.DaemonExtension;
 import io.nodeq.daemon.RawClient;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -14,9 +15,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** nsqd's TestHTTPmpub* on a real daemon, plus the limits and a consumer reading what /mpub sent. */
 class HttpMpubTest extends RealDaemonFixture {
 
-    @BeforeAll
-    static void start() {
-        startDaemon(b -> b.maxMsgSize(100).maxBodySize(1000));
+    @RegisterExtension
+    static final DaemonExtension NSQD = new DaemonExtension(b -> b.maxMsgSize(100).maxBodySize(1000));
+
+    @Override
+    DaemonExtension nsqd() {
+        return NSQD;
     }
 
     @Test

@@ -1,8 +1,9 @@
 package io.nodeq.daemon.http;
 
+import io.nodeq.daemon.DaemonExtension;
 import io.nodeq.daemon.RawClient;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Random;
@@ -15,9 +16,12 @@ import static org.awaitility.Awaitility.await;
 /** nsqd's TestHTTPpub, TestHTTPpubEmpty, TestHTTPpubDefer and the /pub limits, on a real daemon. */
 class HttpPubTest extends RealDaemonFixture {
 
-    @BeforeAll
-    static void start() {
-        startDaemon(b -> b.maxMsgSize(4096));
+    @RegisterExtension
+    static final DaemonExtension NSQD = new DaemonExtension(b -> b.maxMsgSize(4096));
+
+    @Override
+    DaemonExtension nsqd() {
+        return NSQD;
     }
 
     @Test

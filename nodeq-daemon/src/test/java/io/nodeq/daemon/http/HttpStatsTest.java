@@ -1,12 +1,13 @@
 package io.nodeq.daemon.http;
 
 import io.nodeq.daemon.Daemon;
+import io.nodeq.daemon.DaemonExtension;
 import io.nodeq.daemon.RawClient;
 import io.nodeq.daemon.TestDaemons;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
@@ -19,9 +20,12 @@ import static org.awaitility.Awaitility.await;
 /** nsqd's TestHTTPClientStats, TestHTTPgetStatusJSON/Text and the /stats filters on a real daemon. */
 class HttpStatsTest extends RealDaemonFixture {
 
-    @BeforeAll
-    static void start() {
-        startDaemon(b -> b);
+    @RegisterExtension
+    static final DaemonExtension NSQD = new DaemonExtension();
+
+    @Override
+    DaemonExtension nsqd() {
+        return NSQD;
     }
 
     @Test

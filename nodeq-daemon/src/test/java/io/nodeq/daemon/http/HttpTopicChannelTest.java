@@ -1,7 +1,8 @@
 package io.nodeq.daemon.http;
 
-import org.junit.jupiter.api.BeforeAll;
+import io.nodeq.daemon.DaemonExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static io.nodeq.daemon.http.FakeApiFixture.assertEmptyOk;
 import static io.nodeq.daemon.http.FakeApiFixture.assertError;
@@ -11,9 +12,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** nsqd's TestHTTPV1TopicChannel, TestDeleteTopic, TestEmptyTopic, TestEmptyChannel on a real daemon. */
 class HttpTopicChannelTest extends RealDaemonFixture {
 
-    @BeforeAll
-    static void start() {
-        startDaemon(b -> b);
+    @RegisterExtension
+    static final DaemonExtension NSQD = new DaemonExtension();
+
+    @Override
+    DaemonExtension nsqd() {
+        return NSQD;
     }
 
     @Test

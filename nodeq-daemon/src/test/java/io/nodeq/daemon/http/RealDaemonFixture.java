@@ -1,53 +1,45 @@
 package io.nodeq.daemon.http;
 
 import io.nodeq.daemon.Daemon;
-import io.nodeq.daemon.DaemonOptions;
-import io.nodeq.daemon.TestDaemons;
+import io.nodeq.daemon.DaemonExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.BeforeEach;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Base of the §6.2 checklist tests against a real daemon: one daemon per test class on
- * 127.0.0.1:0 (tests use their own topic names), plus /stats helpers.
+ * Base of the §6.2 checklist tests against a real daemon: each class registers one shared
+ * {@link DaemonExtension} (tests use their own topic names); /stats is read over HTTP on purpose.
  */
 abstract class RealDaemonFixture {
-    @TempDir
-    static Path dir;
-    static Daemon daemon;
-    static HttpClientSupport http;
+    Daemon daemon;
+    HttpClientSupport http;
 
-    static void startDaemon(UnaryOperator<DaemonOptions.Builder> options) {
-        daemon = TestDaemons.start(dir, options);
+    /** The class's {@code @RegisterExtension static} daemon. */
+    abstract DaemonExtension nsqd();
+
+    @BeforeEach
+    void connect() {
+        daemon = nsqd().daemon();
         http = new HttpClientSupport(daemon.httpPort());
     }
 
-    @AfterAll
-    static void stopDaemon() {
-        TestDaemons.stop(daemon);
-        daemon = null;
-    }
-
-    static JsonObject stats(String query) throws Exception {
+    JsonObject stats(String query) throws Exception {
         HttpResponse<String> r = http.get("/stats?format=json&include_mem=false" + query);
         assertThat(r.statusCode()).isEqualTo(200);
         return new JsonObject(r.body());
     }
 
     /** The topic's stats object, or null when the daemon does not have it. */
-    static JsonObject topic(String name) throws Exception {
+    JsonObject topic(String name) throws Exception {
         JsonArray topics = stats("&topic=" + name).getJsonArray("topics");
         return topics == null || topics.isEmpty() ? null : topics.getJsonObject(0);
     }
 
-    static JsonObject channel(String topic, String channel) throws Exception {
+    JsonObject channel(String topic, String channel) throws Exception {
         JsonObject t = topic(topic);
         if (t == null) {
             return null;
@@ -61,7 +53,7 @@ abstract class RealDaemonFixture {
         return null;
     }
 
-    static long topicDepth(String name) throws Exception {
+    long topicDepth(String name) throws Exception {
         JsonObject t = topic(name);
         return t == null ? -1 : t.getLong("depth");
     }
