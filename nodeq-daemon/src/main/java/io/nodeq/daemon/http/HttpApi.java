@@ -88,13 +88,26 @@ public final class HttpApi {
 
     private void route(Router router, HttpMethod method, String path, Handler<RoutingContext> handler) {
         routes.computeIfAbsent(path, p -> new LinkedHashSet<>()).add(method);
+        boolean readsQuery = !path.equals("/ping") && !path.equals("/info") && !path.startsWith(CONFIG_PREFIX);
         router.route(method, path).handler(ctx -> {
             try {
+                if (readsQuery) {
+                    parseQuery(ctx);
+                }
                 handler.handle(ctx);
             } catch (HttpError e) {
                 V1.error(ctx, e);
             }
         });
+    }
+
+    /** A query string that does not decode (bad %-escape) is nsqd's 400 INVALID_REQUEST. */
+    private static void parseQuery(RoutingContext ctx) {
+        try {
+            ctx.queryParams();
+        } catch (RuntimeException e) {
+            throw HttpError.badRequest("INVALID_REQUEST");
+        }
     }
 
     /**

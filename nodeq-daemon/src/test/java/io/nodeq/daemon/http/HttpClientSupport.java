@@ -43,6 +43,20 @@ final class HttpClientSupport {
         return send("PUT", path, HttpRequest.BodyPublishers.ofString(body));
     }
 
+    /**
+     * Sends a request line the JDK client would refuse (malformed escapes), with
+     * {@code Connection: close}; returns the whole raw response.
+     */
+    String raw(String method, String target) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            String request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\n"
+                    + "Connection: close\r\n\r\nx";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     HttpResponse<String> send(String method, String path, HttpRequest.BodyPublisher body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10)).method(method, body).build();

@@ -36,6 +36,18 @@ class RouterErrorsApiTest extends FakeApiFixture {
     }
 
     @Test
+    void malformedQueryStringIsInvalidRequest() throws Exception {
+        start();
+        for (String request : new String[] {"POST /pub?topic=%zz", "GET /stats?topic=%zz", "POST /topic/create?topic=%"}) {
+            String[] parts = request.split(" ");
+            String response = http.raw(parts[0], parts[1]);
+            assertThat(response).startsWith("HTTP/1.1 400 ").contains("X-NSQ-Content-Type: nsq; version=1.0\r\n")
+                    .endsWith("\r\n\r\n{\"message\":\"INVALID_REQUEST\"}");
+        }
+        assertThat(broker.topics).isEmpty();
+    }
+
+    @Test
     void pingIsPlainTextWithoutTheV1Header() throws Exception {
         start();
         HttpResponse<String> r = http.get("/ping");
