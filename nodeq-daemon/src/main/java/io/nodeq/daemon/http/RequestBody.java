@@ -55,6 +55,11 @@ final class RequestBody {
             }
         });
         request.exceptionHandler(promise::tryFail);
+        // curl and others wait (1 s for curl) for this before sending a body; Go's server sends it
+        // as soon as the handler reads, so do we. Rejections before reading never send it.
+        if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+            request.response().writeContinue();
+        }
         request.resume();
         return promise.future();
     }

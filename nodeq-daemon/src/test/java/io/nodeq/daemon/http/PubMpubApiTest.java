@@ -149,6 +149,38 @@ class PubMpubApiTest extends FakeApiFixture {
         assertThat(broker.topic("t1").messages).isEmpty();
     }
 
+    @Test
+    void expectContinueIsAnsweredWhenTheBodyIsWantedAndNotWhenRejectedUpFront() throws Exception {
+        start(b -> b.maxMsgSize(100));
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port())) {
+            socket.setSoTimeout(10_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            java.io.InputStream in = socket.getInputStream();
+            out.write(("POST /pub?topic=t1 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readUntil(in, "\r\n\r\n")).startsWith("HTTP/1.1 100 Continue\r\n");
+            out.write("hello".getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readUntil(in, "\r\n\r\nOK")).startsWith("HTTP/1.1 200 OK\r\n");
+            // over the limit by Content-Length: the final answer comes without a 100 and without the body
+            out.write(("POST /pub?topic=t1 HTTP/1.1\r\nHost: x\r\nContent-Length: 101\r\nExpect: 100-continue\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readUntil(in, "}")).startsWith("HTTP/1.1 413 ").endsWith("{\"message\":\"MSG_TOO_BIG\"}");
+        }
+        assertThat(bodies("t1")).containsExactly("hello");
+    }
+
+    private static String readUntil(java.io.InputStream in, String end) throws Exception {
+        StringBuilder b = new StringBuilder();
+        while (!b.toString().endsWith(end)) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            b.append((char) c);
+        }
+        return b.toString();
+    }
+
     private List<String> bodies(String topic) {
         return broker.topic(topic).messages.stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
     }
