@@ -1,7 +1,5 @@
 package io.nodeq.daemon;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +47,6 @@ public final class Main {
         }
         DaemonFlags.Run run = (DaemonFlags.Run) outcome;
         run.warnings().forEach(err::println);
-        quietLibraries();
         LogLevels.apply(run.options().logLevel());
         try {
             Daemon daemon = Daemon.start(run.options()).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -78,23 +75,6 @@ public final class Main {
             LOG.error("shutdown did not finish within {} s", CLOSE_TIMEOUT_SECONDS);
         } catch (Exception e) {
             LOG.error("shutdown failed: {}", describe(e));
-        }
-    }
-
-    /**
-     * Without a logback.xml on the classpath logback logs everything at DEBUG; keep Netty and
-     * Vert.x internals at WARN and the rest at INFO unless the user configured logback.
-     */
-    private static void quietLibraries() {
-        if (System.getProperty("logback.configurationFile") != null
-                || Main.class.getClassLoader().getResource("logback.xml") != null
-                || Main.class.getClassLoader().getResource("logback-test.xml") != null) {
-            return;
-        }
-        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
-            ctx.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.INFO);
-            ctx.getLogger("io.netty").setLevel(Level.WARN);
-            ctx.getLogger("io.vertx").setLevel(Level.WARN);
         }
     }
 
