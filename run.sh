@@ -22,8 +22,10 @@ fi
 
 mkdir -p "$DATA_DIR/daemon" "$DATA_DIR/logs"
 pids=()
+stopping=""
 stop_all() {
   trap - INT TERM EXIT
+  stopping=1
   echo
   echo "stopping nodeq mesh ..."
   for (( i=${#pids[@]}-1; i>=0; i-- )); do kill -TERM "${pids[$i]}" 2>/dev/null || true; done
@@ -74,4 +76,4 @@ MSG
 
 # exit (and stop the rest) as soon as any process dies
 wait -n "${pids[@]}" || true
-echo "a nodeq process exited; see $DATA_DIR/logs" >&2
+[[ -n "$stopping" ]] || echo "a nodeq process exited; see $DATA_DIR/logs" >&2
