@@ -143,12 +143,14 @@ public final class LookupServer {
     /** For tests: drop out as a crash would (Hazelcast terminated without goodbye), then close. */
     public Future<Void> crash() {
         closing.set(true);
-        Future<Void> kill = hazelcast == null ? Future.succeededFuture()
-                : vertx.executeBlocking(() -> {
-                    hazelcast.getLifecycleService().terminate();
-                    return null;
-                }, false);
-        return kill.eventually(this::close);
+        // no Vert.x context in this chain: the last step closes the Vert.x it would run on
+        Promise<Void> done = Promise.promise();
+        CompletableFuture.runAsync(() -> {
+            if (hazelcast != null) {
+                hazelcast.getLifecycleService().terminate();
+            }
+        }).whenComplete((v, e) -> close().onComplete(done));
+        return done.future();
     }
 
     private Future<Void> shutdownHazelcast() {

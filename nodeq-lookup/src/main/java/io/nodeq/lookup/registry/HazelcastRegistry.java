@@ -3,6 +3,7 @@ package io.nodeq.lookup.registry;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -59,6 +60,8 @@ public final class HazelcastRegistry implements Registry {
         cfg.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         cfg.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
         cfg.setProperty("hazelcast.socket.bind.any", "false");
+        // one synchronous and one asynchronous backup: a registration survives the loss of two lookups
+        cfg.addMapConfig(new MapConfig("nodeq-lookup-*").setBackupCount(1).setAsyncBackupCount(1));
         NetworkConfig net = cfg.getNetworkConfig();
         net.setPort(o.bindPort()).setPortAutoIncrement(o.portCount() > 1).setPortCount(o.portCount());
         net.getInterfaces().setEnabled(true).addInterface(o.bindHost());
@@ -226,7 +229,8 @@ public final class HazelcastRegistry implements Registry {
         }
         for (Map.Entry<String, LinkedHashMap<String, Long>> e : regs.entrySet()) {
             for (String id : e.getValue().keySet()) {
-                if (dead.contains(id) || !all.containsKey(id)) {
+                // an id missing from the (older) snapshot may be a producer added since: ask again
+                if (dead.contains(id) || (!all.containsKey(id) && !peers.containsKey(id))) {
                     regs.executeOnKey(e.getKey(), new RegistryProcessors.RemoveProducer(id));
                 }
             }
