@@ -1,6 +1,7 @@
 package io.nodeq.lookup;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,21 +30,25 @@ public final class Main {
         LogSetup.configure(p.logLevel(), p.logPrefix());
         Logger log = LoggerFactory.getLogger(Main.class);
         log.info("nodeq-lookup v{} (pid {})", LookupServer.VERSION, ProcessHandle.current().pid());
-        LookupServer server;
-        try {
-            server = LookupServer.start(p.options()).await(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            log.error("FATAL: failed to start: {}", e.toString());
-            System.exit(1);
-            return;
-        }
+        // the hook goes in first: a SIGTERM during start-up must still be a clean stop
+        AtomicReference<LookupServer> running = new AtomicReference<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("signal received: shutting down");
+            LookupServer s = running.get();
+            if (s == null) {
+                return;
+            }
             try {
-                server.close().await(10, TimeUnit.SECONDS);
+                s.close().await(10, TimeUnit.SECONDS);
             } catch (Exception e) {
                 log.error("shutdown failed: {}", e.toString());
             }
         }, "shutdown-hook"));
+        try {
+            running.set(LookupServer.start(p.options()).await(60, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            log.error("FATAL: failed to start: {}", e.toString());
+            System.exit(1);
+        }
     }
 }

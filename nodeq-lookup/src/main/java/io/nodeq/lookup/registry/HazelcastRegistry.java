@@ -60,6 +60,8 @@ public final class HazelcastRegistry implements Registry {
         cfg.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         cfg.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
         cfg.setProperty("hazelcast.socket.bind.any", "false");
+        // the registry is tiny: few partitions make joins, leaves and migrations quick
+        cfg.setProperty("hazelcast.partition.count", "31");
         // one synchronous and one asynchronous backup: a registration survives the loss of two lookups
         cfg.addMapConfig(new MapConfig("nodeq-lookup-*").setBackupCount(1).setAsyncBackupCount(1));
         NetworkConfig net = cfg.getNetworkConfig();
