@@ -224,35 +224,33 @@ public final class LookupHttpApi {
         return null;
     }
 
-    private void createChannel(RoutingContext ctx) {
+    /** Validates topic and channel (400 with NSQ's text), then hands them on. */
+    private static void withTopicChannel(RoutingContext ctx, java.util.function.BiConsumer<String, String> then) {
         String topic = param(ctx, "topic");
         String channel = param(ctx, "channel");
         String err = topicChannelError(topic, channel);
         if (err != null) {
             V1Response.error(ctx, 400, err);
-            return;
+        } else {
+            then.accept(topic, channel);
         }
-        run(ctx, ops -> {
+    }
+
+    private void createChannel(RoutingContext ctx) {
+        withTopicChannel(ctx, (topic, channel) -> run(ctx, ops -> {
             ops.createChannel(topic, channel);
             return true;
-        }, (c, x) -> V1Response.empty(c));
+        }, (c, x) -> V1Response.empty(c)));
     }
 
     private void deleteChannel(RoutingContext ctx) {
-        String topic = param(ctx, "topic");
-        String channel = param(ctx, "channel");
-        String err = topicChannelError(topic, channel);
-        if (err != null) {
-            V1Response.error(ctx, 400, err);
-            return;
-        }
-        run(ctx, ops -> ops.deleteChannel(topic, channel), (c, found) -> {
+        withTopicChannel(ctx, (topic, channel) -> run(ctx, ops -> ops.deleteChannel(topic, channel), (c, found) -> {
             if (found) {
                 V1Response.empty(c);
             } else {
                 V1Response.error(c, 404, "CHANNEL_NOT_FOUND");
             }
-        });
+        }));
     }
 
     private static JsonObject peer(PeerInfo p) {

@@ -160,7 +160,10 @@ public final class HazelcastRegistry implements Registry {
         if (tombs.isEmpty()) {
             return new ArrayList<>();
         }
-        Map<String, PeerRecord> recs = peers.getAll(tombs.keySet());
+        return producers(tombs, peers.getAll(tombs.keySet()));
+    }
+
+    private static List<Producer> producers(Map<String, Long> tombs, Map<String, PeerRecord> recs) {
         List<Producer> out = new ArrayList<>();
         for (Map.Entry<String, Long> t : tombs.entrySet()) {
             PeerRecord rec = recs.get(t.getKey());
@@ -194,9 +197,16 @@ public final class HazelcastRegistry implements Registry {
 
     @Override
     public Map<Registration, List<Producer>> snapshot() {
-        Map<Registration, List<Producer>> out = new LinkedHashMap<>();
+        Map<String, LinkedHashMap<String, Long>> all = new LinkedHashMap<>();
+        Set<String> ids = new HashSet<>();
         for (Map.Entry<String, LinkedHashMap<String, Long>> e : regs.entrySet()) {
-            out.put(Registration.parse(e.getKey()), producers(e.getValue()));
+            all.put(e.getKey(), e.getValue());
+            ids.addAll(e.getValue().keySet());
+        }
+        Map<String, PeerRecord> recs = ids.isEmpty() ? Map.of() : peers.getAll(ids);   // one bulk read
+        Map<Registration, List<Producer>> out = new LinkedHashMap<>();
+        for (Map.Entry<String, LinkedHashMap<String, Long>> e : all.entrySet()) {
+            out.put(Registration.parse(e.getKey()), producers(e.getValue(), recs));
         }
         return out;
     }

@@ -146,40 +146,36 @@ public final class LookupOps {
         return Registry.subkeys(db.findRegistrations(Registration.CHANNEL, topic, Registration.ANY));
     }
 
-    /** {@code /nodes}: active peers (tombstoned included) with tombstones parallel to topics. */
+    /**
+     * {@code /nodes}: active peers (tombstoned included) with tombstones parallel to topics. Built
+     * from one snapshot, so a clustered registry answers with a few bulk reads, not one per topic.
+     */
     public List<Node> nodes() {
         long now = now();
+        Map<Registration, List<Producer>> all = db.snapshot();
         Map<String, Node> byKey = new LinkedHashMap<>();
-        for (Producer p : db.findProducers(Registration.CLIENT, "", "")) {
+        for (Producer p : all.getOrDefault(Registration.CLIENT_REGISTRATION, List.of())) {
             if (!p.isActive(inactiveTimeoutNanos, now)) {
                 continue;
             }
-            List<String> topics = Registry.keys(filter(db.lookupRegistrations(p.id()), Registration.TOPIC));
-            List<Boolean> tombstones = new ArrayList<>(topics.size());
-            for (String t : topics) {
-                boolean tomb = false;
-                for (Producer tp : db.findProducers(Registration.TOPIC, t, "")) {
+            List<String> topics = new ArrayList<>();
+            List<Boolean> tombstones = new ArrayList<>();
+            for (Map.Entry<Registration, List<Producer>> e : all.entrySet()) {
+                if (!e.getKey().category().equals(Registration.TOPIC)) {
+                    continue;
+                }
+                for (Producer tp : e.getValue()) {
                     if (tp.id().equals(p.id())) {
-                        tomb = tp.isTombstoned(tombstoneLifetimeNanos, now);
+                        topics.add(e.getKey().key());
+                        tombstones.add(tp.isTombstoned(tombstoneLifetimeNanos, now));
                     }
                 }
-                tombstones.add(tomb);
             }
             String key = mergeNodes ? p.peer().nodeKey() : p.id();
             Node prev = byKey.get(key);
             byKey.put(key, prev == null ? new Node(p.peer(), topics, tombstones) : prev.merge(topics, tombstones));
         }
         return new ArrayList<>(byKey.values());
-    }
-
-    private static List<Registration> filter(List<Registration> regs, String category) {
-        List<Registration> out = new ArrayList<>();
-        for (Registration r : regs) {
-            if (r.category().equals(category)) {
-                out.add(r);
-            }
-        }
-        return out;
     }
 
     /** One /nodes entry; {@code tombstones.get(i)} belongs to {@code topics.get(i)}. */
