@@ -38,6 +38,9 @@ public final class HazelcastRegistry implements Registry {
     private final IMap<String, LinkedHashMap<String, Long>> regs;
     private final IMap<String, PeerRecord> peers;
     private final String self;
+    private static final int FULL_SWEEP_EVERY = 30;
+    /** Sweeps run one at a time (LookupServer's reaper skips a tick while one runs). */
+    private int sweeps;
 
     public HazelcastRegistry(HazelcastInstance hz) {
         this.hz = hz;
@@ -238,6 +241,10 @@ public final class HazelcastRegistry implements Registry {
                     && (liveNodes.contains(r.info().nodeKey()) || nowNanos - r.lastUpdate() > inactiveTimeoutNanos)) {
                 dead.add(e.getKey());
             }
+        }
+        // reading every registration costs: do it when something died, else once in a while for leftovers
+        if (dead.isEmpty() && ++sweeps % FULL_SWEEP_EVERY != 0) {
+            return 0;
         }
         for (Map.Entry<String, LinkedHashMap<String, Long>> e : regs.entrySet()) {
             for (String id : e.getValue().keySet()) {
