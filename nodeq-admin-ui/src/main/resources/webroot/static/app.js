@@ -25,6 +25,7 @@
       return;
     }
     const { page, params } = route;
+    $('app').classList.toggle('chart-below', !!page.chartBelow);
     document.querySelectorAll('[data-nav]').forEach((a) => a.classList.toggle('active', a.dataset.nav === page.nav));
     try {
       const [r, h] = await Promise.all([U.api('GET', page.api(params)),

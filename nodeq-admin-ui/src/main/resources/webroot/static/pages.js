@@ -193,6 +193,7 @@ const P = (() => {
     api: () => '/api/counter',
     history: () => '/api/history',
     depthLabel: 'depth (all channels)',
+    chartBelow: true,
     head: () => title('Cluster', 'Messages processed'),
     body: (d) => lookupdAlerts(d.errors) + `<div class="card counter"><div class="big" data-stat="counter">${num(d.message_count)}</div>
       <div class="sub">messages through all channels · ${rate(d.rate)} · ${num(d.topic_message_count)} published · ${d.node_count} nodes</div></div>` +

@@ -4,10 +4,14 @@ import io.nodeq.admin.fake.FakeLookupd;
 import io.nodeq.admin.fake.FakeNsqd;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -26,12 +30,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the topic page shows is the sum of the daemons' {@code /stats}; pausing and emptying a channel
  * from the page shows up; a stopped daemon becomes an error row while the other node stays.
  * Screenshots go to target/screenshots (always for the topic page, and on failure).
+ * One browser and one mesh for the class (Chromium starts slowly on 2 cores); the read-only page
+ * tour runs first, the test that pauses, empties and stops things runs last.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowserTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     @TempDir
-    Path tmp;
+    static Path tmp;
 
     private Vertx vertx;
     private FakeLookupd lookupd;
@@ -41,7 +49,7 @@ class BrowserTest {
     private Browser browser;
     private String base;
 
-    @BeforeEach
+    @BeforeAll
     void setUp() throws Exception {
         assumeTrue(Files.isExecutable(Browser.CHROMIUM), "no /usr/bin/chromium: browser test skipped");
         vertx = Vertx.vertx();
@@ -65,8 +73,8 @@ class BrowserTest {
         browser = new Browser(tmp.resolve("profile"));
     }
 
-    @AfterEach
-    void tearDown(TestInfo test) throws Exception {
+    @AfterAll
+    void tearDown() throws Exception {
         if (browser != null) {
             browser.close();
         }
@@ -79,6 +87,7 @@ class BrowserTest {
     }
 
     @Test
+    @Order(2)
     void topicAndChannelPagesFollowTheDaemons(TestInfo test) throws Exception {
         try {
             run();
@@ -160,6 +169,36 @@ class BrowserTest {
                         .isEqualTo(bMessages));
         assertThat(browser.present("#page-body tr[data-node='" + a.address() + "']")).isFalse();
         browser.screenshot(Path.of("target", "screenshots", "topic-page-node-down.png"));
+    }
+
+    @Test
+    @Order(1)
+    void everyPageRendersWhenOpenedDirectly(TestInfo test) throws Exception {
+        try {
+            a.publish("orders", 30, 100);
+            b.publish("orders", 12, 100);
+            a.publish("signups", 4, 10);
+            String[][] pages = {
+                {"/", "#page-body tr[data-topic=orders]", "topics"},
+                {"/topics/orders", "#page-body tr[data-channel=billing]", "topic"},
+                {"/topics/orders/billing", "#page-body tr[data-client='127.0.0.1:50100']", "channel"},
+                {"/nodes", "#page-body tr[data-node='" + a.address() + "']", "nodes"},
+                {"/nodes/" + a.address(), "#page-body tr[data-topic=orders]", "node"},
+                {"/lookup", "#page-body tr[data-topic=signups]", "lookup"},
+                {"/counter", "#page-body [data-stat=counter]", "counter"},
+            };
+            for (String[] p : pages) {
+                browser.open(base + p[0]);
+                await().atMost(WAIT).until(() -> browser.present(p[1]));
+                browser.screenshot(Path.of("target", "screenshots", "page-" + p[2] + ".png"));
+            }
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() ->
+                    assertThat(browser.number("#page-body [data-stat=counter]")).isEqualTo(2L * (30 + 12)));
+        } catch (Throwable e) {
+            browser.screenshot(Path.of("target", "screenshots", test.getTestMethod().orElseThrow().getName()
+                    + "-failure.png"));
+            throw e;
+        }
     }
 
     /** What the daemon itself says, over its HTTP API: a field of the topic. */

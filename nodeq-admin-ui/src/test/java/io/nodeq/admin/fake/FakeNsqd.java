@@ -217,15 +217,22 @@ public final class FakeNsqd {
 
     private static JsonObject channelJson(String name, Channel c, boolean clients) {
         return new JsonObject().put("channel_name", name).put("depth", c.depth).put("backend_depth", c.backendDepth)
-                .put("in_flight_count", c.inFlight).put("deferred_count", c.deferred)
+                .put("in_flight_count", c.inFlight + c.clients.stream().mapToLong(x -> x.getLong("in_flight_count", 0L)).sum()).put("deferred_count", c.deferred)
                 .put("message_count", c.messageCount).put("requeue_count", c.requeued)
                 .put("timeout_count", c.timedOut).put("client_count", c.clients.size())
                 .put("clients", clients ? new JsonArray(List.copyOf(c.clients)) : null).put("paused", c.paused)
-                .put("e2e_processing_latency", latency());
+                .put("e2e_processing_latency", c.clients.isEmpty() ? latency() : latency(c.messageCount));
     }
 
     private static JsonObject latency() {
         return new JsonObject().put("count", 0).put("percentiles", (Object) null);
+    }
+
+    /** Made-up but plausible percentiles (nanoseconds, descending quantiles) for a consumed channel. */
+    private static JsonObject latency(long count) {
+        return new JsonObject().put("count", count).put("percentiles", new JsonArray()
+                .add(new JsonObject().put("quantile", 0.99).put("value", 8_400_000L))
+                .add(new JsonObject().put("quantile", 0.5).put("value", 1_200_000L)));
     }
 
     /** A subscribed client as §2.5 shows it. */
