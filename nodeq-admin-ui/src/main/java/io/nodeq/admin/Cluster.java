@@ -94,68 +94,81 @@ final class Cluster {
             return discoverConfigured();
         }
         List<String> lookupds = options.lookupdHttpAddresses();
-        List<Future<JsonObject>> calls = new ArrayList<>();
-        List<Future<JsonObject>> topicCalls = new ArrayList<>();
+        List<Future<JsonObject>> nodeCalls = new ArrayList<>();
+        List<Future<JsonObject>> extraCalls = new ArrayList<>();
         for (String l : lookupds) {
+            // /nodes every time: it feeds the lost-node memory even on a one-topic page
+            nodeCalls.add(upstream.getJson(l, "/nodes"));
             if (topic == null) {
-                calls.add(upstream.getJson(l, "/nodes"));
-                topicCalls.add(upstream.getJson(l, "/topics"));
+                extraCalls.add(upstream.getJson(l, "/topics"));
             } else {
                 // a topic no lookup knows is a 404 TOPIC_NOT_FOUND: an empty answer, not an error
-                calls.add(upstream.getJson(l, "/lookup?topic=" + enc(topic)).recover(err ->
+                extraCalls.add(upstream.getJson(l, "/lookup?topic=" + enc(topic)).recover(err ->
                         err.getMessage().contains("TOPIC_NOT_FOUND") ? Future.succeededFuture(new JsonObject())
                                 : Future.failedFuture(err)));
             }
         }
-        List<Future<JsonObject>> all = new ArrayList<>(calls);
-        all.addAll(topicCalls);
+        List<Future<JsonObject>> all = new ArrayList<>(nodeCalls);
+        all.addAll(extraCalls);
         return Future.join(all).transform(ignored -> {
-            Map<String, Node> byAddress = new LinkedHashMap<>();
+            Map<String, Node> registered = new LinkedHashMap<>();
+            Map<String, Node> producers = new LinkedHashMap<>();
             List<UpstreamError> errors = new ArrayList<>();
             TreeSet<String> topics = new TreeSet<>();
             TreeSet<String> channels = new TreeSet<>();
             int answered = 0;
             for (int i = 0; i < lookupds.size(); i++) {
-                Future<JsonObject> f = calls.get(i);
-                if (f.failed()) {
-                    errors.add(new UpstreamError(UpstreamError.LOOKUPD, lookupds.get(i), f.cause().getMessage()));
-                    continue;
+                Future<JsonObject> nodes = nodeCalls.get(i);
+                Future<JsonObject> extra = extraCalls.get(i);
+                Future<JsonObject> failed = nodes.failed() ? nodes : extra.failed() ? extra : null;
+                if (failed != null) {
+                    errors.add(new UpstreamError(UpstreamError.LOOKUPD, lookupds.get(i), failed.cause().getMessage()));
                 }
-                answered++;
-                JsonArray producers = f.result().getJsonArray("producers", new JsonArray());
-                for (int p = 0; p < producers.size(); p++) {
-                    Node n = Node.fromProducer(producers.getJsonObject(p), lookupds.get(i));
-                    byAddress.merge(n.address(), n, Node::merge);
+                if (nodes.succeeded()) {
+                    answered++;
+                    addProducers(registered, nodes.result(), lookupds.get(i));
                 }
-                addStrings(channels, f.result().getJsonArray("channels"));
-                if (topic == null && topicCalls.get(i).succeeded()) {
-                    addStrings(topics, topicCalls.get(i).result().getJsonArray("topics"));
+                if (extra.succeeded()) {
+                    if (topic == null) {
+                        addStrings(topics, extra.result().getJsonArray("topics"));
+                    } else {
+                        addProducers(producers, extra.result(), lookupds.get(i));
+                        addStrings(channels, extra.result().getJsonArray("channels"));
+                    }
                 }
             }
-            errors.addAll(remember(topic, byAddress, answered > 0));
-            return Future.succeededFuture(new Discovery(new ArrayList<>(byAddress.values()), errors,
+            // only a full answer proves a node left: one lookup down must not make its nodes look lost
+            errors.addAll(remember(topic, registered, answered == lookupds.size()));
+            Map<String, Node> result = topic == null ? registered : producers;
+            return Future.succeededFuture(new Discovery(new ArrayList<>(result.values()), errors,
                     new ArrayList<>(topics), new ArrayList<>(channels)));
         });
+    }
+
+    private static void addProducers(Map<String, Node> into, JsonObject answer, String lookupd) {
+        JsonArray list = answer.getJsonArray("producers", new JsonArray());
+        for (int p = 0; p < list.size(); p++) {
+            Node n = Node.fromProducer(list.getJsonObject(p), lookupd);
+            into.merge(n.address(), n, Node::merge);
+        }
     }
 
     /**
      * A daemon that stops leaves every lookup at once, so without memory it would silently vanish
      * from the page; keep it as an error row for --lost-node-timeout instead.
      */
-    private List<UpstreamError> remember(String topic, Map<String, Node> current, boolean anyAnswered) {
+    private List<UpstreamError> remember(String topic, Map<String, Node> registered, boolean allAnswered) {
         long now = clock.getAsLong();
-        if (topic == null && anyAnswered) {
-            for (Node n : current.values()) {
+        if (allAnswered) {
+            for (Node n : registered.values()) {
                 seen.put(n.address(), new Seen(n, now, false));
             }
-            seen.replaceAll((addr, s) -> current.containsKey(addr) ? s : new Seen(s.node(), s.lastSeenMs(), true));
+            seen.replaceAll((addr, s) -> registered.containsKey(addr) ? s : new Seen(s.node(), s.lastSeenMs(), true));
         }
         seen.values().removeIf(s -> s.gone() && now - s.lastSeenMs() > options.lostNodeTimeout().toMillis());
         List<UpstreamError> lost = new ArrayList<>();
         for (Seen s : seen.values()) {
-            boolean relevant = topic == null || (s.node().topics().contains(topic) && !current.containsKey(
-                    s.node().address()));
-            if (s.gone() && relevant) {
+            if (s.gone() && (topic == null || s.node().topics().contains(topic))) {
                 lost.add(new UpstreamError(UpstreamError.NSQD, s.node().address(),
                         "no longer registered with any lookup (last seen " + (now - s.lastSeenMs()) / 1000
                                 + " s ago)"));

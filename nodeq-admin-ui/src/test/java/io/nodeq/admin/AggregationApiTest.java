@@ -115,6 +115,27 @@ class AggregationApiTest {
     }
 
     @Test
+    void aDaemonThatLeftEveryLookupStaysAnErrorRow() throws Exception {
+        FakeLookupd lookupd = new FakeLookupd(vertx).start().await(5, TimeUnit.SECONDS);
+        FakeNsqd other = nsqd("other");
+        other.publish("orders", 2, 1);
+        lookupd.register(good);
+        lookupd.register(other);
+        startAdmin(AdminOptions.forLookupds(List.of(lookupd.address())));
+        assertThat(Http.get(admin.httpPort(), "/api/nodes").json().getJsonArray("nodes")).hasSize(2);
+
+        other.stop().await(5, TimeUnit.SECONDS);
+        lookupd.unregister(other);
+
+        JsonObject topic = Http.get(admin.httpPort(), "/api/topics/orders").json();
+        assertThat(topic.getJsonArray("nodes")).hasSize(1);
+        assertThat(errorAddresses(topic)).containsExactly(other.address());
+        assertThat(topic.getJsonArray("errors").getJsonObject(0).getString("message"))
+                .startsWith("no longer registered with any lookup");
+        assertThat(errorAddresses(Http.get(admin.httpPort(), "/api/nodes").json())).containsExactly(other.address());
+    }
+
+    @Test
     void lookupdDownIsAnErrorRowToo() throws Exception {
         FakeLookupd up = new FakeLookupd(vertx).start().await(5, TimeUnit.SECONDS);
         up.register(good);

@@ -1,0 +1,160 @@
+package io.nodeq.admin;
+
+import io.nodeq.daemon.Daemon;
+import io.nodeq.daemon.DaemonOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static io.nodeq.admin.NsqdHttp.channelStats;
+import static io.nodeq.admin.NsqdHttp.mpub;
+import static io.nodeq.admin.NsqdHttp.topicStat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The admin in a real headless Chromium against two real nodeq daemons (io.nodeq.daemon.Daemon),
+ * everything over real HTTP: the depths the pages show are what the daemons' {@code /stats} say;
+ * pausing and emptying a channel from the page reaches both daemons; a stopped daemon becomes an
+ * error row with its address while the other node's numbers stay. The admin watches the daemons
+ * directly (--nsqd-http-address). Screenshots under target/screenshots; with
+ * {@code -Dadmin.docs.screenshot=true} the topic page also goes to docs/topic-page.png.
+ */
+class RealDaemonBrowserTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path tmp;
+
+    private Daemon a;
+    private Daemon b;
+    private AdminSession session;
+    private Browser browser;
+    private String base;
+    private String addrA;
+    private String addrB;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        assumeTrue(Files.isExecutable(Browser.CHROMIUM), "no /usr/bin/chromium: browser test skipped");
+        a = Daemon.start(DaemonOptions.forTest(Files.createDirectories(tmp.resolve("a"))).build())
+                .await(20, TimeUnit.SECONDS);
+        b = Daemon.start(DaemonOptions.forTest(Files.createDirectories(tmp.resolve("b"))).build())
+                .await(20, TimeUnit.SECONDS);
+        addrA = "127.0.0.1:" + a.httpPort();
+        addrB = "127.0.0.1:" + b.httpPort();
+        for (String n : List.of(addrA, addrB)) {
+            NsqdHttp.post(n, "/topic/create?topic=orders", "");
+            NsqdHttp.post(n, "/channel/create?topic=orders&channel=billing", "");
+            NsqdHttp.post(n, "/channel/create?topic=orders&channel=audit", "");
+        }
+        session = AdminSession.start(AdminOptions.forNsqds(List.of(addrA, addrB)), tmp.resolve("profile"));
+        browser = session.browser;
+        base = session.base;
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (session != null) {
+            session.close();
+        }
+        for (Daemon d : new Daemon[]{a, b}) {
+            if (d != null) {
+                d.close().await(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void pagesFollowRealDaemons(TestInfo test) throws Exception {
+        try {
+            run();
+        } catch (Throwable e) {
+            browser.screenshot(Path.of("target", "screenshots", "real-" + test.getTestMethod().orElseThrow().getName()
+                    + "-failure.png"));
+            throw e;
+        }
+    }
+
+    private void run() throws Exception {
+        // traffic over a few chart samples; bounded in count and time
+        for (int i = 0; i < 10; i++) {
+            mpub(addrA, "orders", 40 + i * 9);
+            mpub(addrB, "orders", 20 + i * 4);
+            mpub(addrB, "signups", 3);
+            long until = System.currentTimeMillis() + 250;
+            await().atMost(Duration.ofSeconds(1)).until(() -> System.currentTimeMillis() >= until);
+        }
+
+        // topics page: a topic without channels keeps its messages in its own depth
+        browser.open(base + "/");
+        long signups = topicStat(addrB, "signups", "depth");
+        assertThat(signups).isEqualTo(30);
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(
+                browser.number("#page-body tr[data-topic=signups] td[data-col=depth]")).isEqualTo(signups));
+
+        // topic page: channel depths and message totals are the sums of both daemons' /stats
+        browser.click("#page-body tr[data-topic=orders] a");
+        long billing = channelStats(addrA, "orders", "billing").getLong("depth")
+                + channelStats(addrB, "orders", "billing").getLong("depth");
+        long published = topicStat(addrA, "orders", "message_count") + topicStat(addrB, "orders", "message_count");
+        assertThat(billing).isEqualTo(published);
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(
+                browser.number("#page-body tr[data-channel=billing] td[data-col=depth]")).isEqualTo(billing));
+        assertThat(browser.number("#page-body tr[data-row=total] td[data-col=message_count]")).isEqualTo(published);
+        assertThat(browser.number("#page-body tr[data-node='" + addrA + "'] td[data-col=message_count]"))
+                .isEqualTo(topicStat(addrA, "orders", "message_count"));
+        await().atMost(WAIT).until(() -> browser.present("#chart canvas"));
+        Path shot = Path.of("target", "screenshots", "real-topic-page.png");
+        browser.screenshot(shot);
+        if (Boolean.getBoolean("admin.docs.screenshot")) {
+            Files.copy(shot, Path.of("docs", "topic-page.png"), StandardCopyOption.REPLACE_EXISTING);
+        }
+
+        // live: a new message shows up without a reload
+        mpub(addrA, "orders", 5);
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(
+                browser.number("#page-body tr[data-channel=billing] td[data-col=depth]")).isEqualTo(billing + 5));
+
+        // channel page: pause from the page reaches both daemons
+        browser.click("#page-body tr[data-channel=billing] a");
+        await().atMost(WAIT).until(() -> browser.present("#page-head button[data-act=channel-pause]"));
+        browser.click("#page-head button[data-act=channel-pause]");
+        await().atMost(WAIT).until(() -> browser.present("#page-head [data-state=paused]")
+                && browser.present("#page-head button[data-act=channel-unpause]"));
+        assertThat(channelStats(addrA, "orders", "billing").getBoolean("paused")).isTrue();
+        assertThat(channelStats(addrB, "orders", "billing").getBoolean("paused")).isTrue();
+
+        // empty, after the confirmation dialog: depth 0 on the page and in /stats
+        browser.click("#page-head button[data-act=channel-empty]");
+        await().atMost(WAIT).until(() -> browser.present("dialog#confirm[open]"));
+        browser.click("#confirm-ok");
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() ->
+                assertThat(browser.number("#page-body tr[data-row=total] td[data-col=depth]")).isZero());
+        assertThat(channelStats(addrA, "orders", "billing").getLong("depth")
+                + channelStats(addrB, "orders", "billing").getLong("depth")).isZero();
+        assertThat(channelStats(addrA, "orders", "audit").getLong("depth")).isPositive();
+
+        // daemon A stops: an error row with its address; B's numbers stay on the page
+        long bMessages = topicStat(addrB, "orders", "message_count");
+        browser.open(base + "/topics/orders");
+        a.close().await(30, TimeUnit.SECONDS);
+        a = null;
+        await().atMost(WAIT).until(() -> browser.present("#page-body tr[data-error-node='" + addrA + "']"));
+        assertThat(browser.text("#page-body tr[data-error-node='" + addrA + "']")).contains(addrA);
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(browser.number(
+                "#page-body tr[data-node='" + addrB + "'] td[data-col=message_count]")).isEqualTo(bMessages));
+        assertThat(browser.present("#page-body tr[data-node='" + addrA + "']")).isFalse();
+        browser.screenshot(Path.of("target", "screenshots", "real-topic-page-node-down.png"));
+    }
+}
