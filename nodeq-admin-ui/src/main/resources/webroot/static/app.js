@@ -122,5 +122,5 @@
 
   window.addEventListener('popstate', () => { generation++; U.drawChart(null); refresh(); });
 
-  U.api('GET', '/api/info').then((r) => { if (r.ok) info = r.data; }).catch(() => {}).finally(refresh);
+  U.api('GET', '/api/info').then((r) => { if (r.ok) { info = r.data; U.setInfo(info); } }).catch(() => {}).finally(refresh);
 })();

@@ -47,6 +47,8 @@ const U = (() => {
   const enc = encodeURIComponent;
 
   let token = sessionStorage.getItem('nodeq-admin-token') || '';
+  let tokenAuth = true;   // from /api/info: whether a bearer token can unlock actions
+  const setInfo = (info) => { tokenAuth = !!info.token_auth; };
 
   async function api(method, path, body) {
     const headers = { 'Accept': 'application/json' };
@@ -62,6 +64,10 @@ const U = (() => {
   async function act(method, path, body, what, destructive) {
     if (destructive && !(await confirm('Please confirm', what + '?'))) return false;
     let r = await api(method, path, body);
+    if (r.status === 403 && !tokenAuth) {
+      toast(what + ' refused: only the configured admin users may act (--admin-user)', true);
+      return false;
+    }
     if (r.status === 403) {
       const t = await prompt('Admin token required', 'This admin server protects actions. Enter the admin token:');
       if (t == null) return false;
@@ -136,5 +142,5 @@ const U = (() => {
     if (chart) chart.setSize({ width: Math.max(300, document.getElementById('chart').clientWidth - 24), height: 220 });
   });
 
-  return { esc, num, rate, bytes, ns, e2e, since, badge, paused, enc, api, act, toast, drawChart, confirm };
+  return { setInfo, esc, num, rate, bytes, ns, e2e, since, badge, paused, enc, api, act, toast, drawChart, confirm };
 })();

@@ -92,10 +92,29 @@ class BrowserTest {
             }
             await().atMost(WAIT).ignoreExceptions().untilAsserted(() ->
                     assertThat(browser.number("#page-body [data-stat=counter]")).isEqualTo(2L * (30 + 12)));
+            actionsAskForTheTokenWhenProtected();
         } catch (Throwable e) {
             browser.screenshot(Path.of("target", "screenshots", test.getTestMethod().orElseThrow().getName()
                     + "-failure.png"));
             throw e;
+        }
+    }
+
+    /** A second admin over the same mesh with --admin-token: reading is open, an action asks for the token. */
+    private void actionsAskForTheTokenWhenProtected() throws Exception {
+        AdminServer guarded = AdminServer.start(AdminOptions.forLookupds(List.of(lookupd.address()))
+                .withAdmin(List.of(), AdminOptions.DEFAULT_ACL_HTTP_HEADER, "let-me-in")).await(10, TimeUnit.SECONDS);
+        try {
+            browser.open("http://127.0.0.1:" + guarded.httpPort() + "/topics/orders/audit");
+            browser.click("#page-head button[data-act=channel-pause]");
+            await().atMost(WAIT).until(() -> browser.present("dialog#confirm[open] #confirm-input:not([hidden])"));
+            assertThat(a.channel("orders", "audit").paused).isFalse();
+            browser.driver.findElement(org.openqa.selenium.By.id("confirm-input")).sendKeys("let-me-in");
+            browser.click("#confirm-ok");
+            await().atMost(WAIT).until(() -> a.channel("orders", "audit").paused && b.channel("orders", "audit").paused);
+            await().atMost(WAIT).until(() -> browser.present("#page-head [data-state=paused]"));
+        } finally {
+            guarded.close().await(10, TimeUnit.SECONDS);
         }
     }
 }
