@@ -46,7 +46,8 @@
   // Re-render without losing what the user is typing in a form.
   function render(page, params, data, history) {
     const active = document.activeElement;
-    const typing = active && active.form && $('page-body').contains(active);
+    // someone typing into a form keeps it (a re-render would wipe the input); a focused button does not
+    const typing = active && active.tagName === 'INPUT' && active.value !== '' && $('page-body').contains(active);
     document.title = 'nodeq admin · ' + (params.channel || params.topic || params.node || page.nav);
     // only touch the DOM when something changed: keeps hover, selection and clicks in flight
     const head = page.head(data, params, info);
@@ -115,8 +116,8 @@
     const what = channel ? `Create channel ${topic}/${channel}` : `Create topic ${topic}`;
     if (await U.act('POST', '/api/topics', { topic, channel: channel || undefined }, what, false)) {
       f.reset();
-      f.querySelector('input:not([type=hidden])').blur();
     }
+    if (document.activeElement) document.activeElement.blur();
     refresh();
   });
 

@@ -2,6 +2,8 @@ package io.nodeq.admin;
 
 import io.nodeq.daemon.Daemon;
 import io.nodeq.daemon.DaemonOptions;
+import io.nodeq.lookup.LookupOptions;
+import io.nodeq.lookup.LookupServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,12 +25,14 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The admin in a real headless Chromium against two real nodeq daemons (io.nodeq.daemon.Daemon),
- * everything over real HTTP: the depths the pages show are what the daemons' {@code /stats} say;
- * pausing and emptying a channel from the page reaches both daemons; a stopped daemon becomes an
- * error row with its address while the other node's numbers stay. The admin watches the daemons
- * directly (--nsqd-http-address). Screenshots under target/screenshots; with
- * {@code -Dadmin.docs.screenshot=true} the topic page also goes to docs/topic-page.png.
+ * The admin in a real headless Chromium against a real nodeq lookup and two real nodeq daemons
+ * registered with it, everything over real HTTP/TCP: the admin discovers the daemons through the
+ * lookup (--lookupd-http-address); the depths the pages show are what the daemons' {@code /stats}
+ * say; a channel created from the page reaches the lookup and both daemons; pausing and emptying a
+ * channel from the page reaches both daemons; a stopped daemon (which leaves the lookup at once)
+ * becomes an error row with its address while the other node's numbers stay. Screenshots under
+ * target/screenshots; with {@code -Dadmin.docs.screenshot=true} the topic page also goes to
+ * docs/topic-page.png.
  */
 class RealDaemonBrowserTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -36,6 +40,7 @@ class RealDaemonBrowserTest {
     @TempDir
     Path tmp;
 
+    private LookupServer lookup;
     private Daemon a;
     private Daemon b;
     private AdminSession session;
@@ -47,10 +52,13 @@ class RealDaemonBrowserTest {
     @BeforeEach
     void setUp() throws Exception {
         assumeTrue(Files.isExecutable(Browser.CHROMIUM), "no /usr/bin/chromium: browser test skipped");
-        a = Daemon.start(DaemonOptions.forTest(Files.createDirectories(tmp.resolve("a"))).build())
-                .await(20, TimeUnit.SECONDS);
-        b = Daemon.start(DaemonOptions.forTest(Files.createDirectories(tmp.resolve("b"))).build())
-                .await(20, TimeUnit.SECONDS);
+        lookup = LookupServer.start(LookupOptions.loopback()).await(20, TimeUnit.SECONDS);
+        List<String> lookupTcp = List.of("127.0.0.1:" + lookup.tcpPort());
+        a = Daemon.start(DaemonOptions.forTest(Files.createDirectories(tmp.resolve("a")))
+                .lookupdTcpAddresses(lookupTcp).build()).await(20, TimeUnit.SECONDS);
+        b = Daemon.start(DaemonOptions.forTest(Files.createDirectories(tmp.resolve("b")))
+                .lookupdTcpAddresses(lookupTcp).build()).await(20, TimeUnit.SECONDS);
+        String lookupHttp = "127.0.0.1:" + lookup.httpPort();
         addrA = "127.0.0.1:" + a.httpPort();
         addrB = "127.0.0.1:" + b.httpPort();
         for (String n : List.of(addrA, addrB)) {
@@ -58,7 +66,10 @@ class RealDaemonBrowserTest {
             NsqdHttp.post(n, "/channel/create?topic=orders&channel=billing", "");
             NsqdHttp.post(n, "/channel/create?topic=orders&channel=audit", "");
         }
-        session = AdminSession.start(AdminOptions.forNsqds(List.of(addrA, addrB)), tmp.resolve("profile"));
+        // both daemons registered the topic and its channels with the lookup
+        await().atMost(WAIT).until(() -> Http.getAbs("http://" + lookupHttp + "/lookup?topic=orders").json()
+                .getJsonArray("producers").size() == 2);
+        session = AdminSession.start(AdminOptions.forLookupds(List.of(lookupHttp)), tmp.resolve("profile"));
         browser = session.browser;
         base = session.base;
     }
@@ -72,6 +83,9 @@ class RealDaemonBrowserTest {
             if (d != null) {
                 d.close().await(30, TimeUnit.SECONDS);
             }
+        }
+        if (lookup != null) {
+            lookup.close().await(30, TimeUnit.SECONDS);
         }
     }
 
@@ -120,6 +134,14 @@ class RealDaemonBrowserTest {
         if (Boolean.getBoolean("admin.docs.screenshot")) {
             Files.copy(shot, Path.of("docs", "topic-page.png"), StandardCopyOption.REPLACE_EXISTING);
         }
+
+        // create a channel from the page: through the lookup and on both producers
+        browser.driver.findElement(org.openqa.selenium.By.cssSelector("form[data-form=create] input[name=channel]"))
+                .sendKeys("archive");
+        browser.click("form[data-form=create] button[type=submit]");
+        await().atMost(WAIT).until(() -> browser.present("#page-body tr[data-channel=archive]"));
+        assertThat(channelStats(addrA, "orders", "archive").getLong("depth")).isZero();
+        assertThat(channelStats(addrB, "orders", "archive").getLong("depth")).isZero();
 
         // live: a new message shows up without a reload
         mpub(addrA, "orders", 5);
