@@ -5,10 +5,7 @@ import io.nodeq.client.ConsumerOptions;
 import io.nodeq.client.Producer;
 import io.nodeq.client.ProducerOptions;
 import io.nodeq.daemon.Daemon;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,20 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** A daemon restarted under a running producer and consumer: both reconnect, no acknowledged message is lost. */
-class DaemonRestartTest {
-    @TempDir
-    Path tmp;
-    private RealDaemons daemons;
-
-    @BeforeEach
-    void setUp() {
-        daemons = new RealDaemons(tmp);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        daemons.close();
-    }
+class DaemonRestartTest extends RealDaemonTestBase {
 
     @Test
     void producerAndConsumerSurviveARestartWithoutLosingAcknowledgedMessages() throws Exception {

@@ -5,12 +5,9 @@ import io.nodeq.client.ConsumerOptions;
 import io.nodeq.client.Producer;
 import io.nodeq.client.ProducerOptions;
 import io.nodeq.daemon.Daemon;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,21 +20,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Requeue on exception, give-up after max attempts, and stop() with messages in flight, on a real daemon. */
-class FailureHandlingTest {
-    @TempDir
-    Path tmp;
-    private RealDaemons daemons;
+class FailureHandlingTest extends RealDaemonTestBase {
     private Daemon d;
 
     @BeforeEach
-    void setUp() throws Exception {
-        daemons = new RealDaemons(tmp);
+    void startDaemon() throws Exception {
         d = daemons.start();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        daemons.close();
     }
 
     private void publish(String topic, String... bodies) throws Exception {
@@ -113,5 +101,28 @@ class FailureHandlingTest {
             return s.path("in_flight_count").asLong(-1) == 0 && s.path("depth").asLong(-1) == 0
                     && s.path("requeue_count").asLong(-1) == 0 && s.path("timeout_count").asLong(-1) == 0;
         });
+    }
+
+    @Test
+    void stopWhileMessagesFlowLeavesNothingInFlightAtTheDaemon() throws Exception {
+        try (Producer p = Producer.create(ProducerOptions.builder(RealDaemons.tcp(d)).batching(true).build())) {
+            List<CompletableFuture<Void>> fs = new java.util.ArrayList<>();
+            for (int i = 0; i < 30_000; i++) {
+                fs.add(p.publish("flow", "m" + i));
+            }
+            CompletableFuture.allOf(fs.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
+        }
+        AtomicInteger handled = new AtomicInteger();
+        Consumer c = Consumer.create(ConsumerOptions.builder("flow", "c", m -> handled.incrementAndGet())
+                .daemon(RealDaemons.tcp(d)).maxInFlight(2500).concurrency(2).build());
+        await().atMost(Duration.ofSeconds(20)).until(() -> handled.get() >= 5000);
+        c.stop();
+        var s = c.stats();
+        assertThat(s.inFlight()).isZero();
+        assertThat(s.received()).isEqualTo(s.finished() + s.requeued());
+        assertThat(s.received()).isEqualTo(handled.get());
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                RealDaemons.channelStats(d, "flow", "c").path("in_flight_count").asLong(-1) == 0);
+        assertThat(RealDaemons.channelStats(d, "flow", "c").path("depth").asLong()).isEqualTo(30_000 - s.finished());
     }
 }

@@ -5,13 +5,9 @@ import io.nodeq.client.ConsumerOptions;
 import io.nodeq.client.Producer;
 import io.nodeq.client.ProducerOptions;
 import io.nodeq.daemon.Daemon;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.concurrent.CompletableFuture;
@@ -22,20 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** nodeq-client against a real daemon: volume without loss. */
-class ProduceConsumeTest {
-    @TempDir
-    Path tmp;
-    private RealDaemons daemons;
-
-    @BeforeEach
-    void setUp() {
-        daemons = new RealDaemons(tmp);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        daemons.close();
-    }
+class ProduceConsumeTest extends RealDaemonTestBase {
 
     @Test
     void hundredThousandMessagesProducedAndConsumedNoneLost() throws Exception {

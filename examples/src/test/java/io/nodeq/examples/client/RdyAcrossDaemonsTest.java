@@ -6,12 +6,8 @@ import io.nodeq.client.NsqAddress;
 import io.nodeq.client.Producer;
 import io.nodeq.client.ProducerOptions;
 import io.nodeq.daemon.Daemon;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,20 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** maxInFlight=1 across three real daemons: every daemon is drained (go-nsq's starvation case). */
-class RdyAcrossDaemonsTest {
-    @TempDir
-    Path tmp;
-    private RealDaemons daemons;
-
-    @BeforeEach
-    void setUp() {
-        daemons = new RealDaemons(tmp);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        daemons.close();
-    }
+class RdyAcrossDaemonsTest extends RealDaemonTestBase {
 
     @Test
     void maxInFlightOneAcrossThreeDaemonsConsumesEverything() throws Exception {

@@ -9,11 +9,10 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
- * A delivered message with its connection. It is also the worker task that runs the handler, so
- * a delivery costs no extra object. Fields are final except the responded flag (CAS) and the
- * last-touch time (written by the consumer's context only).
+ * A delivered message with its connection. Fields are final except the responded flag (CAS) and
+ * the last-touch time (written by the consumer's context only).
  */
-public final class ClientMessage implements Message, Runnable {
+public final class ClientMessage implements Message {
     private static final AtomicIntegerFieldUpdater<ClientMessage> RESPONDED =
             AtomicIntegerFieldUpdater.newUpdater(ClientMessage.class, "responded");
 
@@ -29,11 +28,6 @@ public final class ClientMessage implements Message, Runnable {
         this.conn = conn;
         this.msg = msg;
         this.lastTouchMs = nowMs;
-    }
-
-    @Override
-    public void run() {
-        engine.runHandler(this);
     }
 
     @Override

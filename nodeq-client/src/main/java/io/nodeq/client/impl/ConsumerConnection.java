@@ -33,6 +33,9 @@ final class ConsumerConnection implements NsqConnection.Listener, RdyController.
     private long lastMessageAt;
     int inFlight;
     boolean closeWaitReceived;
+    long closeWaitAt;
+    boolean closeTimerArmed;
+    private boolean warnedAfterCloseWait;
     /** Unanswered messages, kept only for auto-TOUCH. */
     final Set<ClientMessage> tracked;
     private Buffer out;
@@ -159,6 +162,7 @@ final class ConsumerConnection implements NsqConnection.Listener, RdyController.
             engine.subscribed(this);
         } else if (Arrays.equals(data, CLOSE_WAIT)) {
             closeWaitReceived = true;
+            closeWaitAt = engine.nowMs();
             engine.closeProgress(this);
         }
     }
@@ -170,9 +174,19 @@ final class ConsumerConnection implements NsqConnection.Listener, RdyController.
 
     @Override
     public void onMessage(NsqConnection c, NsqMessage message) {
+        if (closeWaitReceived && !warnedAfterCloseWait) {
+            // nsqd never sends after CLOSE_WAIT (it set RDY 0 first); handle it anyway, but say so once
+            warnedAfterCloseWait = true;
+            engine.messageAfterCloseWait(this);
+        }
         inFlight++;
         lastMessageAt = engine.nowMs();
         engine.delivered(this, message);
+    }
+
+    @Override
+    public void onReadComplete(NsqConnection c) {
+        engine.dispatch();
     }
 
     @Override

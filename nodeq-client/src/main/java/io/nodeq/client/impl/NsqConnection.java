@@ -41,6 +41,10 @@ public final class NsqConnection implements FrameDecoder.Sink {
 
         /** The socket closed; {@code cause} is the last error seen, or null. Called once. */
         void onClosed(NsqConnection conn, Throwable cause);
+
+        /** Every frame of one socket read has been handed over: the place to act on a burst at once. */
+        default void onReadComplete(NsqConnection conn) {
+        }
     }
 
     private static final byte[] HEARTBEAT = Frames.HEARTBEAT.getBytes(StandardCharsets.US_ASCII);
@@ -59,9 +63,12 @@ public final class NsqConnection implements FrameDecoder.Sink {
     private long timeoutTimer = -1;
     private Vertx vertx;
 
-    private NsqConnection(NsqAddress address, ConnectionOptions options, Listener listener) {
+    private final byte[] identifyJson;
+
+    private NsqConnection(NsqAddress address, ConnectionOptions options, byte[] identifyJson, Listener listener) {
         this.address = address;
         this.options = options;
+        this.identifyJson = identifyJson;
         this.listener = listener;
         this.decoder = new FrameDecoder(options.maxFrameSize(), this);
     }
@@ -81,11 +88,12 @@ public final class NsqConnection implements FrameDecoder.Sink {
 
     /**
      * Connects, sends the magic and IDENTIFY, waits for the reply (and AUTH's). Must be called on the
-     * context that will own the connection.
+     * context that will own the connection. {@code identifyJson} comes from {@link IdentifyBody#json},
+     * built once by the caller on its own thread so JSON set-up never runs on the event loop.
      */
     public static Future<NsqConnection> connect(Vertx vertx, NetClient client, NsqAddress address,
-                                                ConnectionOptions options, Listener listener) {
-        NsqConnection c = new NsqConnection(address, options, listener);
+                                                ConnectionOptions options, byte[] identifyJson, Listener listener) {
+        NsqConnection c = new NsqConnection(address, options, identifyJson, listener);
         c.vertx = vertx;
         c.timeoutTimer = vertx.setTimer(Math.max(1, options.connectTimeout().toMillis()), t -> {
             c.timeoutTimer = -1;
@@ -109,11 +117,16 @@ public final class NsqConnection implements FrameDecoder.Sink {
             s.close();
             return;
         }
-        s.handler(decoder);
+        s.handler(chunk -> {
+            decoder.handle(chunk);
+            if (state == State.READY) {
+                listener.onReadComplete(this);
+            }
+        });
         s.exceptionHandler(e -> lastError = e);
         s.closeHandler(v -> closed());
         Buffer out = Commands.magic();
-        Commands.identify(out, IdentifyBody.json(options));
+        Commands.identify(out, identifyJson);
         s.write(out);
     }
 

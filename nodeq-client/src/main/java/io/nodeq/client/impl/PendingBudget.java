@@ -14,7 +14,7 @@ public final class PendingBudget {
 
     public PendingBudget(int capacity) {
         this.capacity = capacity;
-        this.permits = new Semaphore(capacity, true);
+        this.permits = new Semaphore(capacity);
     }
 
     public boolean tryAcquire(int cost) {

@@ -40,6 +40,7 @@ public final class ProducerEngine implements NsqConnection.Listener {
     private final Vertx vertx;
     private final Context context;
     private final NetClient client;
+    private final byte[] identifyJson;
     private final PendingBudget budget;
     private final ConcurrentLinkedQueue<PublishRequest> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -64,6 +65,8 @@ public final class ProducerEngine implements NsqConnection.Listener {
         this.context = vertx.getOrCreateContext();
         this.budget = budget;
         this.client = vertx.createNetClient(NsqConnection.netClientOptions(options.connection()));
+        this.identifyJson = IdentifyBody.json(options.connection());
+        ServerSettings.warmUp();
     }
 
     public void start() {
@@ -130,7 +133,7 @@ public final class ProducerEngine implements NsqConnection.Listener {
         if (terminated) {
             return;
         }
-        NsqConnection.connect(vertx, client, options.address(), options.connection(), this).onComplete(ar -> {
+        NsqConnection.connect(vertx, client, options.address(), options.connection(), identifyJson, this).onComplete(ar -> {
             if (ar.failed()) {
                 scheduleReconnect(ar.cause());
                 return;

@@ -17,6 +17,15 @@ public record ServerSettings(int maxRdyCount, long msgTimeoutMs, long maxMsgTime
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /** Loads the JSON parser on the calling (application) thread, so the first IDENTIFY reply parses fast on the event loop. */
+    public static void warmUp() {
+        try {
+            parse("{\"max_rdy_count\":2500}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static ServerSettings parse(byte[] data) throws IOException {
         if (data.length == 0 || data[0] != '{') {
             return OLD_SERVER;

@@ -1,0 +1,111 @@
+package io.nodeq.examples.bench;
+
+import io.nodeq.client.Consumer;
+import io.nodeq.client.ConsumerOptions;
+import io.nodeq.client.NsqAddress;
+import io.nodeq.protocol.Names;
+import io.vertx.core.Vertx;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Consumes with nodeq-client's {@link Consumer}, for comparison with the raw {@link BenchReader}:
+ * {@code --concurrency} consumers (one connection each) with {@code --max-in-flight} and an empty
+ * handler on {@code --handler-threads} workers, auto-FIN. Counts handled messages until
+ * {@code --runfor} has passed or {@code --count} were handled. Prints BenchReader's result line.
+ */
+public final class ClientBenchConsumer {
+    static final String TOOL = "client_bench_consumer";
+    static final String USAGE = """
+            usage: ClientBenchConsumer [flags]
+              --nsqd-tcp-address host:port  daemon to consume from (default 127.0.0.1:4150)
+              --topic name                  topic (default sub_bench)
+              --channel name                channel (default ch)
+              --size n                      bytes per message, for the mb/s figure (default 200)
+              --max-in-flight n             maxInFlight of each consumer (default 2500)
+              --handler-threads n           handler threads of each consumer (default 1)
+              --runfor duration             how long to consume, Go syntax (default 10s)
+              --concurrency n               consumers, one connection each (default 1)
+              --count n                     stop once n messages are handled (default 0 = no limit)""";
+
+    record Options(NsqAddress address, String topic, String channel, int size, int maxInFlight, int handlerThreads,
+                   Duration runfor, int concurrency, long count) {
+        Options {
+            if (!Names.isValidTopicName(topic) || !Names.isValidChannelName(channel)) {
+                throw new IllegalArgumentException("invalid --topic or --channel");
+            }
+            if (size < 1 || maxInFlight < 1 || handlerThreads < 1) {
+                throw new IllegalArgumentException("--size, --max-in-flight and --handler-threads must be >= 1");
+            }
+            BenchCommand.checkRun(runfor, concurrency, count);
+        }
+
+        static Options parse(String[] args) throws UsageException {
+            BenchFlags f = BenchFlags.parse(args, Set.of("nsqd-tcp-address", "topic", "channel", "size",
+                    "max-in-flight", "handler-threads", "runfor", "concurrency", "count"));
+            if (f.help()) {
+                return null;
+            }
+            try {
+                return new Options(NsqAddress.parse(f.string("nsqd-tcp-address", "127.0.0.1:4150"), 4150),
+                        f.string("topic", "sub_bench"), f.string("channel", "ch"), f.integer("size", 200),
+                        f.integer("max-in-flight", 2500), f.integer("handler-threads", 1),
+                        f.duration("runfor", Duration.ofSeconds(10)), f.integer("concurrency", 1), f.longValue("count", 0));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
+    }
+
+    private ClientBenchConsumer() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(BenchCommand.run(TOOL, USAGE, args, Options::parse, ClientBenchConsumer::bench, System.out, System.err));
+    }
+
+    static void bench(Options o, PrintStream out) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        LongAdder handled = new LongAdder();
+        List<Consumer> consumers = new ArrayList<>();
+        try {
+            out.printf(Locale.ROOT, "[%s] %d consumers of %s/%s on %s, maxInFlight %d, %d handler threads each%n",
+                    TOOL, o.concurrency(), o.topic(), o.channel(), o.address(), o.maxInFlight(), o.handlerThreads());
+            // like BenchReader, connect and subscribe first (paused: maxInFlight 0), then start the clock
+            for (int i = 0; i < o.concurrency(); i++) {
+                consumers.add(Consumer.create(ConsumerOptions.builder(o.topic(), o.channel(), m -> handled.increment())
+                        .daemon(o.address()).maxInFlight(0).concurrency(o.handlerThreads())
+                        .vertx(vertx).build()));
+            }
+            long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (consumers.stream().anyMatch(c -> c.stats().connections() == 0)) {
+                if (System.nanoTime() > waitUntil) {
+                    throw new IllegalStateException("cannot subscribe on " + o.address());
+                }
+                Thread.sleep(5);
+            }
+            long start = System.nanoTime();
+            long end = start + o.runfor().toNanos();
+            consumers.forEach(c -> c.changeMaxInFlight(o.maxInFlight()));
+            while (System.nanoTime() < end && (o.count() == 0 || handled.sum() < o.count())) {
+                Thread.sleep(5);
+            }
+            Duration duration = Duration.ofNanos(System.nanoTime() - start);
+            long n = handled.sum();
+            out.println("[" + TOOL + "] " + BenchReport.throughputLine(duration, n, n * o.size()));
+            out.printf(Locale.ROOT, "[%s] handled %d messages%n", TOOL, n);
+        } finally {
+            for (Consumer c : consumers) {
+                c.stop();
+            }
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+}

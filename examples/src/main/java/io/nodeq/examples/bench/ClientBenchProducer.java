@@ -1,0 +1,129 @@
+package io.nodeq.examples.bench;
+
+import io.nodeq.client.NsqAddress;
+import io.nodeq.client.Producer;
+import io.nodeq.client.ProducerOptions;
+import io.nodeq.protocol.Names;
+import io.vertx.core.Vertx;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Publishes with nodeq-client's {@link Producer} and batching, for comparison with the raw
+ * {@link BenchWriter}: each of {@code --concurrency} threads calls {@code publish(topic, body)} in a
+ * loop on its own producer until {@code --runfor} has passed; the batcher turns that into MPUBs of up
+ * to {@code --batch-size}. The run ends when every producer has flushed and closed, so the rate
+ * counts only messages the daemon acknowledged. Prints the same result line as BenchWriter.
+ */
+public final class ClientBenchProducer {
+    static final String TOOL = "client_bench_producer";
+    static final String USAGE = """
+            usage: ClientBenchProducer [flags]
+              --nsqd-tcp-address host:port  daemon to publish to (default 127.0.0.1:4150)
+              --topic name                  topic (default sub_bench)
+              --size n                      bytes per message (default 200)
+              --batch-size n                messages per MPUB (default 200)
+              --linger duration             batch linger, Go syntax (default 1ms)
+              --runfor duration             how long to publish (default 10s)
+              --concurrency n               producers (connections), one publishing thread each (default 1)
+              --count n                     stop after n messages (default 0 = no limit)
+              --max-pending-mb n            each producer's pending buffer (default 64)""";
+
+    record Options(NsqAddress address, String topic, int size, int batchSize, Duration linger, Duration runfor,
+                   int concurrency, long count, int maxPendingMb) {
+        Options {
+            if (!Names.isValidTopicName(topic)) {
+                throw new IllegalArgumentException("invalid --topic \"" + topic + "\"");
+            }
+            if (size < 1 || batchSize < 1 || maxPendingMb < 2) {
+                throw new IllegalArgumentException("--size, --batch-size must be >= 1, --max-pending-mb >= 2");
+            }
+            BenchCommand.checkRun(runfor, concurrency, count);
+        }
+
+        static Options parse(String[] args) throws UsageException {
+            BenchFlags f = BenchFlags.parse(args, Set.of("nsqd-tcp-address", "topic", "size", "batch-size", "linger",
+                    "runfor", "concurrency", "count", "max-pending-mb"));
+            if (f.help()) {
+                return null;
+            }
+            try {
+                return new Options(NsqAddress.parse(f.string("nsqd-tcp-address", "127.0.0.1:4150"), 4150),
+                        f.string("topic", "sub_bench"), f.integer("size", 200), f.integer("batch-size", 200),
+                        f.duration("linger", Duration.ofMillis(1)), f.duration("runfor", Duration.ofSeconds(10)),
+                        f.integer("concurrency", 1), f.longValue("count", 0), f.integer("max-pending-mb", 64));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
+    }
+
+    private ClientBenchProducer() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(BenchCommand.run(TOOL, USAGE, args, Options::parse, ClientBenchProducer::bench, System.out, System.err));
+    }
+
+    static void bench(Options o, PrintStream out) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            byte[] body = new byte[o.size()];
+            for (int i = 0; i < body.length; i++) {
+                body[i] = (byte) ('a' + i % 26);
+            }
+            List<Producer> producers = new ArrayList<>();
+            for (int i = 0; i < o.concurrency(); i++) {
+                producers.add(Producer.create(ProducerOptions.builder(o.address()).batching(true)
+                        .batchMaxMessages(o.batchSize())
+                        .batchMaxBytes(Math.min(ProducerOptions.MAX_BATCH_BYTES, o.batchSize() * (o.size() + 4)))
+                        .linger(o.linger()).maxPendingBytes(o.maxPendingMb() * 1024L * 1024)
+                        .overflowPolicy(ProducerOptions.OverflowPolicy.BLOCK).maxBlock(Duration.ofSeconds(60))
+                        .vertx(vertx).build()));
+            }
+            long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!producers.stream().allMatch(Producer::isConnected)) {
+                if (System.nanoTime() > waitUntil) {
+                    throw new IllegalStateException("cannot connect to " + o.address());
+                }
+                Thread.sleep(10);
+            }
+            out.printf(Locale.ROOT, "[%s] %d producers to %s, topic %s, %d-byte messages, batches of %d, linger %s%n",
+                    TOOL, o.concurrency(), o.address(), o.topic(), o.size(), o.batchSize(), o.linger());
+            AtomicLong claimed = new AtomicLong();
+            long start = System.nanoTime();
+            long end = start + o.runfor().toNanos();
+            List<Thread> threads = new ArrayList<>();
+            for (Producer p : producers) {
+                Thread t = new Thread(() -> {
+                    while (System.nanoTime() < end && (o.count() == 0 || claimed.getAndIncrement() < o.count())) {
+                        p.publish(o.topic(), body);
+                    }
+                    p.close();
+                }, TOOL + "-" + threads.size());
+                threads.add(t);
+                t.start();
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            Duration duration = Duration.ofNanos(System.nanoTime() - start);
+            long published = producers.stream().mapToLong(p -> p.stats().published()).sum();
+            long failed = producers.stream().mapToLong(p -> p.stats().failed()).sum();
+            out.println("[" + TOOL + "] " + BenchReport.throughputLine(duration, published, published * o.size()));
+            out.printf(Locale.ROOT, "[%s] published %d messages, %d failed%n", TOOL, published, failed);
+            if (failed > 0) {
+                throw new IllegalStateException(failed + " publishes failed");
+            }
+        } finally {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+}
