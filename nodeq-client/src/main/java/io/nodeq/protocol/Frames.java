@@ -56,9 +56,15 @@ public final class Frames {
         return frame(FRAME_TYPE_RESPONSE, data);
     }
 
-    /** An error frame whose data is {@code "<code> <description>"} (or just the code). */
+    /**
+     * An error frame whose data is {@code "<code> <description>"} (or just the code). Descriptions
+     * echo client bytes (command names, IDs) that {@link CommandDecoder} read as ISO-8859-1, one
+     * char per byte; they go back byte for byte, as nsqd sends them, not re-encoded as UTF-8.
+     */
     public static Buffer error(ProtocolError error) {
-        return frame(FRAME_TYPE_ERROR, error.toString().getBytes(StandardCharsets.UTF_8));
+        String text = error.toString();
+        boolean oneBytePerChar = text.chars().allMatch(ch -> ch <= 0xFF);
+        return frame(FRAME_TYPE_ERROR, text.getBytes(oneBytePerChar ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
     }
 
     public static Buffer frame(int frameType, byte[] data) {
