@@ -215,6 +215,32 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
+    /** Half-closes: the server reads end of stream, as from a client that stopped mid-command. */
+    public void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
+    /**
+     * Every frame until the server closes the connection; fails when it has not closed within
+     * {@code timeoutMs} or closes in the middle of a frame.
+     */
+    public List<Frame> readUntilClosed(int timeoutMs) throws IOException {
+        socket.setSoTimeout(timeoutMs);
+        List<Frame> frames = new java.util.ArrayList<>();
+        while (true) {
+            int size;
+            try {
+                size = in.readInt();
+            } catch (EOFException | java.net.SocketException e) {
+                return frames; // closed (or reset) at a frame boundary
+            }
+            int type = in.readInt();
+            byte[] data = new byte[size - 4];
+            in.readFully(data);
+            frames.add(new Frame(type, data));
+        }
+    }
+
     public void setTimeout(int ms) throws IOException {
         socket.setSoTimeout(ms);
     }
