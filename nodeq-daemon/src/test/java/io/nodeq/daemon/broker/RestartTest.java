@@ -152,6 +152,33 @@ class RestartTest {
     }
 
     @Test
+    void aDeferredMessageThatSpillsToTheTopicsDiskLosesItsDeferral() throws Exception {
+        String topic = unique("spilldefer");
+        try (RawClient p = D.client(); RawClient c = D.client()) {
+            List<byte[]> fill = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                fill.add(("fill-" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            assertThat(p.mpub(topic, fill)).isEqualTo("OK"); // the topic's memory queue is now full
+            p.dpub(topic, 60_000, "spilled");
+            assertThat(p.readResponse()).isEqualTo("OK");
+            p.dpub(topic, 60_000, "spilled too");
+            assertThat(p.readResponse()).isEqualTo("OK");
+            assertThat(DaemonStats.topic(D.daemon(), topic).backendDepth()).isEqualTo(2);
+            assertThat(c.sub(topic, "ch")).isEqualTo("OK");
+            c.rdy(200);
+            Set<String> bodies = new HashSet<>();
+            for (int i = 0; i < 102; i++) {
+                RawClient.Frame m = c.readMessage();
+                bodies.add(m.body());
+                c.fin(m.id());
+            }
+            assertThat(bodies).contains("spilled", "spilled too").hasSize(102);
+            assertThat(DaemonStats.existingChannel(D.daemon(), topic, "ch").deferredCount()).isZero();
+        }
+    }
+
+    @Test
     void ephemeralTopicsDropOverflowAndAreNotSaved() throws Exception {
         String topic = unique("volatile") + "#ephemeral";
         String durable = unique("durable");

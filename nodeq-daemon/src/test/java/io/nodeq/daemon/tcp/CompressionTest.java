@@ -53,6 +53,41 @@ class CompressionTest {
     }
 
     @Test
+    void largePublishesArriveIntactThroughBothCodecs() throws Exception {
+        for (String codec : new String[] {"snappy", "deflate"}) {
+            String topic = unique("bigpub-" + codec);
+            byte[] big = randomBody(128_000, 3);
+            try (RawClient p = D.client(); RawClient c = D.client()) {
+                assertThat(p.identify("{\"feature_negotiation\":true,\"" + codec + "\":true}")).contains("\"" + codec + "\":true");
+                if (codec.equals("snappy")) {
+                    p.upgradeSnappy();
+                } else {
+                    p.upgradeDeflate(6);
+                }
+                assertThat(p.readResponse()).isEqualTo("OK");
+                p.send(Commands.pub(Buffer.buffer(), topic, big));
+                assertThat(p.readResponse()).isEqualTo("OK");
+                p.send(Commands.mpub(Buffer.buffer(), topic, java.util.List.of(big, "small".getBytes(StandardCharsets.UTF_8))));
+                assertThat(p.readResponse()).isEqualTo("OK");
+                assertThat(c.sub(topic, "ch")).isEqualTo("OK");
+                c.rdy(3);
+                int bigOnes = 0;
+                for (int i = 0; i < 3; i++) {
+                    RawClient.Frame m = c.readMessage();
+                    byte[] body = java.util.Arrays.copyOfRange(m.data(), 26, m.data().length);
+                    if (body.length == big.length) {
+                        assertThat(body).isEqualTo(big);
+                        bigOnes++;
+                    } else {
+                        assertThat(new String(body, StandardCharsets.UTF_8)).isEqualTo("small");
+                    }
+                }
+                assertThat(bigOnes).isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
     void clientStatsShowUserAgentAndSnappy() throws Exception {
         String topic = unique("attrs");
         try (RawClient c = D.client()) {

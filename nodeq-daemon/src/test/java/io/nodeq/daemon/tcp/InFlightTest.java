@@ -1,12 +1,16 @@
 package io.nodeq.daemon.tcp;
 
+import io.nodeq.daemon.Daemon;
 import io.nodeq.daemon.DaemonExtension;
 import io.nodeq.daemon.DaemonStats;
 import io.nodeq.daemon.RawClient;
+import io.nodeq.daemon.TestDaemons;
 import io.nodeq.daemon.stats.StatsSnapshot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 import static io.nodeq.daemon.DaemonExtension.unique;
@@ -173,6 +177,35 @@ class InFlightTest {
             assertThat(again.attempts()).isEqualTo(2);
             b.fin(again.id());
             assertThat(DaemonStats.existingChannel(D.daemon(), topic, "ch").timeoutCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void touchNeverExtendsBeyondMaxMsgTimeout(@TempDir Path dir) throws Exception {
+        Daemon d = TestDaemons.start(dir, b -> b.msgTimeout(Duration.ofSeconds(1)).maxMsgTimeout(Duration.ofMillis(1500)));
+        try (RawClient c = new RawClient(d.tcpPort()); RawClient p = new RawClient(d.tcpPort())) {
+            assertThat(c.sub("capped", "ch")).isEqualTo("OK");
+            c.rdy(2);
+            assertThat(p.pub("capped", "touched forever")).isEqualTo("OK");
+            RawClient.Frame m = c.readMessage();
+            // TOUCH every 300 ms: without the cap the message would never time out
+            c.setTimeout(300);
+            long end = System.nanoTime() + 8_000_000_000L;
+            RawClient.Frame again = null;
+            while (again == null && System.nanoTime() < end) {
+                c.touch(m.id());
+                try {
+                    again = c.readMessage();
+                } catch (java.net.SocketTimeoutException quiet) {
+                    // keep touching
+                }
+            }
+            assertThat(again).as("redelivered despite TOUCHes").isNotNull();
+            assertThat(again.id()).isEqualTo(m.id());
+            assertThat(again.attempts()).isEqualTo(2);
+            assertThat(DaemonStats.existingChannel(d, "capped", "ch").timeoutCount()).isEqualTo(1);
+        } finally {
+            TestDaemons.stop(d);
         }
     }
 
