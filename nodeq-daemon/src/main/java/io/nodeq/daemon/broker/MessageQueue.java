@@ -23,6 +23,7 @@ final class MessageQueue {
     final List<Message> spills = new ArrayList<>();
     private long diskDepth;
     private boolean readInFlight;
+    /** Spills the read in flight cannot see: pending at its submission, or made since. */
     private long spillsSinceReadSubmit;
 
     MessageQueue(String label, Shard shard, boolean ephemeral, BackendQueue backend) {
@@ -84,7 +85,9 @@ final class MessageQueue {
             return;
         }
         readInFlight = true;
-        spillsSinceReadSubmit = 0;
+        // spills not yet handed to the lane are written after this read, so the depth it reports
+        // does not include them (with --mem-queue-size 0 they are every message)
+        spillsSinceReadSubmit = spills.size();
         shard.lane.submit(() -> new DiskRead(backend.read(DISK_READ_BATCH), backend.depth()), (read, err) -> {
             readInFlight = false;
             if (err != null) {
