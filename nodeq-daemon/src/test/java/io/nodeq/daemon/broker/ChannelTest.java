@@ -152,6 +152,35 @@ class ChannelTest {
         }
     }
 
+    @Test
+    void withMemQueueSizeZeroEverythingGoesThroughDiskAndIsStillDelivered(@TempDir Path dir) throws Exception {
+        Daemon d = TestDaemons.start(dir, b -> b.memQueueSize(0));
+        try (RawClient c = new RawClient(d.tcpPort()); RawClient p = new RawClient(d.tcpPort())) {
+            assertThat(p.mpub("diskonly", numbered(10))).isEqualTo("OK");
+            assertThat(DaemonStats.topic(d, "diskonly").backendDepth()).isEqualTo(10);
+            assertThat(c.sub("diskonly", "ch")).isEqualTo("OK");
+            c.rdy(20);
+            Set<String> bodies = new HashSet<>();
+            for (int i = 0; i < 10; i++) {
+                RawClient.Frame m = c.readMessage();
+                bodies.add(m.body());
+                if (i == 0) {
+                    c.req(m.id(), 0); // back through the disk queue too
+                } else {
+                    c.fin(m.id());
+                }
+            }
+            RawClient.Frame again = c.readMessage();
+            assertThat(again.attempts()).isEqualTo(2);
+            c.fin(again.id());
+            assertThat(bodies).hasSize(10);
+            assertThat(p.pub("diskonly", "live")).isEqualTo("OK");
+            assertThat(c.readMessage().body()).isEqualTo("live");
+        } finally {
+            TestDaemons.stop(d);
+        }
+    }
+
     static List<byte[]> numbered(int n) {
         List<byte[]> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {

@@ -7,7 +7,10 @@ import io.nodeq.daemon.stats.StatsSnapshot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static io.nodeq.daemon.DaemonExtension.unique;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,8 +22,9 @@ import static org.awaitility.Awaitility.await;
  * fan-out snapshot.
  */
 class TopicTest {
+    /** A small memory queue, so emptying a topic also has disk-queued messages to drop. */
     @RegisterExtension
-    static final DaemonExtension D = new DaemonExtension();
+    static final DaemonExtension D = new DaemonExtension(b -> b.memQueueSize(100));
 
     private static Broker broker() {
         return D.daemon().broker();
@@ -172,5 +176,28 @@ class TopicTest {
         DaemonStats.await(broker().createChannel(topic, "ch"));
         assertThat(DaemonStats.await(broker().deleteChannel(topic, "ch"))).isEqualTo(Broker.Result.OK);
         await().atMost(Duration.ofSeconds(5)).until(() -> DaemonStats.topic(D.daemon(), topic) == null);
+    }
+
+    @Test
+    void emptyingATopicDropsItsMemoryAndDiskQueue() throws Exception {
+        String topic = unique("tempty");
+        try (RawClient p = D.client(); RawClient c = D.client()) {
+            List<byte[]> bodies = new ArrayList<>();
+            for (int i = 0; i < 150; i++) {
+                bodies.add(("old-" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            assertThat(p.mpub(topic, bodies)).isEqualTo("OK");
+            StatsSnapshot.TopicStats t = DaemonStats.topic(D.daemon(), topic);
+            assertThat(t.depth()).isEqualTo(150);
+            assertThat(t.backendDepth()).isEqualTo(50);
+            assertThat(DaemonStats.await(broker().emptyTopic(topic))).isEqualTo(Broker.Result.OK);
+            assertThat(DaemonStats.topic(D.daemon(), topic).depth()).isZero();
+            assertThat(c.sub(topic, "ch")).isEqualTo("OK");
+            c.rdy(10);
+            assertThat(c.quietFor(300)).isTrue();
+            assertThat(p.pub(topic, "new")).isEqualTo("OK");
+            assertThat(c.readMessage().body()).isEqualTo("new");
+            assertThat(c.quietFor(200)).isTrue();
+        }
     }
 }
