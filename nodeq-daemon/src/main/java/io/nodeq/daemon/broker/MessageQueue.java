@@ -25,6 +25,8 @@ final class MessageQueue {
     private boolean readInFlight;
     /** Spills the read in flight cannot see: pending at its submission, or made since. */
     private long spillsSinceReadSubmit;
+    /** Bumped by empty and delete: a read submitted before must not bring its messages back. */
+    private int generation;
 
     MessageQueue(String label, Shard shard, boolean ephemeral, BackendQueue backend) {
         this.label = label;
@@ -88,10 +90,18 @@ final class MessageQueue {
         // spills not yet handed to the lane are written after this read, so the depth it reports
         // does not include them (with --mem-queue-size 0 they are every message)
         spillsSinceReadSubmit = spills.size();
+        int readGeneration = generation;
         shard.lane.submit(() -> new DiskRead(backend.read(DISK_READ_BATCH), backend.depth()), (read, err) -> {
             readInFlight = false;
             if (err != null) {
                 shard.storageFailed("read " + label, err);
+                return;
+            }
+            if (readGeneration != generation) {
+                // emptied meanwhile: these messages are dropped, and diskDepth already counts
+                // only what was spilled since
+                loaded.run();
+                shard.afterTask();
                 return;
             }
             // the lane has done every spill submitted before this read; later ones are still ours
@@ -107,6 +117,7 @@ final class MessageQueue {
 
     /** Drops everything, in memory and in the backend. */
     void empty() {
+        generation++;
         memory.clear();
         spills.clear();
         diskDepth = 0;
@@ -120,6 +131,7 @@ final class MessageQueue {
 
     /** Drops everything and removes the backend's files. */
     void delete() {
+        generation++;
         memory.clear();
         spills.clear();
         diskDepth = 0;
