@@ -181,6 +181,64 @@ class ChannelTest {
         }
     }
 
+    @Test
+    void emptyWhileTheDiskBacklogIsBeingReadBackDropsItForGood(@TempDir Path dir) throws Exception {
+        Daemon d = TestDaemons.start(dir, b -> b.memQueueSize(100));
+        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (RawClient c = new RawClient(d.tcpPort()); RawClient p = new RawClient(d.tcpPort())) {
+            assertThat(c.sub("backlog", "ch")).isEqualTo("OK");
+            for (int i = 0; i < 5; i++) {
+                assertThat(p.mpub("backlog", numbered(4000))).isEqualTo("OK");
+            }
+            c.rdy(50);
+            java.util.concurrent.Future<?> drain = pool.submit(() -> {
+                c.setTimeout(200);
+                while (!stop.get()) {
+                    try {
+                        RawClient.Frame m = c.readSkippingHeartbeats();
+                        if (m.isMessage()) {
+                            received.incrementAndGet();
+                            c.fin(m.id());
+                        } else {
+                            // FINs of messages the empty dropped while they were on their way
+                            assertThat(m.text()).startsWith("E_FIN_FAILED");
+                        }
+                    } catch (java.net.SocketTimeoutException idle) {
+                        // look at the stop flag again
+                    }
+                }
+                return null;
+            });
+            // empty several times while the consumer drains the disk backlog through read-ahead
+            for (int round = 0; round < 4; round++) {
+                int before = received.get();
+                int r = round;
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(received.get())
+                        .as("round %d: %s", r, DaemonStats.existingChannel(d, "backlog", "ch"))
+                        .isGreaterThanOrEqualTo(before + 300));
+                assertThat(DaemonStats.await(d.broker().emptyChannel("backlog", "ch"))).isEqualTo(Broker.Result.OK);
+                int atEmpty = received.get();
+                await().atMost(Duration.ofSeconds(5)).until(() -> {
+                    StatsSnapshot.ChannelStats s = DaemonStats.existingChannel(d, "backlog", "ch");
+                    return s.depth() == 0 && s.inFlightCount() == 0;
+                });
+                // at most what was already on its way (RDY 50) may still arrive; nothing read back later
+                await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(
+                        () -> DaemonStats.existingChannel(d, "backlog", "ch").depth() == 0);
+                assertThat(received.get() - atEmpty).as("messages after empty in round %d", round).isLessThanOrEqualTo(50);
+                assertThat(p.mpub("backlog", numbered(4000))).isEqualTo("OK");
+            }
+            stop.set(true);
+            drain.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            stop.set(true);
+            pool.shutdownNow();
+            TestDaemons.stop(d);
+        }
+    }
+
     static List<byte[]> numbered(int n) {
         List<byte[]> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
