@@ -227,45 +227,40 @@ public final class Daemon implements DaemonView {
         LogLevels.apply(level);
     }
 
-    /** Forwards broker events to the metadata saver and every registered listener. */
+    private void toPeers(java.util.function.Consumer<LookupPeers> action) {
+        LookupPeers peers = lookupPeers;
+        if (peers != null) {
+            action.accept(peers);
+        }
+    }
+
+    /** Forwards broker events to the lookups, the metadata saver and every registered listener. */
     private final class Fanout implements BrokerListener {
         @Override
         public void topicCreated(String topic) {
             registrations.topicCreated(topic);
-            LookupPeers peers = lookupPeers;
-            if (peers != null) {
-                peers.register(topic, null);
-            }
+            toPeers(p -> p.register(topic, null));
             listeners.forEach(l -> l.topicCreated(topic));
         }
 
         @Override
         public void topicDeleted(String topic) {
             registrations.topicDeleted(topic);
-            LookupPeers peers = lookupPeers;
-            if (peers != null) {
-                peers.unregister(topic, null);
-            }
+            toPeers(p -> p.unregister(topic, null));
             listeners.forEach(l -> l.topicDeleted(topic));
         }
 
         @Override
         public void channelCreated(String topic, String channel) {
             registrations.channelCreated(topic, channel);
-            LookupPeers peers = lookupPeers;
-            if (peers != null) {
-                peers.register(topic, channel);
-            }
+            toPeers(p -> p.register(topic, channel));
             listeners.forEach(l -> l.channelCreated(topic, channel));
         }
 
         @Override
         public void channelDeleted(String topic, String channel) {
             registrations.channelDeleted(topic, channel);
-            LookupPeers peers = lookupPeers;
-            if (peers != null) {
-                peers.unregister(topic, channel);
-            }
+            toPeers(p -> p.unregister(topic, channel));
             listeners.forEach(l -> l.channelDeleted(topic, channel));
         }
 
