@@ -78,9 +78,9 @@ public final class Frames {
         out.appendInt(4 + MESSAGE_HEADER_SIZE + body.length)
                 .appendInt(FRAME_TYPE_MESSAGE)
                 .appendLong(timestampNs)
-                .appendUnsignedShort(attempts & 0xFFFF)
-                .appendBytes(MessageIds.toHexBytes(id))
-                .appendBytes(body);
+                .appendUnsignedShort(attempts & 0xFFFF);
+        MessageIds.appendHex(out, id);
+        out.appendBytes(body);
     }
 
     /** The size of the frame {@link #appendMessage} writes. */

@@ -19,6 +19,13 @@ public final class MessageIds {
     private MessageIds() {
     }
 
+    /** Appends the 16 hex bytes of {@code id} to {@code out} without allocating. */
+    public static void appendHex(io.vertx.core.buffer.Buffer out, long id) {
+        for (int i = 0; i < 8; i++) {
+            out.appendUnsignedShort(BYTE_TO_HEX[(int) (id >>> (56 - 8 * i)) & 0xFF] & 0xFFFF);
+        }
+    }
+
     public static byte[] toHexBytes(long id) {
         byte[] out = new byte[Frames.MESSAGE_ID_SIZE];
         writeHex(id, out, 0);
