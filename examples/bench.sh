@@ -5,13 +5,16 @@
 #   examples/bench.sh [--nsqd-tcp-address 127.0.0.1:4150] [--nsqd-http-address 127.0.0.1:4151]
 #                     [--size 200] [--batch-size 200] [--runfor 10s] [--topic sub_bench] [--channel ch]
 #                     [--rdy 2500] [--concurrency N] [--deadline ...] [--output-buffer-size N] ...
-#                     [--daemon-jar nodeq-daemon/target/nodeq-daemon.jar [--mem-queue-size 1000000]]
+#                     [--daemon-jar nodeq-daemon/target/nodeq-daemon.jar [--mem-queue-size 1000000]
+#                      [--daemon-java-opts "-Xms2g ..."]] [--warmup 10s]
 #
 # Flags for both tools go to both; --batch-size only to the writer; --channel, --rdy/--flight and
 # --output-buffer-* only to the reader. With --nsqd-http-address the topic and channel are created
 # first (as NSQ's script does), so every published message is queued for the channel.
 # With --daemon-jar the script starts that daemon on the given addresses with a fresh data dir,
-# runs, and stops it (by its PID). JAVA_OPTS applies to the bench tools.
+# runs, and stops it (by its PID). JAVA_OPTS applies to the bench tools, --daemon-java-opts to the
+# daemon. --warmup D first runs writer and reader for D on a scratch topic, then deletes it.
+# The daemon's log is kept in ${TMPDIR:-/tmp}/nodeq-bench-daemon.log.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -19,6 +22,8 @@ tcp="127.0.0.1:4150"
 http=""
 jar=""
 mem_queue_size="1000000"
+daemon_java_opts=""
+warmup=""
 topic="sub_bench"
 channel="ch"
 common=()
@@ -36,6 +41,8 @@ while [ $# -gt 0 ]; do
     --nsqd-http-address) http="$value" ;;
     --daemon-jar) jar="$value" ;;
     --mem-queue-size) mem_queue_size="$value" ;;
+    --daemon-java-opts) daemon_java_opts="$value" ;;
+    --warmup) warmup="$value" ;;
     --topic) topic="$value" ;;
     --channel) channel="$value" ;;
     --size|--runfor|--deadline|--concurrency) common+=("$name=$value") ;;
@@ -59,7 +66,7 @@ daemon_pid=""
 datadir=""
 cleanup() {
   if [ -n "$daemon_pid" ]; then kill "$daemon_pid" 2>/dev/null || true; wait "$daemon_pid" 2>/dev/null || true; fi
-  if [ -n "$datadir" ]; then rm -rf "$datadir"; fi
+  if [ -n "$datadir" ]; then cp "$datadir/daemon.log" "${TMPDIR:-/tmp}/nodeq-bench-daemon.log" 2>/dev/null || true; rm -rf "$datadir"; fi
 }
 trap cleanup EXIT INT TERM
 
@@ -67,7 +74,8 @@ if [ -n "$jar" ]; then
   [ -n "$http" ] || http="${tcp%:*}:$(( ${tcp##*:} + 1 ))"
   datadir="$(mktemp -d)"
   echo "# starting $jar --tcp-address $tcp --http-address $http --mem-queue-size $mem_queue_size"
-  java -jar "$jar" --tcp-address "$tcp" --http-address "$http" --data-path "$datadir" \
+  # shellcheck disable=SC2086
+  java $daemon_java_opts -jar "$jar" --tcp-address "$tcp" --http-address "$http" --data-path "$datadir" \
       --mem-queue-size "$mem_queue_size" >"$datadir/daemon.log" 2>&1 &
   daemon_pid=$!
   for addr in "$tcp" "$http"; do
@@ -95,6 +103,23 @@ report_daemon_cpu() {  # ticks-at-start seconds-at-start phase
   awk -v t="$(( $(daemon_cpu) - $1 ))" -v hz="$(getconf CLK_TCK)" -v s="$(( $(date +%s%N) - $2 ))" -v w="$3" \
     'BEGIN { printf "# daemon cpu during %s: %.2fs (%.0f%% of one core)\n", w, t / hz, 100 * t / hz / (s / 1e9) }'
 }
+
+# --warmup: run both tools on a scratch topic first and delete it, so the measured run sees a JVM
+# whose JIT has compiled the hot paths (a long-running daemon always has)
+if [ -n "$warmup" ]; then
+  [ -n "$http" ] || { echo "bench.sh: --warmup needs --nsqd-http-address or --daemon-jar" >&2; exit 2; }
+  wt="${topic}_warmup"
+  wcommon=()
+  for a in "${common[@]}"; do
+    case "$a" in --topic=*) wcommon+=("--topic=$wt") ;; --runfor=*) wcommon+=("--runfor=$warmup") ;; *) wcommon+=("$a") ;; esac
+  done
+  curl -sSf -X POST "http://$http/channel/create?topic=$wt&channel=$channel" >/dev/null 2>&1 \
+    || { curl -sSf -X POST "http://$http/topic/create?topic=$wt" >/dev/null && curl -sSf -X POST "http://$http/channel/create?topic=$wt&channel=$channel" >/dev/null; }
+  echo "# warming up for $warmup on $wt"
+  java ${JAVA_OPTS:-} -cp "$cp" io.nodeq.examples.bench.BenchWriter "${wcommon[@]}" "${writer[@]+"${writer[@]}"}" >/dev/null
+  java ${JAVA_OPTS:-} -cp "$cp" io.nodeq.examples.bench.BenchReader "${wcommon[@]}" "--channel=$channel" "${reader[@]+"${reader[@]}"}" >/dev/null
+  curl -sSf -X POST "http://$http/topic/delete?topic=$wt" >/dev/null
+fi
 
 t0="$(date +%s%N)"; [ -z "$daemon_pid" ] || c0="$(daemon_cpu)"
 # shellcheck disable=SC2086
