@@ -3,6 +3,7 @@ package io.nodeq.daemon.broker;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The queue of a topic or a channel: up to --mem-queue-size messages in memory, the rest in its
@@ -27,6 +28,11 @@ final class MessageQueue {
     private long spillsSinceReadSubmit;
     /** Bumped by empty and delete: a read submitted before must not bring its messages back. */
     private int generation;
+    /**
+     * What a disk read took off the backend, until the shard takes it; at shutdown the final save
+     * on the lane takes it instead, so a read still on its way is not lost.
+     */
+    private final AtomicReference<ReadBatch> unclaimed = new AtomicReference<>();
 
     MessageQueue(String label, Shard shard, boolean ephemeral, BackendQueue backend) {
         this.label = label;
@@ -91,13 +97,20 @@ final class MessageQueue {
         // does not include them (with --mem-queue-size 0 they are every message)
         spillsSinceReadSubmit = spills.size();
         int readGeneration = generation;
-        shard.lane.submit(() -> new DiskRead(backend.read(DISK_READ_BATCH), backend.depth()), (read, err) -> {
+        shard.lane.submit(() -> {
+            unclaimed.set(new ReadBatch(readGeneration, backend.read(DISK_READ_BATCH)));
+            return backend.depth();
+        }, (depthAfter, err) -> {
             readInFlight = false;
             if (err != null) {
                 shard.storageFailed("read " + label, err);
                 return;
             }
-            if (readGeneration != generation) {
+            if (shard.isClosed()) {
+                return; // the shutdown save takes the messages
+            }
+            ReadBatch read = unclaimed.getAndSet(null);
+            if (read == null || readGeneration != generation) {
                 // emptied meanwhile: these messages are dropped, and diskDepth already counts
                 // only what was spilled since
                 loaded.run();
@@ -105,14 +118,23 @@ final class MessageQueue {
                 return;
             }
             // the lane has done every spill submitted before this read; later ones are still ours
-            diskDepth = read.depthAfter + spillsSinceReadSubmit;
+            diskDepth = depthAfter + spillsSinceReadSubmit;
             memory.addAll(read.messages);
             loaded.run();
             shard.afterTask();
         });
     }
 
-    private record DiskRead(List<Message> messages, long depthAfter) {
+    private record ReadBatch(int generation, List<Message> messages) {
+    }
+
+    /**
+     * On the lane at shutdown, after every read: messages a read took off the backend that the
+     * shard never received (none if the queue was emptied since).
+     */
+    List<Message> takeUnclaimedRead() {
+        ReadBatch read = unclaimed.getAndSet(null);
+        return read == null || read.generation != generation ? List.of() : read.messages;
     }
 
     /** Drops everything, in memory and in the backend. */

@@ -127,6 +127,11 @@ public final class Shard {
         return epochBaseNs + (System.nanoTime() - monoBase);
     }
 
+    /** True once {@link #close} has drained this shard (on its context). */
+    boolean isClosed() {
+        return closed;
+    }
+
     void markDirty(Channel c) {
         dirty.add(c);
     }
@@ -423,27 +428,30 @@ public final class Shard {
             closed = true;
             vertx.cancelTimer(scanTimer);
             vertx.cancelTimer(syncTimer);
-            List<BackendQueue> targets = new ArrayList<>();
+            List<MessageQueue> queues = new ArrayList<>();
             List<List<Message>> batches = new ArrayList<>();
             for (Topic t : topics.values()) {
                 for (Channel c : t.channels.values()) {
-                    targets.add(c.queue.backend);
+                    queues.add(c.queue);
                     batches.add(c.drainForShutdown());
                 }
-                targets.add(t.queue.backend);
+                queues.add(t.queue);
                 batches.add(t.queue.drainForShutdown());
             }
             List<java.util.function.Consumer<Throwable>> waiters = new ArrayList<>(durableWaiters);
             durableWaiters.clear();
             lane.submit(() -> {
                 long saved = 0;
-                for (int i = 0; i < targets.size(); i++) {
+                for (int i = 0; i < queues.size(); i++) {
                     List<Message> batch = batches.get(i);
+                    // a read-ahead that was still on the lane when we drained
+                    batch.addAll(queues.get(i).takeUnclaimedRead());
+                    BackendQueue target = queues.get(i).backend;
                     if (!batch.isEmpty()) {
-                        targets.get(i).put(batch);
+                        target.put(batch);
                         saved += batch.size();
                     }
-                    targets.get(i).close();
+                    target.close();
                 }
                 if (saved > 0) {
                     LOG.info("shard {}: saved {} messages for the next start", index, saved);
