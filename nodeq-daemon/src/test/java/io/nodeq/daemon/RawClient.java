@@ -215,6 +215,19 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code command} and reads the answer (error frames as "ERROR ..."); fails unless the
+     * server then closes the connection, as it must after a fatal error.
+     */
+    public String answerThenClose(Buffer command) throws IOException {
+        send(command);
+        String answer = readResponse();
+        if (!closedByServer(2000)) {
+            throw new AssertionError("connection still open after " + answer);
+        }
+        return answer;
+    }
+
     /** Half-closes: the server reads end of stream, as from a client that stopped mid-command. */
     public void shutdownOutput() throws IOException {
         socket.shutdownOutput();

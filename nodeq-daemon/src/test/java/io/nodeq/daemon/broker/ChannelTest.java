@@ -189,7 +189,7 @@ class ChannelTest {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
         try (RawClient c = new RawClient(d.tcpPort()); RawClient p = new RawClient(d.tcpPort())) {
             assertThat(c.sub("backlog", "ch")).isEqualTo("OK");
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < 3; i++) {
                 assertThat(p.mpub("backlog", numbered(4000))).isEqualTo("OK");
             }
             c.rdy(50);
@@ -212,7 +212,7 @@ class ChannelTest {
                 return null;
             });
             // empty several times while the consumer drains the disk backlog through read-ahead
-            for (int round = 0; round < 4; round++) {
+            for (int round = 0; round < 2; round++) {
                 int before = received.get();
                 int r = round;
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(received.get())

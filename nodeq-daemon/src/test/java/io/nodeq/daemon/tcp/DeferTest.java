@@ -122,9 +122,8 @@ class DeferTest {
 
     private static void assertFatal(String line, String error) throws Exception {
         try (RawClient c = D.client()) {
-            c.send(io.vertx.core.buffer.Buffer.buffer(line).appendInt(1).appendString("x"));
-            assertThat(c.readResponse()).isEqualTo("ERROR " + error);
-            assertThat(c.closedByServer(2000)).isTrue();
+            assertThat(c.answerThenClose(io.vertx.core.buffer.Buffer.buffer(line).appendInt(1).appendString("x")))
+                    .isEqualTo("ERROR " + error);
         }
     }
 }

@@ -87,9 +87,7 @@ class LimitsTest {
 
     private static void assertFatal(Buffer command, String error) throws Exception {
         try (RawClient c = D.client()) {
-            c.send(command);
-            assertThat(c.readResponse()).isEqualTo("ERROR " + error);
-            assertThat(c.closedByServer(2000)).isTrue();
+            assertThat(c.answerThenClose(command)).isEqualTo("ERROR " + error);
         }
     }
 
