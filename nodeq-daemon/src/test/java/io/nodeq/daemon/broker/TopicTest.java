@@ -3,6 +3,7 @@ package io.nodeq.daemon.broker;
 import io.nodeq.daemon.DaemonExtension;
 import io.nodeq.daemon.DaemonStats;
 import io.nodeq.daemon.RawClient;
+import io.nodeq.daemon.stats.StatsFilter;
 import io.nodeq.daemon.stats.StatsSnapshot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -198,6 +199,24 @@ class TopicTest {
             assertThat(p.pub(topic, "new")).isEqualTo("OK");
             assertThat(c.readMessage().body()).isEqualTo("new");
             assertThat(c.quietFor(200)).isTrue();
+        }
+    }
+
+    @Test
+    void statsFiltersByTopicChannelAndClients() throws Exception {
+        String topic = unique("stats");
+        try (RawClient c = D.client()) {
+            assertThat(c.sub(topic, "ch")).isEqualTo("OK");
+            StatsSnapshot with = DaemonStats.await(broker().stats(new StatsFilter(topic, "ch", true)));
+            assertThat(with.topics()).hasSize(1);
+            assertThat(with.topics().get(0).channels().get(0).clients()).hasSize(1);
+            StatsSnapshot without = DaemonStats.await(broker().stats(new StatsFilter(topic, "ch", false)));
+            StatsSnapshot.ChannelStats ch = without.topics().get(0).channels().get(0);
+            assertThat(ch.clients() == null || ch.clients().isEmpty()).isTrue();
+            assertThat(ch.clientCount()).isEqualTo(1);
+            assertThat(DaemonStats.await(broker().stats(new StatsFilter(topic, "missing", true))).topics()).isEmpty();
+            StatsSnapshot noTopic = DaemonStats.await(broker().stats(new StatsFilter(unique("missing"), null, true)));
+            assertThat(noTopic.topics() == null || noTopic.topics().isEmpty()).isTrue();
         }
     }
 }

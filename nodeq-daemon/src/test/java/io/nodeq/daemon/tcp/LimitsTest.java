@@ -58,6 +58,12 @@ class LimitsTest {
     }
 
     @Test
+    void dpubAboveTheDefaultMaxReqTimeout() throws Exception {
+        assertFatal(Buffer.buffer("DPUB " + unique("dpub") + " 3600100\n").appendInt(1).appendString("x"),
+                "E_INVALID DPUB timeout 3600100 out of range 0-3600000");
+    }
+
+    @Test
     void identifyBodySize() throws Exception {
         assertFatal(Buffer.buffer("IDENTIFY\n").appendInt(1001).appendBytes(bytes(1001, ' ')),
                 "E_BAD_BODY IDENTIFY body too big 1001 > 1000");
