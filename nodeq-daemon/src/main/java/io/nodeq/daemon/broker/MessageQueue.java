@@ -79,6 +79,20 @@ final class MessageQueue {
         return true;
     }
 
+    int generation() {
+        return generation;
+    }
+
+    /**
+     * {@code count} spills made under {@code spillGeneration} were never written: they leave the
+     * depth. Any read that counted them has completed before the lane reported the failure.
+     */
+    void writeFailed(int count, int spillGeneration) {
+        if (spillGeneration == generation) {
+            diskDepth = Math.max(0, diskDepth - count);
+        }
+    }
+
     /** Messages found in the backend when it was opened (left from the last run). */
     void addRestoredDepth(long depth) {
         diskDepth += depth;

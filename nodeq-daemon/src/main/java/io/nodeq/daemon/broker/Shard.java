@@ -159,27 +159,35 @@ public final class Shard {
             }
             return;
         }
-        List<BackendQueue> targets = new ArrayList<>(spilledQueues.size());
+        List<MessageQueue> targets = new ArrayList<>(spilledQueues.size());
         List<List<Message>> batches = new ArrayList<>(spilledQueues.size());
+        List<Integer> generations = new ArrayList<>(spilledQueues.size());
         for (MessageQueue q : spilledQueues) {
             if (q.spills.isEmpty()) {
                 continue; // emptied or deleted since
             }
-            targets.add(q.backend);
+            targets.add(q);
             batches.add(new ArrayList<>(q.spills));
+            generations.add(q.generation());
             q.spills.clear();
         }
         spilledQueues.clear();
         List<java.util.function.Consumer<Throwable>> waiters = new ArrayList<>(durableWaiters);
         durableWaiters.clear();
+        java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
         lane.submit(() -> {
             for (int i = 0; i < targets.size(); i++) {
-                targets.get(i).put(batches.get(i));
+                targets.get(i).backend.put(batches.get(i));
+                written.incrementAndGet();
             }
             return null;
         }, (ok, err) -> {
             if (err != null) {
                 storageFailed("write", err);
+                // what was not written is not queued (its publishers get the error, as from nsqd)
+                for (int i = written.get(); i < targets.size(); i++) {
+                    targets.get(i).writeFailed(batches.get(i).size(), generations.get(i));
+                }
             } else {
                 broker.storageSucceeded();
             }
