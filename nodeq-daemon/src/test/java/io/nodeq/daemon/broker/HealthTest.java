@@ -1,6 +1,7 @@
 package io.nodeq.daemon.broker;
 
 import io.nodeq.daemon.DaemonOptions;
+import io.nodeq.daemon.stats.StatsFilter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
@@ -98,10 +99,13 @@ class HealthTest {
         assertThatThrownBy(() -> result(broker.publish("t", bodies(1), 0)))
                 .isInstanceOf(PublishException.class).hasMessageContaining("never gonna happen");
         assertThat(broker.health()).isEqualTo("NOK - never gonna happen");
+        // the refused message is not counted as queued
+        assertThat(channelDepth()).isEqualTo(2);
 
         failing = false;
         result(broker.publish("t", bodies(1), 0));
         assertThat(broker.health()).isEqualTo("OK");
+        assertThat(channelDepth()).isEqualTo(3);
     }
 
     @Test
@@ -109,6 +113,8 @@ class HealthTest {
         result(broker.createTopic("solo"));
         assertThatThrownBy(() -> result(broker.publish("solo", bodies(3), 0))).isInstanceOf(PublishException.class);
         assertThat(broker.health()).startsWith("NOK - ");
+        // two fitted in memory; the one that could not be written is not counted
+        assertThat(result(broker.stats(StatsFilter.ALL)).topics().get(0).depth()).isEqualTo(2);
         failing = false;
         result(broker.publish("solo", bodies(1), 0));
         assertThat(broker.health()).isEqualTo("OK");
@@ -127,6 +133,10 @@ class HealthTest {
         assertThat(op.error).isNotNull();
         assertThat(op.error.toString()).isEqualTo("E_MPUB_FAILED MPUB failed never gonna happen");
         assertThat(op.error.fatal()).isTrue();
+    }
+
+    private long channelDepth() throws Exception {
+        return result(broker.stats(StatsFilter.ALL)).topics().get(0).channels().get(0).depth();
     }
 
     private static List<byte[]> bodies(int n) {
