@@ -29,7 +29,7 @@ const U = (() => {
 
   const e2e = (lat) => {
     const p = lat && lat.percentiles;
-    if (!p || p.length === 0) return '<span class="small">–</span>';
+    if (!p || p.length === 0 || !lat.count) return '<span class="small">–</span>';
     return p.map((q) => `<span class="small">p${+(q.quantile * 100).toFixed(2)}</span> ${ns(q.value)}`).join(' · ');
   };
 

@@ -76,8 +76,8 @@ final class StatsJson {
         Map<Double, Long> worst = new TreeMap<>((a, b) -> Double.compare(b, a));
         for (JsonObject row : rows) {
             JsonObject lat = row.getJsonObject("e2e_processing_latency");
-            if (lat == null) {
-                continue;
+            if (lat == null || lat.getLong("count", 0L) == 0) {
+                continue;   // no samples: its percentiles (zeros) mean nothing
             }
             count += lat.getLong("count", 0L);
             for (JsonObject p : objects(lat.getJsonArray("percentiles"))) {

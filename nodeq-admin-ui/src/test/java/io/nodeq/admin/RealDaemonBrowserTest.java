@@ -1,5 +1,7 @@
 package io.nodeq.admin;
 
+import io.nodeq.client.Consumer;
+import io.nodeq.client.ConsumerOptions;
 import io.nodeq.daemon.Daemon;
 import io.nodeq.daemon.DaemonOptions;
 import io.nodeq.lookup.LookupOptions;
@@ -41,6 +43,8 @@ class RealDaemonBrowserTest {
     Path tmp;
 
     private LookupServer lookup;
+    private Consumer consumer;
+    private final java.util.concurrent.atomic.AtomicLong consumed = new java.util.concurrent.atomic.AtomicLong();
     private Daemon a;
     private Daemon b;
     private AdminSession session;
@@ -54,10 +58,10 @@ class RealDaemonBrowserTest {
         assumeTrue(Files.isExecutable(Browser.CHROMIUM), "no /usr/bin/chromium: browser test skipped");
         lookup = LookupServer.start(LookupOptions.loopback()).await(20, TimeUnit.SECONDS);
         List<String> lookupTcp = List.of("127.0.0.1:" + lookup.tcpPort());
-        a = Daemon.start(DaemonOptions.forTest(Files.createDirectories(tmp.resolve("a")))
-                .lookupdTcpAddresses(lookupTcp).build()).await(20, TimeUnit.SECONDS);
-        b = Daemon.start(DaemonOptions.forTest(Files.createDirectories(tmp.resolve("b")))
-                .lookupdTcpAddresses(lookupTcp).build()).await(20, TimeUnit.SECONDS);
+        a = Daemon.start(DaemonOptions.forTest(Files.createDirectories(tmp.resolve("a"))).lookupdTcpAddresses(lookupTcp)
+                .e2eProcessingLatencyPercentiles(List.of(0.99, 0.5)).build()).await(20, TimeUnit.SECONDS);
+        b = Daemon.start(DaemonOptions.forTest(Files.createDirectories(tmp.resolve("b"))).lookupdTcpAddresses(lookupTcp)
+                .e2eProcessingLatencyPercentiles(List.of(0.99, 0.5)).build()).await(20, TimeUnit.SECONDS);
         String lookupHttp = "127.0.0.1:" + lookup.httpPort();
         addrA = "127.0.0.1:" + a.httpPort();
         addrB = "127.0.0.1:" + b.httpPort();
@@ -65,10 +69,14 @@ class RealDaemonBrowserTest {
             NsqdHttp.post(n, "/topic/create?topic=orders", "");
             NsqdHttp.post(n, "/channel/create?topic=orders&channel=billing", "");
             NsqdHttp.post(n, "/channel/create?topic=orders&channel=audit", "");
+            NsqdHttp.post(n, "/channel/create?topic=orders&channel=workers", "");
         }
         // both daemons registered the topic and its channels with the lookup
         await().atMost(WAIT).until(() -> Http.getAbs("http://" + lookupHttp + "/lookup?topic=orders").json()
                 .getJsonArray("producers").size() == 2);
+        // a real consumer on its own channel, found through the lookup: the channel page lists it
+        consumer = Consumer.create(ConsumerOptions.builder("orders", "workers", m -> consumed.incrementAndGet())
+                .lookup(lookupHttp).maxInFlight(8).build());
         session = AdminSession.start(AdminOptions.forLookupds(List.of(lookupHttp)), tmp.resolve("profile"));
         browser = session.browser;
         base = session.base;
@@ -78,6 +86,9 @@ class RealDaemonBrowserTest {
     void tearDown() throws Exception {
         if (session != null) {
             session.close();
+        }
+        if (consumer != null) {
+            consumer.close();
         }
         for (Daemon d : new Daemon[]{a, b}) {
             if (d != null) {
@@ -147,6 +158,16 @@ class RealDaemonBrowserTest {
         mpub(addrA, "orders", 5);
         await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(
                 browser.number("#page-body tr[data-channel=billing] td[data-col=depth]")).isEqualTo(billing + 5));
+
+        // the consumer's channel: one client row per daemon connection, with its RDY
+        browser.open(base + "/topics/orders/workers");
+        await().atMost(WAIT).until(() -> browser.driver.findElements(
+                org.openqa.selenium.By.cssSelector("#page-body tr[data-client]")).size() == 2);
+        assertThat(browser.number("#page-body tr[data-client] td[data-col=ready_count]")).isPositive();
+        await().atMost(WAIT).until(() -> consumed.get() > 0);
+        browser.screenshot(Path.of("target", "screenshots", "real-channel-page.png"));
+        browser.open(base + "/topics/orders");
+        await().atMost(WAIT).until(() -> browser.present("#page-body tr[data-channel=billing] a"));
 
         // channel page: pause from the page reaches both daemons
         browser.click("#page-body tr[data-channel=billing] a");
