@@ -2,10 +2,6 @@ package io.nodeq.admin;
 
 import io.nodeq.client.Consumer;
 import io.nodeq.client.ConsumerOptions;
-import io.nodeq.daemon.Daemon;
-import io.nodeq.daemon.DaemonOptions;
-import io.nodeq.lookup.LookupOptions;
-import io.nodeq.lookup.LookupServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,11 +38,9 @@ class RealDaemonBrowserTest {
     @TempDir
     Path tmp;
 
-    private LookupServer lookup;
+    private RealMesh mesh;
     private Consumer consumer;
     private final java.util.concurrent.atomic.AtomicLong consumed = new java.util.concurrent.atomic.AtomicLong();
-    private Daemon a;
-    private Daemon b;
     private AdminSession session;
     private Browser browser;
     private String base;
@@ -56,24 +50,10 @@ class RealDaemonBrowserTest {
     @BeforeEach
     void setUp() throws Exception {
         assumeTrue(Files.isExecutable(Browser.CHROMIUM), "no /usr/bin/chromium: browser test skipped");
-        lookup = LookupServer.start(LookupOptions.loopback()).await(20, TimeUnit.SECONDS);
-        List<String> lookupTcp = List.of("127.0.0.1:" + lookup.tcpPort());
-        a = Daemon.start(DaemonOptions.forTest(Files.createDirectories(tmp.resolve("a"))).lookupdTcpAddresses(lookupTcp)
-                .e2eProcessingLatencyPercentiles(List.of(0.99, 0.5)).build()).await(20, TimeUnit.SECONDS);
-        b = Daemon.start(DaemonOptions.forTest(Files.createDirectories(tmp.resolve("b"))).lookupdTcpAddresses(lookupTcp)
-                .e2eProcessingLatencyPercentiles(List.of(0.99, 0.5)).build()).await(20, TimeUnit.SECONDS);
-        String lookupHttp = "127.0.0.1:" + lookup.httpPort();
-        addrA = "127.0.0.1:" + a.httpPort();
-        addrB = "127.0.0.1:" + b.httpPort();
-        for (String n : List.of(addrA, addrB)) {
-            NsqdHttp.post(n, "/topic/create?topic=orders", "");
-            NsqdHttp.post(n, "/channel/create?topic=orders&channel=billing", "");
-            NsqdHttp.post(n, "/channel/create?topic=orders&channel=audit", "");
-            NsqdHttp.post(n, "/channel/create?topic=orders&channel=workers", "");
-        }
-        // both daemons registered the topic and its channels with the lookup
-        await().atMost(WAIT).until(() -> Http.getAbs("http://" + lookupHttp + "/lookup?topic=orders").json()
-                .getJsonArray("producers").size() == 2);
+        mesh = RealMesh.start(tmp, "orders", "billing", "audit", "workers");
+        String lookupHttp = mesh.lookupHttp;
+        addrA = mesh.httpAddresses[0];
+        addrB = mesh.httpAddresses[1];
         // a real consumer on its own channel, found through the lookup: the channel page lists it
         consumer = Consumer.create(ConsumerOptions.builder("orders", "workers", m -> consumed.incrementAndGet())
                 .lookup(lookupHttp).maxInFlight(8).build());
@@ -90,13 +70,8 @@ class RealDaemonBrowserTest {
         if (consumer != null) {
             consumer.close();
         }
-        for (Daemon d : new Daemon[]{a, b}) {
-            if (d != null) {
-                d.close().await(30, TimeUnit.SECONDS);
-            }
-        }
-        if (lookup != null) {
-            lookup.close().await(30, TimeUnit.SECONDS);
+        if (mesh != null) {
+            mesh.close();
         }
     }
 
@@ -191,8 +166,7 @@ class RealDaemonBrowserTest {
         // daemon A stops: an error row with its address; B's numbers stay on the page
         long bMessages = topicStat(addrB, "orders", "message_count");
         browser.open(base + "/topics/orders");
-        a.close().await(30, TimeUnit.SECONDS);
-        a = null;
+        mesh.stop(0);
         await().atMost(WAIT).until(() -> browser.present("#page-body tr[data-error-node='" + addrA + "']"));
         assertThat(browser.text("#page-body tr[data-error-node='" + addrA + "']")).contains(addrA);
         await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(browser.number(
