@@ -3,6 +3,11 @@
 // re-renders it in place (no reload), handles navigation, actions and forms.
 
 (() => {
+  // script errors are kept where a test (or a curious operator, from the console) can read them
+  window.__adminErrors = [];
+  window.addEventListener('error', (e) => window.__adminErrors.push(String(e.message)));
+  window.addEventListener('unhandledrejection', (e) => window.__adminErrors.push(String(e.reason)));
+
   let info = { mode: 'lookupd', refresh_interval_ms: 2000 };
   let generation = 0;   // bumps on navigation, so a late answer for the old page is dropped
   let timer = null;

@@ -69,6 +69,12 @@ final class Browser implements AutoCloseable {
         });
     }
 
+    /** Script errors the app caught (window.__adminErrors); empty when the page code ran clean. */
+    List<Object> scriptErrors() {
+        Object errors = ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("return window.__adminErrors || [];");
+        return errors instanceof List<?> l ? List.copyOf(l) : List.of(errors);
+    }
+
     void screenshot(Path to) {
         try {
             Files.createDirectories(to.getParent());

@@ -89,15 +89,31 @@ class BrowserTest {
                 browser.open(base + p[0]);
                 await().atMost(WAIT).until(() -> browser.present(p[1]));
                 browser.screenshot(Path.of("target", "screenshots", "page-" + p[2] + ".png"));
+                assertThat(browser.scriptErrors()).as("script errors on " + p[0]).isEmpty();
             }
             await().atMost(WAIT).ignoreExceptions().untilAsserted(() ->
                     assertThat(browser.number("#page-body [data-stat=counter]")).isEqualTo(2L * (30 + 12)));
+            deleteATopicFromItsPage();
             actionsAskForTheTokenWhenProtected();
         } catch (Throwable e) {
             browser.screenshot(Path.of("target", "screenshots", test.getTestMethod().orElseThrow().getName()
                     + "-failure.png"));
             throw e;
         }
+    }
+
+    /** Delete asks first, reaches the lookup and both daemons, then lands on the topics page. */
+    private void deleteATopicFromItsPage() {
+        browser.open(base + "/topics/clicks");
+        browser.click("#page-head button[data-act=topic-delete]");
+        await().atMost(WAIT).until(() -> browser.present("dialog#confirm[open]"));
+        assertThat(a.topicNames()).contains("clicks");
+        browser.click("#confirm-ok");
+        await().atMost(WAIT).until(() -> !a.topicNames().contains("clicks") && !b.topicNames().contains("clicks"));
+        assertThat(lookupd.posts).contains("/topic/delete?topic=clicks");
+        await().atMost(WAIT).until(() -> browser.driver.getCurrentUrl().equals(base + "/")
+                && browser.present("#page-body tr[data-topic=orders]") && !browser.present("#page-body tr[data-topic=clicks]"));
+        assertThat(browser.scriptErrors()).isEmpty();
     }
 
     /** A second admin over the same mesh with --admin-token: reading is open, an action asks for the token. */
