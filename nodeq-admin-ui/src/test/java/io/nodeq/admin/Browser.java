@@ -45,8 +45,16 @@ final class Browser implements AutoCloseable {
 
     /** Text of the first match, or null when absent (pages re-render, so read, don't hold elements). */
     String text(String css) {
-        List<WebElement> found = driver.findElements(By.cssSelector(css));
-        return found.isEmpty() ? null : found.get(0).getText();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                List<WebElement> found = driver.findElements(By.cssSelector(css));
+                return found.isEmpty() ? null : found.get(0).getText();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 5) {
+                    throw e;   // a refresh replaced it between finding and reading, five times over
+                }
+            }
+        }
     }
 
     long number(String css) {

@@ -111,9 +111,12 @@ class RealDaemonBrowserTest {
         assertThat(billing).isEqualTo(published);
         await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(
                 browser.number("#page-body tr[data-channel=billing] td[data-col=depth]")).isEqualTo(billing));
-        assertThat(browser.number("#page-body tr[data-row=total] td[data-col=message_count]")).isEqualTo(published);
-        assertThat(browser.number("#page-body tr[data-node='" + addrA + "'] td[data-col=message_count]"))
-                .isEqualTo(topicStat(addrA, "orders", "message_count"));
+        long publishedOnA = topicStat(addrA, "orders", "message_count");
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+            assertThat(browser.number("#page-body tr[data-row=total] td[data-col=message_count]")).isEqualTo(published);
+            assertThat(browser.number("#page-body tr[data-node='" + addrA + "'] td[data-col=message_count]"))
+                    .isEqualTo(publishedOnA);
+        });
         await().atMost(WAIT).until(() -> browser.present("#chart canvas"));
         Path shot = Path.of("target", "screenshots", "real-topic-page.png");
         browser.screenshot(shot);
@@ -138,7 +141,8 @@ class RealDaemonBrowserTest {
         browser.open(base + "/topics/orders/workers");
         await().atMost(WAIT).until(() -> browser.driver.findElements(
                 org.openqa.selenium.By.cssSelector("#page-body tr[data-client]")).size() == 2);
-        assertThat(browser.number("#page-body tr[data-client] td[data-col=ready_count]")).isPositive();
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() ->
+                assertThat(browser.number("#page-body tr[data-client] td[data-col=ready_count]")).isPositive());
         await().atMost(WAIT).until(() -> consumed.get() > 0);
         browser.screenshot(Path.of("target", "screenshots", "real-channel-page.png"));
         browser.open(base + "/topics/orders");
