@@ -49,7 +49,7 @@ class ActionsApiTest {
     }
 
     private int start(AdminOptions o) throws Exception {
-        admin = AdminServer.start(o.withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2))).await(10, TimeUnit.SECONDS);
+        admin = AdminServer.start(o.withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(4))).await(10, TimeUnit.SECONDS);
         return admin.httpPort();
     }
 

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * within the per-node timeout.
  */
 class AggregationApiTest {
-    private static final Duration TIMEOUT = Duration.ofMillis(1500);
+    private static final Duration TIMEOUT = Duration.ofMillis(3000);
     /** Far beyond the timeout, so the slow node can only show up as an error. */
     private static final long SLOW_MS = 30_000;
 

@@ -37,7 +37,7 @@ class RealMeshApiTest {
         addrA = mesh.httpAddresses[0];
         addrB = mesh.httpAddresses[1];
         admin = AdminServer.start(AdminOptions.forLookupds(List.of(lookupHttp))
-                .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(3))).await(10, TimeUnit.SECONDS);
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5))).await(10, TimeUnit.SECONDS);
     }
 
     @AfterEach
