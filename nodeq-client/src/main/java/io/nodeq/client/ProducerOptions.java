@@ -33,13 +33,16 @@ import java.util.Objects;
  * @param reconnectMinDelay first delay before reconnecting; doubled per failure
  * @param reconnectMaxDelay cap of the reconnect delay
  * @param closeTimeout     how long {@link Producer#close()} waits for pending publishes
+ * @param maxInFlightCommands commands written and not yet answered (Kafka's
+ *                         {@code max.in.flight.requests.per.connection}); beyond it publishes wait in the
+ *                         buffer and, with batching, gather into full MPUBs
  * @param vertx            Vert.x instance to use, or {@code null} to create (and later close) one
  */
 public record ProducerOptions(NsqAddress address, ConnectionOptions connection, boolean batching,
                               int batchMaxMessages, int batchMaxBytes, Duration linger, long maxPendingBytes,
                               OverflowPolicy overflowPolicy, Duration maxBlock, int maxMessageSize,
                               Duration reconnectMinDelay, Duration reconnectMaxDelay, Duration closeTimeout,
-                              Vertx vertx) {
+                              int maxInFlightCommands, Vertx vertx) {
 
     /** What a publish does when the pending buffer is full. */
     public enum OverflowPolicy { FAIL, BLOCK }
@@ -78,6 +81,9 @@ public record ProducerOptions(NsqAddress address, ConnectionOptions connection, 
         if (reconnectMinDelay.toMillis() < 1 || reconnectMaxDelay.compareTo(reconnectMinDelay) < 0) {
             throw new IllegalArgumentException("reconnect delays must satisfy 1ms <= min <= max");
         }
+        if (maxInFlightCommands < 1) {
+            throw new IllegalArgumentException("maxInFlightCommands must be >= 1: " + maxInFlightCommands);
+        }
         if (closeTimeout.isNegative()) {
             throw new IllegalArgumentException("closeTimeout must not be negative: " + closeTimeout);
         }
@@ -92,21 +98,26 @@ public record ProducerOptions(NsqAddress address, ConnectionOptions connection, 
         return new Builder(NsqAddress.parse(address, 4150));
     }
 
-    /** Builder with defaults: no batching (when enabled: 200 messages, 512 KiB, 5 ms), 64 MiB buffer, FAIL. */
+    /**
+     * Builder with defaults: no batching (when enabled: 200 messages, 512 KiB, linger 0 — send what
+     * gathered while the previous write went out, as Kafka's {@code linger.ms=0}), 32 MiB buffer
+     * (Kafka's {@code buffer.memory}), 1000 unanswered commands, FAIL.
+     */
     public static final class Builder {
         private NsqAddress address;
         private ConnectionOptions connection = ConnectionOptions.DEFAULTS;
         private boolean batching;
         private int batchMaxMessages = 200;
         private int batchMaxBytes = 512 * 1024;
-        private Duration linger = Duration.ofMillis(5);
-        private long maxPendingBytes = 64L * 1024 * 1024;
+        private Duration linger = Duration.ZERO;
+        private long maxPendingBytes = 32L * 1024 * 1024;
         private OverflowPolicy overflowPolicy = OverflowPolicy.FAIL;
         private Duration maxBlock = Duration.ofSeconds(10);
         private int maxMessageSize = 1024 * 1024;
         private Duration reconnectMinDelay = Duration.ofMillis(100);
         private Duration reconnectMaxDelay = Duration.ofSeconds(10);
         private Duration closeTimeout = Duration.ofSeconds(30);
+        private int maxInFlightCommands = 1000;
         private Vertx vertx;
 
         private Builder(NsqAddress address) {
@@ -126,12 +137,13 @@ public record ProducerOptions(NsqAddress address, ConnectionOptions connection, 
         public Builder reconnectMinDelay(Duration v) { reconnectMinDelay = v; return this; }
         public Builder reconnectMaxDelay(Duration v) { reconnectMaxDelay = v; return this; }
         public Builder closeTimeout(Duration v) { closeTimeout = v; return this; }
+        public Builder maxInFlightCommands(int v) { maxInFlightCommands = v; return this; }
         public Builder vertx(Vertx v) { vertx = v; return this; }
 
         public ProducerOptions build() {
             return new ProducerOptions(address, connection, batching, batchMaxMessages, batchMaxBytes, linger,
                     maxPendingBytes, overflowPolicy, maxBlock, maxMessageSize, reconnectMinDelay,
-                    reconnectMaxDelay, closeTimeout, vertx);
+                    reconnectMaxDelay, closeTimeout, maxInFlightCommands, vertx);
         }
     }
 }

@@ -34,7 +34,8 @@ public final class ProducerPool implements AutoCloseable {
                 .maxPendingBytes(template.maxPendingBytes()).overflowPolicy(template.overflowPolicy())
                 .maxBlock(template.maxBlock()).maxMessageSize(template.maxMessageSize())
                 .reconnectMinDelay(template.reconnectMinDelay()).reconnectMaxDelay(template.reconnectMaxDelay())
-                .closeTimeout(template.closeTimeout()).vertx(vertx.vertx());
+                .closeTimeout(template.closeTimeout()).maxInFlightCommands(template.maxInFlightCommands())
+                .vertx(vertx.vertx());
         for (NsqAddress a : daemons) {
             producers.add(Producer.create(b.address(a).build()));
         }

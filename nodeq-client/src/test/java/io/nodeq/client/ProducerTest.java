@@ -208,4 +208,21 @@ class ProducerTest {
         assertThatThrownBy(() -> ConnectionOptions.builder().snappy(true).build())
                 .hasMessageContaining("not supported yet");
     }
+
+    @Test
+    void aSmallPipelineLimitStillDeliversEverythingAndGathersBatchesWhileWaiting() {
+        try (Producer single = Producer.create(opts().maxInFlightCommands(1).build());
+             Producer batched = Producer.create(opts().maxInFlightCommands(1).batching(true).build())) {
+            List<CompletableFuture<Void>> fs = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                fs.add(single.publish("t", "s" + i));
+                fs.add(batched.publish("t2", "b" + i));
+            }
+            CompletableFuture.allOf(fs.toArray(new CompletableFuture[0])).orTimeout(10, TimeUnit.SECONDS).join();
+            assertThat(nsqd.published.stream().filter(x -> x.startsWith("s"))).containsExactlyElementsOf(bodies(300, "s"));
+            assertThat(nsqd.published.stream().filter(x -> x.startsWith("b"))).containsExactlyElementsOf(bodies(300, "b"));
+            // while one MPUB waits for its OK the next one fills up, so far fewer than 300 commands
+            assertThat(nsqd.commands.stream().filter("MPUB"::equals).count()).isLessThan(100);
+        }
+    }
 }

@@ -30,11 +30,11 @@ public final class ClientBenchProducer {
               --topic name                  topic (default sub_bench)
               --size n                      bytes per message (default 200)
               --batch-size n                messages per MPUB (default 200)
-              --linger duration             batch linger, Go syntax (default 1ms)
+              --linger duration             batch linger, Go syntax (default 0: send what gathered meanwhile)
               --runfor duration             how long to publish (default 10s)
               --concurrency n               producers (connections), one publishing thread each (default 1)
               --count n                     stop after n messages (default 0 = no limit)
-              --max-pending-mb n            each producer's pending buffer (default 64)""";
+              --max-pending-mb n            each producer's pending buffer (default 4: a small live set keeps GC cheap)""";
 
     record Options(NsqAddress address, String topic, int size, int batchSize, Duration linger, Duration runfor,
                    int concurrency, long count, int maxPendingMb) {
@@ -57,8 +57,8 @@ public final class ClientBenchProducer {
             try {
                 return new Options(NsqAddress.parse(f.string("nsqd-tcp-address", "127.0.0.1:4150"), 4150),
                         f.string("topic", "sub_bench"), f.integer("size", 200), f.integer("batch-size", 200),
-                        f.duration("linger", Duration.ofMillis(1)), f.duration("runfor", Duration.ofSeconds(10)),
-                        f.integer("concurrency", 1), f.longValue("count", 0), f.integer("max-pending-mb", 64));
+                        f.duration("linger", Duration.ZERO), f.duration("runfor", Duration.ofSeconds(10)),
+                        f.integer("concurrency", 1), f.longValue("count", 0), f.integer("max-pending-mb", 4));
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }

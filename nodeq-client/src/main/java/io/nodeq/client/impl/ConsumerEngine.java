@@ -378,7 +378,7 @@ public final class ConsumerEngine implements RdyController.Clock {
     }
 
     private void wakeDrain() {
-        if (ackScheduled.compareAndSet(false, true)) {
+        if (!ackScheduled.get() && ackScheduled.compareAndSet(false, true)) {
             context.runOnContext(v -> drainAcks());
         }
     }

@@ -92,7 +92,8 @@ public final class ProducerEngine implements NsqConnection.Listener {
             failInbox(new NsqException("producer is closed"));
             return;
         }
-        if (drainScheduled.compareAndSet(false, true)) {
+        // read first: a CAS on every publish would bounce the cache line with the event loop
+        if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
             context.runOnContext(v -> drain());
         }
     }
@@ -179,7 +180,8 @@ public final class ProducerEngine implements NsqConnection.Listener {
         }
         Buffer out = null;
         PublishRequest r;
-        while ((r = inbox.poll()) != null) {
+        int limit = options.maxInFlightCommands();
+        while (sent.size() < limit && (r = inbox.poll()) != null) {
             if (out == null) {
                 out = Buffer.buffer(64 * 1024);
             }
@@ -201,7 +203,7 @@ public final class ProducerEngine implements NsqConnection.Listener {
         if (out != null && out.length() > 0) {
             conn.write(out);
         }
-        if (options.batching() && !batches.isEmpty()) {
+        if (options.batching() && !batches.isEmpty() && sent.size() < limit) {
             if (options.linger().isZero() || closing) {
                 flushBatches();
             } else {
@@ -292,7 +294,10 @@ public final class ProducerEngine implements NsqConnection.Listener {
             return;
         }
         complete(p, null);
-        if (closing) {
+        if (!inbox.isEmpty() || !batches.isEmpty()) {
+            // a slot in the pipeline is free: what waited goes out, gathered into full batches meanwhile
+            drain();
+        } else if (closing) {
             checkFlushed();
         }
     }
