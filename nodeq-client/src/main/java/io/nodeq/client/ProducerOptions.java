@@ -35,7 +35,8 @@ import java.util.Objects;
  * @param closeTimeout     how long {@link Producer#close()} waits for pending publishes
  * @param maxInFlightCommands commands written and not yet answered (Kafka's
  *                         {@code max.in.flight.requests.per.connection}); beyond it publishes wait in the
- *                         buffer and, with batching, gather into full MPUBs
+ *                         buffer and, with batching, gather into full MPUBs. Default 16 with batching (a
+ *                         deep pipeline of small MPUBs is slower than a short one of full ones), else 1000
  * @param vertx            Vert.x instance to use, or {@code null} to create (and later close) one
  */
 public record ProducerOptions(NsqAddress address, ConnectionOptions connection, boolean batching,
@@ -101,7 +102,7 @@ public record ProducerOptions(NsqAddress address, ConnectionOptions connection, 
     /**
      * Builder with defaults: no batching (when enabled: 200 messages, 512 KiB, linger 0 — send what
      * gathered while the previous write went out, as Kafka's {@code linger.ms=0}), 32 MiB buffer
-     * (Kafka's {@code buffer.memory}), 1000 unanswered commands, FAIL.
+     * (Kafka's {@code buffer.memory}), 16 unanswered commands with batching (1000 without), FAIL.
      */
     public static final class Builder {
         private NsqAddress address;
@@ -117,7 +118,7 @@ public record ProducerOptions(NsqAddress address, ConnectionOptions connection, 
         private Duration reconnectMinDelay = Duration.ofMillis(100);
         private Duration reconnectMaxDelay = Duration.ofSeconds(10);
         private Duration closeTimeout = Duration.ofSeconds(30);
-        private int maxInFlightCommands = 1000;
+        private Integer maxInFlightCommands;
         private Vertx vertx;
 
         private Builder(NsqAddress address) {
@@ -143,7 +144,8 @@ public record ProducerOptions(NsqAddress address, ConnectionOptions connection, 
         public ProducerOptions build() {
             return new ProducerOptions(address, connection, batching, batchMaxMessages, batchMaxBytes, linger,
                     maxPendingBytes, overflowPolicy, maxBlock, maxMessageSize, reconnectMinDelay,
-                    reconnectMaxDelay, closeTimeout, maxInFlightCommands, vertx);
+                    reconnectMaxDelay, closeTimeout,
+                    maxInFlightCommands != null ? maxInFlightCommands : (batching ? 16 : 1000), vertx);
         }
     }
 }

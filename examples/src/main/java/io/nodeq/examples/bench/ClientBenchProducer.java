@@ -34,10 +34,11 @@ public final class ClientBenchProducer {
               --runfor duration             how long to publish (default 10s)
               --concurrency n               producers (connections), one publishing thread each (default 1)
               --count n                     stop after n messages (default 0 = no limit)
-              --max-pending-mb n            each producer's pending buffer (default 4: a small live set keeps GC cheap)""";
+              --max-pending-mb n            each producer's pending buffer (default 4: a small live set keeps GC cheap)
+              --max-in-flight-commands n    unanswered MPUBs per producer (default: the producer's default)""";
 
     record Options(NsqAddress address, String topic, int size, int batchSize, Duration linger, Duration runfor,
-                   int concurrency, long count, int maxPendingMb) {
+                   int concurrency, long count, int maxPendingMb, int maxInFlightCommands) {
         Options {
             if (!Names.isValidTopicName(topic)) {
                 throw new IllegalArgumentException("invalid --topic \"" + topic + "\"");
@@ -50,7 +51,7 @@ public final class ClientBenchProducer {
 
         static Options parse(String[] args) throws UsageException {
             BenchFlags f = BenchFlags.parse(args, Set.of("nsqd-tcp-address", "topic", "size", "batch-size", "linger",
-                    "runfor", "concurrency", "count", "max-pending-mb"));
+                    "runfor", "concurrency", "count", "max-pending-mb", "max-in-flight-commands"));
             if (f.help()) {
                 return null;
             }
@@ -58,7 +59,8 @@ public final class ClientBenchProducer {
                 return new Options(NsqAddress.parse(f.string("nsqd-tcp-address", "127.0.0.1:4150"), 4150),
                         f.string("topic", "sub_bench"), f.integer("size", 200), f.integer("batch-size", 200),
                         f.duration("linger", Duration.ZERO), f.duration("runfor", Duration.ofSeconds(10)),
-                        f.integer("concurrency", 1), f.longValue("count", 0), f.integer("max-pending-mb", 4));
+                        f.integer("concurrency", 1), f.longValue("count", 0), f.integer("max-pending-mb", 4),
+                        f.integer("max-in-flight-commands", 0));
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
@@ -81,7 +83,11 @@ public final class ClientBenchProducer {
             }
             List<Producer> producers = new ArrayList<>();
             for (int i = 0; i < o.concurrency(); i++) {
-                producers.add(Producer.create(ProducerOptions.builder(o.address()).batching(true)
+                ProducerOptions.Builder b = ProducerOptions.builder(o.address());
+                if (o.maxInFlightCommands() > 0) {
+                    b.maxInFlightCommands(o.maxInFlightCommands());
+                }
+                producers.add(Producer.create(b.batching(true)
                         .batchMaxMessages(o.batchSize())
                         .batchMaxBytes(Math.min(ProducerOptions.MAX_BATCH_BYTES, o.batchSize() * (o.size() + 4)))
                         .linger(o.linger()).maxPendingBytes(o.maxPendingMb() * 1024L * 1024)

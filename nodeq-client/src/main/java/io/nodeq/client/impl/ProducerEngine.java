@@ -173,14 +173,20 @@ public final class ProducerEngine implements NsqConnection.Listener {
         vertx.setTimer(delay, t -> connect());
     }
 
+    /**
+     * Writes what the inbox holds. When it cannot (no connection, socket full, pipeline at
+     * {@code maxInFlightCommands}) it leaves {@code drainScheduled} set, so publishers stop waking the
+     * event loop for nothing; whatever unblocks it (connect, socket drain, a reply) calls it again.
+     */
     private void drain() {
-        drainScheduled.set(false);
-        if (conn == null || !conn.isOpen() || waitingForDrain) {
+        int limit = options.maxInFlightCommands();
+        if (conn == null || !conn.isOpen() || waitingForDrain || sent.size() >= limit) {
+            drainScheduled.set(true);
             return;
         }
+        drainScheduled.set(false);
         Buffer out = null;
         PublishRequest r;
-        int limit = options.maxInFlightCommands();
         while (sent.size() < limit && (r = inbox.poll()) != null) {
             if (out == null) {
                 out = Buffer.buffer(64 * 1024);
@@ -209,6 +215,9 @@ public final class ProducerEngine implements NsqConnection.Listener {
             } else {
                 armLinger();
             }
+        }
+        if (sent.size() >= limit) {
+            drainScheduled.set(true);
         }
         if (closing) {
             checkFlushed();
@@ -273,6 +282,7 @@ public final class ProducerEngine implements NsqConnection.Listener {
 
     private void awaitSocketDrain() {
         waitingForDrain = true;
+        drainScheduled.set(true);
         conn.drainHandler(v -> {
             waitingForDrain = false;
             drain();
@@ -294,12 +304,9 @@ public final class ProducerEngine implements NsqConnection.Listener {
             return;
         }
         complete(p, null);
-        if (!inbox.isEmpty() || !batches.isEmpty()) {
-            // a slot in the pipeline is free: what waited goes out, gathered into full batches meanwhile
-            drain();
-        } else if (closing) {
-            checkFlushed();
-        }
+        // a slot in the pipeline is free: what waited goes out, gathered into full batches meanwhile
+        // (always called: publishers may have skipped waking us while the pipeline was full)
+        drain();
     }
 
     @Override
@@ -312,9 +319,7 @@ public final class ProducerEngine implements NsqConnection.Listener {
             complete(p, error);
         }
         LOG.warn("daemon {} refused a publish: {}", c.address(), error.getMessage());
-        if (closing) {
-            checkFlushed();
-        }
+        drain();
     }
 
     @Override
