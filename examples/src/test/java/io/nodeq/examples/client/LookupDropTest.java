@@ -23,8 +23,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A consumer that knows only a real nodeq lookup finds two real daemons through {@code /lookup},
- * and drops one when its registration goes away. The daemons do not register themselves yet, so
- * the test registers them over the lookup's TCP protocol V1, as nsqd would.
+ * and drops one when its registration goes away. The test registers the daemons itself over the
+ * lookup's TCP protocol V1 (as nsqd would), so it decides when a registration ends.
  */
 class LookupDropTest extends RealDaemonTestBase {
 
