@@ -1,0 +1,107 @@
+package io.nodeq.tools;
+
+import io.nodeq.client.Consumer;
+import io.nodeq.client.ConsumerOptions;
+import io.nodeq.client.NsqAddress;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code nodeq tail}: nsq_tail. Subscribes to a topic on an ephemeral channel of its own (the daemon
+ * deletes it when the tail disconnects, so tailing leaves nothing behind) and prints each body on a
+ * line of stdout.
+ */
+final class TailCommand implements ToolCommand {
+    static final String DEFAULT_LOOKUP = "127.0.0.1:4161";
+
+    @Override
+    public String name() {
+        return "tail";
+    }
+
+    @Override
+    public String summary() {
+        return "print the messages of a topic to stdout (like nsq_tail)";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: nodeq tail --topic T [--channel C] [--lookupd-http-address A]... [--nsqd-tcp-address A]... [--n N]
+
+                Prints the body of every message of topic T on its own line of stdout. Ctrl-C stops cleanly.
+
+                  --topic T                  topic to tail (required)
+                  --channel C                channel to read (default: tail<random>#ephemeral, deleted when the tail stops;
+                                             a durable channel name takes messages away from its other consumers)
+                  --lookupd-http-address A   lookup HTTP address to discover daemons from (repeatable;
+                                             default 127.0.0.1:4161 when no --nsqd-tcp-address is given)
+                  --nsqd-tcp-address A       daemon TCP address to read from directly (repeatable)
+                  --n N                      exit after N messages (default 0: never)
+                  --max-in-flight N          messages held at once (default 200)
+                """;
+    }
+
+    @Override
+    public Set<String> flags() {
+        return Set.of("topic", "channel", "lookupd-http-address", "nsqd-tcp-address", "n", "max-in-flight");
+    }
+
+    @Override
+    public int run(ToolFlags flags, ToolIo io) throws Exception {
+        String topic = flags.required("topic");
+        String channel = flags.string("channel", "tail" + ThreadLocalRandom.current().nextInt(1_000_000) + "#ephemeral");
+        long limit = flags.count("n", 0);
+        long maxInFlight = flags.count("max-in-flight", 200);
+        if (maxInFlight < 1 || maxInFlight > 65535) {
+            throw new ToolUsageException("--max-in-flight must be 1..65535");
+        }
+        List<NsqAddress> daemons = flags.addresses("nsqd-tcp-address", 4150);
+        List<String> lookups = flags.all("lookupd-http-address");
+        if (daemons.isEmpty() && lookups.isEmpty()) {
+            lookups = List.of(DEFAULT_LOOKUP);
+        }
+
+        CompletableFuture<Void> enough = new CompletableFuture<>();
+        AtomicLong printed = new AtomicLong();
+        ConsumerOptions.Builder options = ConsumerOptions.builder(topic, channel, m -> {
+                    // One handler thread (concurrency 1), so lines never interleave and the count is exact.
+                    if (limit > 0 && printed.get() >= limit) {
+                        m.requeueWithoutBackoff(Duration.ZERO);   // past --n: leave it for someone else
+                        return;
+                    }
+                    io.out().write(m.body(), 0, m.body().length);
+                    io.out().write('\n');
+                    io.out().flush();
+                    if (printed.incrementAndGet() == limit) {
+                        enough.complete(null);
+                    }
+                })
+                .maxInFlight((int) (limit > 0 ? Math.min(limit, maxInFlight) : maxInFlight))
+                .concurrency(1)
+                .maxAttempts(0)                          // a printer never gives up on a message
+                .lookupPollInterval(Duration.ofSeconds(15))
+                .stopTimeout(Duration.ofSeconds(5));
+        daemons.forEach(options::daemon);
+        lookups.forEach(options::lookup);
+        ConsumerOptions built;
+        try {
+            built = options.build();
+        } catch (IllegalArgumentException e) {
+            throw new ToolUsageException(e.getMessage());
+        }
+
+        Consumer consumer = Consumer.create(built);
+        try {
+            CompletableFuture.anyOf(enough, io.stop()).join();
+        } finally {
+            consumer.stop();   // CLS, FIN what was printed, close
+        }
+        return 0;
+    }
+}
