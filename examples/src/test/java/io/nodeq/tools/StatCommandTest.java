@@ -1,10 +1,20 @@
 package io.nodeq.tools;
 
+import io.nodeq.daemon.Daemon;
+import io.nodeq.daemon.DaemonOptions;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** {@code nodeq stat} against a real daemon, directly and through the lookup. */
 class StatCommandTest extends ToolMeshTestBase {
@@ -44,6 +54,34 @@ class StatCommandTest extends ToolMeshTestBase {
     }
 
     @Test
+    void sumsOverEveryDaemonTheLookupKnows() throws Exception {
+        Daemon second = Daemon.start(DaemonOptions.forTest(tmp.resolve("second"))
+                .lookupdTcpAddresses(List.of("127.0.0.1:" + mesh.lookup.tcpPort())).build()).await(30, TimeUnit.SECONDS);
+        try {
+            String secondHttp = "127.0.0.1:" + second.httpPort();
+            for (String daemon : List.of(mesh.daemonHttp(), secondHttp)) {
+                ToolMesh.post(daemon, "/topic/create?topic=spread", "");
+                ToolMesh.post(daemon, "/channel/create?topic=spread&channel=all", "");
+            }
+            mesh.post("/mpub?topic=spread", "1\n2");
+            ToolMesh.post(secondHttp, "/mpub?topic=spread", "3\n4\n5");
+            await().atMost(Duration.ofSeconds(20)).until(() -> producers("spread") == 2);
+
+            ToolMesh.Run r = ToolMesh.run("", "stat", "--topic", "spread", "--lookupd-http-address", mesh.lookupHttp(),
+                    "--count", "1");
+            assertThat(r.err()).isEmpty();
+            assertThat(columns(r.outLines().get(1))).startsWith("all", "5", "5", "0");
+
+            // the same numbers from the daemons named directly
+            r = ToolMesh.run("", "stat", "--topic", "spread", "--nsqd-http-address", mesh.daemonHttp(),
+                    "--nsqd-http-address", secondHttp, "--count", "1");
+            assertThat(columns(r.outLines().get(1))).startsWith("all", "5", "5", "0");
+        } finally {
+            second.close().await(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void unknownTopicSaysSo() {
         // nothing registered: the lookup answers 404, which is "no daemon", not an error
         ToolMesh.Run r = ToolMesh.run("", "stat", "--topic", "nothing", "--lookupd-http-address", mesh.lookupHttp(),
@@ -51,6 +89,12 @@ class StatCommandTest extends ToolMeshTestBase {
         assertThat(r.code()).isZero();
         assertThat(r.outLines()).hasSize(2);
         assertThat(r.outLines().get(1)).endsWith("no daemon has topic nothing");
+    }
+
+    private int producers(String topic) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://" + mesh.lookupHttp() + "/lookup?topic=" + topic)).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200 ? new JsonObject(r.body()).getJsonArray("producers").size() : 0;
     }
 
     /** The columns after the time. */

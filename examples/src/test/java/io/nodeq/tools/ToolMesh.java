@@ -49,7 +49,12 @@ final class ToolMesh implements AutoCloseable {
 
     /** POST to the daemon's HTTP API; fails unless 200. */
     String post(String pathAndQuery, String body) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + daemonHttp() + pathAndQuery))
+        return post(daemonHttp(), pathAndQuery, body);
+    }
+
+    /** POST to any daemon's HTTP API; fails unless 200. */
+    static String post(String httpAddress, String pathAndQuery, String body) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + httpAddress + pathAndQuery))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException(pathAndQuery + ": HTTP " + r.statusCode() + " " + r.body());
