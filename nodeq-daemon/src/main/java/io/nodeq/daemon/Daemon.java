@@ -7,6 +7,7 @@ import io.nodeq.daemon.broker.DiskBackend;
 import io.nodeq.daemon.broker.ShardedBroker;
 import io.nodeq.daemon.lookup.LookupPeers;
 import io.nodeq.daemon.lookup.NodeInfo;
+import io.nodeq.daemon.metrics.DaemonMetrics;
 import io.nodeq.daemon.storage.DataDirLock;
 import io.nodeq.daemon.storage.DiskQueue;
 import io.nodeq.daemon.storage.DiskQueueOptions;
@@ -36,6 +37,7 @@ public final class Daemon implements DaemonView {
 
     private final DaemonOptions options;
     private final Vertx vertx;
+    private final DaemonMetrics metrics;
     private final DataDirLock lock;
     private final MetadataSaver metadataSaver;
     private final ShardedBroker broker;
@@ -48,9 +50,10 @@ public final class Daemon implements DaemonView {
     private final Registrations registrations = new Registrations();
     private volatile LookupPeers lookupPeers;
 
-    private Daemon(DaemonOptions options, Vertx vertx, DataDirLock lock) {
+    private Daemon(DaemonOptions options, Vertx vertx, DaemonMetrics metrics, DataDirLock lock) {
         this.options = options;
         this.vertx = vertx;
+        this.metrics = metrics;
         this.lock = lock;
         this.lookupdTcpAddresses = options.lookupdTcpAddresses();
         this.logLevel = options.logLevel();
@@ -82,9 +85,11 @@ public final class Daemon implements DaemonView {
             return Future.failedFuture(e);
         }
         int loops = Math.max(2, Runtime.getRuntime().availableProcessors());
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops)
+        // /metrics: JVM and Vert.x meters need the registry in place before Vert.x starts
+        DaemonMetrics metrics = new DaemonMetrics();
+        Vertx vertx = metrics.createVertx(new VertxOptions().setEventLoopPoolSize(loops)
                 .setPreferNativeTransport(false));
-        Daemon d = new Daemon(options, vertx, lock);
+        Daemon d = new Daemon(options, vertx, metrics, lock);
         HostPort tcpAddr = HostPort.parse(options.tcpAddress(), "--tcp-address");
         d.broker.start();
         return d.broker.restore(metadata.topics())
@@ -225,6 +230,11 @@ public final class Daemon implements DaemonView {
     public void setLogLevel(String level) {
         logLevel = level;
         LogLevels.apply(level);
+    }
+
+    @Override
+    public DaemonMetrics metrics() {
+        return metrics;
     }
 
     private void toPeers(java.util.function.Consumer<LookupPeers> action) {

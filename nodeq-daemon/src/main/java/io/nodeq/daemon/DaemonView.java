@@ -1,6 +1,7 @@
 package io.nodeq.daemon;
 
 import io.nodeq.daemon.broker.Broker;
+import io.nodeq.daemon.metrics.DaemonMetrics;
 
 import java.util.List;
 
@@ -27,4 +28,9 @@ public interface DaemonView {
 
     /** PUT /config/log_level. */
     void setLogLevel(String level);
+
+    /** JVM and Vert.x meters for /metrics; null when there are none (then /metrics has only nodeq_*). */
+    default DaemonMetrics metrics() {
+        return null;
+    }
 }

@@ -22,11 +22,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * nsqd's HTTP API (nsq-protocol.md §2) on vertx-web: /ping, /info, /pub, /mpub, /stats,
- * /topic/*, /channel/*, /config/:opt. Parameters come from the query string only; every V1
- * endpoint answers with {@code X-NSQ-Content-Type: nsq; version=1.0}; unknown paths are 404
- * NOT_FOUND and known paths with the wrong method 405 METHOD_NOT_ALLOWED with an Allow header.
- * Handlers run on the server's event loop and never block: the broker answers with futures and
- * the one blocking call (the hostname lookup for /info) is made once, on a worker, before listening.
+ * /topic/*, /channel/*, /config/:opt, plus nodeq's Prometheus /metrics. Parameters come from the
+ * query string only; every V1 endpoint answers with {@code X-NSQ-Content-Type: nsq; version=1.0};
+ * unknown paths are 404 NOT_FOUND and known paths with the wrong method 405 METHOD_NOT_ALLOWED
+ * with an Allow header. Handlers run on the server's event loop and never block: the broker answers
+ * with futures and the one blocking call (the hostname lookup for /info) is made once, on a worker,
+ * before listening.
  */
 public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
@@ -59,12 +60,14 @@ public final class HttpApi {
         TopicChannelHandlers tc = new TopicChannelHandlers(view::broker);
         StatsHandler stats = new StatsHandler(view);
         ConfigHandler config = new ConfigHandler(view);
+        MetricsHandler metrics = new MetricsHandler(view);
 
         route(router, HttpMethod.GET, "/ping", this::ping);
         route(router, HttpMethod.GET, "/info", this::info);
         route(router, HttpMethod.POST, "/pub", publish::pub);
         route(router, HttpMethod.POST, "/mpub", publish::mpub);
         route(router, HttpMethod.GET, "/stats", stats::handle);
+        route(router, HttpMethod.GET, "/metrics", metrics::handle);
         route(router, HttpMethod.POST, "/topic/create", tc::createTopic);
         route(router, HttpMethod.POST, "/topic/delete", tc::deleteTopic);
         route(router, HttpMethod.POST, "/topic/empty", tc::emptyTopic);
