@@ -112,8 +112,9 @@ public final class ShardBatch {
         ops.add(idOp(Kind.TOUCH, id, rawId, 0, reply));
     }
 
-    public void cls() {
-        ops.add(new Op(Kind.CLS, null));
+    /** CLS: answered (CLOSE_WAIT) only once the shard stopped delivering to this consumer. */
+    public void cls(Object reply) {
+        ops.add(new Op(Kind.CLS, reply));
     }
 
     public void unsub() {

@@ -317,8 +317,9 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
             return;
         }
         state = State.CLOSING;
-        batchFor(subShard).cls();
-        replyNow(Frames.closeWait());
+        // the reply comes back from the shard after it set RDY 0, so every message it delivered
+        // before is written before CLOSE_WAIT (clients close on CLOSE_WAIT)
+        batchFor(subShard).cls(reserve());
     }
 
     private ClientInfo clientInfo() {
@@ -376,6 +377,8 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
                 if (r.fatal) {
                     LOG.info("CLIENT({}): {}", remoteAddress, op.error);
                 }
+            } else if (op.kind == ShardBatch.Kind.CLS) {
+                r.frame = Frames.closeWait();
             } else if (op.kind == ShardBatch.Kind.PUB || op.kind == ShardBatch.Kind.SUB) {
                 r.frame = Frames.ok();
                 if (op.kind == ShardBatch.Kind.PUB) {
