@@ -32,27 +32,48 @@ class CloseWaitTest {
     }
 
     @Test
-    void noMessageArrivesAfterCloseWait() throws Exception {
-        try (RawClient p = new RawClient(daemon.tcpPort()); RawClient c = new RawClient(daemon.tcpPort())) {
-            assertThat(c.sub("cls_flow", "ch")).isEqualTo("OK");
-            List<byte[]> batch = new ArrayList<>();
-            for (int i = 0; i < 2000; i++) {
-                batch.add(("m" + i).getBytes(StandardCharsets.UTF_8));
-            }
-            assertThat(p.mpub("cls_flow", batch)).isEqualTo("OK");
-            c.send("RDY 2500\nCLS\n"); // deliveries are still being written when CLS arrives
-            int messages = 0;
-            while (true) {
-                RawClient.Frame f = c.readSkippingHeartbeats();
-                if (f.isMessage()) {
-                    messages++;
-                    continue;
+    void noMessageArrivesAfterCloseWaitWhilePublishersKeepGoing() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean publishing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread producer = new Thread(() -> {
+            try (RawClient p = new RawClient(daemon.tcpPort())) {
+                List<byte[]> batch = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    batch.add(("m" + i).getBytes(StandardCharsets.UTF_8));
                 }
-                assertThat(f.text()).isEqualTo("CLOSE_WAIT");
-                break;
+                long end = System.nanoTime() + 60_000_000_000L;
+                while (publishing.get() && System.nanoTime() < end) {
+                    p.mpub("cls_flow", batch);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             }
-            assertThat(c.quietFor(300)).isTrue();
-            assertThat(messages).isBetween(0, 2000);
+        }, "cls-producer");
+        try (RawClient setup = new RawClient(daemon.tcpPort())) {
+            assertThat(setup.sub("cls_flow", "warm")).isEqualTo("OK"); // topic exists before publishing
+        }
+        producer.start();
+        try {
+            for (int round = 0; round < 10; round++) {
+                try (RawClient c = new RawClient(daemon.tcpPort())) {
+                    assertThat(c.sub("cls_flow", "ch" + round)).isEqualTo("OK");
+                    c.rdy(2500);
+                    for (int i = 0; i < 50; i++) {
+                        c.readMessage(); // deliveries are flowing
+                    }
+                    c.send("CLS\n");
+                    while (true) {
+                        RawClient.Frame f = c.readSkippingHeartbeats();
+                        if (!f.isMessage()) {
+                            assertThat(f.text()).isEqualTo("CLOSE_WAIT");
+                            break;
+                        }
+                    }
+                    assertThat(c.quietFor(200)).isTrue();
+                }
+            }
+        } finally {
+            publishing.set(false);
+            producer.join(10_000);
         }
     }
 }
