@@ -2,6 +2,7 @@ package io.nodeq.lookup;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.nodeq.lookup.http.LookupHttpApi;
+import io.nodeq.lookup.metrics.LookupMetrics;
 import io.nodeq.lookup.registry.HazelcastRegistry;
 import io.nodeq.lookup.registry.InMemoryRegistry;
 import io.nodeq.lookup.registry.LookupOps;
@@ -12,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
@@ -36,6 +38,7 @@ public final class LookupServer {
     private final Vertx vertx;
     private final boolean ownsVertx;
     private final LookupOptions options;
+    private final LookupMetrics metrics;
     private final AtomicBoolean closing = new AtomicBoolean();
     private HazelcastInstance hazelcast;
     private Registry registry;
@@ -44,22 +47,27 @@ public final class LookupServer {
     private volatile int tcpPort;
     private volatile int httpPort;
 
-    private LookupServer(Vertx vertx, boolean ownsVertx, LookupOptions options) {
+    private LookupServer(Vertx vertx, boolean ownsVertx, LookupOptions options, LookupMetrics metrics) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.options = options;
+        this.metrics = metrics;
     }
 
-    /** Starts on a Vert.x instance of its own, closed again by {@link #close()}. */
+    /**
+     * Starts on a Vert.x instance of its own, closed again by {@link #close()}; its /metrics has
+     * JVM and Vert.x meters besides the registry's.
+     */
     public static Future<LookupServer> start(LookupOptions options) {
-        Vertx vertx = Vertx.vertx();
-        return new LookupServer(vertx, true, options).start()
+        LookupMetrics metrics = new LookupMetrics();
+        Vertx vertx = metrics.createVertx(new VertxOptions());
+        return new LookupServer(vertx, true, options, metrics).start()
                 .recover(e -> vertx.close().transform(x -> Future.failedFuture(e)));
     }
 
-    /** Starts on the caller's Vert.x; {@link #close()} leaves it running. */
+    /** Starts on the caller's Vert.x; {@link #close()} leaves it running. /metrics has the registry's only. */
     public static Future<LookupServer> start(Vertx vertx, LookupOptions options) {
-        return new LookupServer(vertx, false, options).start();
+        return new LookupServer(vertx, false, options, new LookupMetrics()).start();
     }
 
     private Future<LookupServer> start() {
@@ -71,6 +79,8 @@ public final class LookupServer {
                 hazelcast = HazelcastRegistry.startMember(options.cluster());
                 LOG.info("CLUSTER: joined {} as {} ({} members)", options.cluster().clusterName(),
                         hazelcast.getCluster().getLocalMember().getAddress(), hazelcast.getCluster().getMembers().size());
+                HazelcastInstance hz = hazelcast;
+                metrics.clusterMembers(() -> hz.getLifecycleService().isRunning() ? hz.getCluster().getMembers().size() : 0);
                 return new HazelcastRegistry(hazelcast);
             }, false);
         }
@@ -183,7 +193,7 @@ public final class LookupServer {
             HostPort tcpAddr = HostPort.parse(options.tcpAddress());
             HostPort httpAddr = HostPort.parse(options.httpAddress());
             String idScope = hazelcast == null ? "" : "@" + hazelcast.getCluster().getLocalMember().getAddress();
-            http = vertx.createHttpServer().requestHandler(new LookupHttpApi(lane, VERSION).router(vertx));
+            http = vertx.createHttpServer().requestHandler(new LookupHttpApi(lane, VERSION, metrics).router(vertx));
             tcp = vertx.createNetServer(new NetServerOptions())
                     .connectHandler(sock -> new LookupConnection(sock, lane, idScope, () -> identifyResponse,
                             closing::get));

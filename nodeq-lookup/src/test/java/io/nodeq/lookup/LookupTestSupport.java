@@ -84,6 +84,21 @@ public final class LookupTestSupport {
             return c;
         }
 
+        /** A daemon as nsqd connects: IDENTIFY (http port = tcp + 1), then each REGISTER, all OK. */
+        public static V1Client daemon(LookupServer via, String address, int tcpPort, String... registrations)
+                throws IOException {
+            V1Client c = connect(via);
+            c.identify(address, tcpPort, tcpPort + 1);
+            for (String r : registrations) {
+                String answer = c.command("REGISTER " + r);
+                if (!answer.equals("OK")) {
+                    c.close();
+                    throw new AssertionError("REGISTER " + r + " -> " + answer);
+                }
+            }
+            return c;
+        }
+
         public V1Client write(String s) throws IOException {
             return write(s.getBytes(StandardCharsets.UTF_8));
         }

@@ -1,5 +1,6 @@
 package io.nodeq.lookup.http;
 
+import io.nodeq.lookup.metrics.LookupMetrics;
 import io.nodeq.lookup.registry.LookupOps;
 import io.nodeq.lookup.registry.PeerInfo;
 import io.nodeq.lookup.registry.Producer;
@@ -29,12 +30,17 @@ import org.slf4j.LoggerFactory;
 public final class LookupHttpApi {
     private static final Logger LOG = LoggerFactory.getLogger("io.nodeq.lookup.HTTP");
 
+    /** Prometheus text exposition format 0.0.4. */
+    static final String METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
     private final RegistryLane lane;
     private final String version;
+    private final LookupMetrics metrics;
 
-    public LookupHttpApi(RegistryLane lane, String version) {
+    public LookupHttpApi(RegistryLane lane, String version, LookupMetrics metrics) {
         this.lane = lane;
         this.version = version;
+        this.metrics = metrics;
     }
 
     public Router router(Vertx vertx) {
@@ -46,6 +52,7 @@ public final class LookupHttpApi {
         route(r, "/topics", HttpMethod.GET, this::topics);
         route(r, "/channels", HttpMethod.GET, this::channels);
         route(r, "/nodes", HttpMethod.GET, this::nodes);
+        route(r, "/metrics", HttpMethod.GET, this::metrics);
         route(r, "/topic/create", HttpMethod.POST, this::createTopic);
         route(r, "/topic/delete", HttpMethod.POST, this::deleteTopic);
         route(r, "/topic/tombstone", HttpMethod.POST, this::tombstone);
@@ -142,6 +149,12 @@ public final class LookupHttpApi {
             }
             V1Response.json(c, new JsonObject().put("producers", out));
         });
+    }
+
+    /** nodeq's Prometheus endpoint: the registry counted at scrape time, then JVM and Vert.x meters. */
+    private void metrics(RoutingContext ctx) {
+        run(ctx, LookupOps::counts,
+                (c, counts) -> c.response().putHeader("Content-Type", METRICS_TYPE).end(metrics.scrape(counts)));
     }
 
     private void debug(RoutingContext ctx) {

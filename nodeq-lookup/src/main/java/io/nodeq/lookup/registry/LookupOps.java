@@ -2,9 +2,11 @@ package io.nodeq.lookup.registry;
 
 import io.nodeq.protocol.Names;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -247,5 +249,50 @@ public final class LookupOps {
 
     public Map<Registration, List<Producer>> debug() {
         return db.snapshot();
+    }
+
+    /**
+     * {@code /metrics}: one snapshot, counted. Active producers are counted as /nodes lists them
+     * (one per daemon in cluster mode); tombstones are topic producers still inside their lifetime.
+     */
+    public RegistryCounts counts() {
+        long now = now();
+        long topics = 0;
+        long channels = 0;
+        long clientProducers = 0;
+        long topicProducers = 0;
+        long channelProducers = 0;
+        long tombstones = 0;
+        Set<String> active = new HashSet<>();
+        for (Map.Entry<Registration, List<Producer>> e : db.snapshot().entrySet()) {
+            List<Producer> producers = e.getValue();
+            switch (e.getKey().category()) {
+                case Registration.CLIENT -> {
+                    clientProducers += producers.size();
+                    for (Producer p : producers) {
+                        if (p.isActive(inactiveTimeoutNanos, now)) {
+                            active.add(mergeNodes ? p.peer().nodeKey() : p.id());
+                        }
+                    }
+                }
+                case Registration.TOPIC -> {
+                    topics++;
+                    topicProducers += producers.size();
+                    for (Producer p : producers) {
+                        if (p.isTombstoned(tombstoneLifetimeNanos, now)) {
+                            tombstones++;
+                        }
+                    }
+                }
+                case Registration.CHANNEL -> {
+                    channels++;
+                    channelProducers += producers.size();
+                }
+                default -> {
+                }
+            }
+        }
+        return new RegistryCounts(topics, channels, clientProducers, topicProducers, channelProducers,
+                active.size(), tombstones);
     }
 }

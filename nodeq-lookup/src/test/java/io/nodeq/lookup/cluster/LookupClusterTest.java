@@ -65,12 +65,8 @@ class LookupClusterTest {
     }
 
     private V1Client daemon(LookupServer via, String address, int tcpPort, String... registrations) throws Exception {
-        V1Client c = V1Client.connect(via);
+        V1Client c = V1Client.daemon(via, address, tcpPort, registrations);
         clients.add(c);
-        c.identify(address, tcpPort, tcpPort + 1);
-        for (String r : registrations) {
-            assertThat(c.command("REGISTER " + r)).isEqualTo("OK");
-        }
         return c;
     }
 
