@@ -129,3 +129,4 @@ t0="$(date +%s%N)"; [ -z "$daemon_pid" ] || c0="$(daemon_cpu)"
 # shellcheck disable=SC2086
 java ${JAVA_OPTS:-} -cp "$cp" io.nodeq.examples.bench.BenchReader "${common[@]}" "--channel=$channel" "${reader[@]+"${reader[@]}"}"
 [ -z "$daemon_pid" ] || report_daemon_cpu "$c0" "$t0" SUB
+[ -z "$daemon_pid" ] || awk '/VmHWM/ {printf "# daemon peak RSS: %.0f MB\n", $2 / 1024}' "/proc/$daemon_pid/status"
