@@ -3,6 +3,7 @@ package io.nodeq.tools;
 import io.nodeq.client.NsqAddress;
 import io.nodeq.client.Producer;
 import io.nodeq.client.ProducerOptions;
+import io.nodeq.protocol.GoDuration;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +21,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class PubCommand implements ToolCommand {
     static final String DEFAULT_DAEMON = "127.0.0.1:4150";
-    private static final Duration CONNECT_WAIT = Duration.ofSeconds(10);
 
     @Override
     public String name() {
@@ -35,7 +35,7 @@ final class PubCommand implements ToolCommand {
     @Override
     public String usage() {
         return """
-                usage: nodeq pub --topic T [--nsqd-tcp-address A] [--delimiter D] [--batch-size N]
+                usage: nodeq pub --topic T [--nsqd-tcp-address A] [--delimiter D] [--batch-size N] [--connect-timeout D]
 
                 Publishes every line of stdin (empty lines skipped) to topic T, batched into MPUB, and prints
                 a one-line summary to stderr when stdin ends.
@@ -44,12 +44,13 @@ final class PubCommand implements ToolCommand {
                   --nsqd-tcp-address A   daemon TCP address (default 127.0.0.1:4150)
                   --delimiter D          one character ending a message (default \\n; \\t, \\0, \\r accepted as escapes)
                   --batch-size N         messages per MPUB at most (default 200)
+                  --connect-timeout D    give up (exit 1) if the daemon cannot be reached within D (default 10s)
                 """;
     }
 
     @Override
     public Set<String> flags() {
-        return Set.of("topic", "nsqd-tcp-address", "delimiter", "batch-size");
+        return Set.of("topic", "nsqd-tcp-address", "delimiter", "batch-size", "connect-timeout");
     }
 
     @Override
@@ -65,6 +66,7 @@ final class PubCommand implements ToolCommand {
         if (batch < 1 || batch > 10_000) {
             throw new ToolUsageException("--batch-size must be 1..10000");
         }
+        Duration connectTimeout = flags.duration("connect-timeout", Duration.ofSeconds(10));
         ProducerOptions options;
         try {
             options = ProducerOptions.builder(daemon).batching(true).batchMaxMessages((int) batch)
@@ -80,7 +82,7 @@ final class PubCommand implements ToolCommand {
         long bytes = 0;
         long start = System.nanoTime();
         try (Producer producer = Producer.create(options)) {
-            awaitConnected(producer, daemon);
+            awaitConnected(producer, daemon, connectTimeout);
             InputStream in = new BufferedInputStream(io.in(), 64 * 1024);
             byte[] body;
             while ((body = next(in, delimiter)) != null && !io.stop().isDone()) {
@@ -110,11 +112,11 @@ final class PubCommand implements ToolCommand {
     }
 
     /** Fails fast when no daemon listens, instead of holding stdin in the buffer while reconnecting. */
-    private static void awaitConnected(Producer producer, NsqAddress daemon) throws Exception {
-        long deadline = System.nanoTime() + CONNECT_WAIT.toNanos();
+    private static void awaitConnected(Producer producer, NsqAddress daemon, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!producer.isConnected()) {
             if (System.nanoTime() > deadline) {
-                throw new IOException("cannot connect to daemon " + daemon + " within " + CONNECT_WAIT.toSeconds() + " s");
+                throw new IOException("cannot connect to daemon " + daemon + " within " + GoDuration.format(timeout));
             }
             Thread.sleep(10);
         }

@@ -44,4 +44,17 @@ class PubCommandTest extends ToolMeshTestBase {
         assertThat(r.code()).isZero();
         assertThat(mesh.topicStats("csv").getLong("depth")).isEqualTo(3);
     }
+
+    @Test
+    void unreachableDaemonIsExitCodeOneWithTheReason() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        ToolMesh.Run r = ToolMesh.run("lost\n", "pub", "--topic", "t", "--nsqd-tcp-address", "127.0.0.1:" + closedPort,
+                "--connect-timeout", "300ms");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("nodeq pub: cannot connect to daemon 127.0.0.1:" + closedPort + " within 300ms"
+                + System.lineSeparator());
+    }
 }
