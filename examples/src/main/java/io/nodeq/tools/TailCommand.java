@@ -78,6 +78,12 @@ final class TailCommand implements ToolCommand {
                     io.out().write(m.body(), 0, m.body().length);
                     io.out().write('\n');
                     io.out().flush();
+                    if (io.out().checkError()) {
+                        // stdout is gone (`nodeq tail ... | head -3` after head exited): stop like Ctrl-C
+                        m.requeueWithoutBackoff(Duration.ZERO);
+                        enough.complete(null);
+                        return;
+                    }
                     if (printed.incrementAndGet() == limit) {
                         enough.complete(null);
                     }

@@ -61,6 +61,24 @@ class TailCommandTest extends ToolMeshTestBase {
         assertThat(mesh.topicStats("quiet").getJsonArray("channels").getJsonObject(0).getLong("requeue_count")).isZero();
     }
 
+    @Test
+    void stopsWhenStdoutIsGoneAndLeavesTheMessageQueued() throws Exception {
+        mesh.pub("piped", "never shown");
+        java.io.PrintStream closedPipe = new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw new java.io.IOException("Broken pipe");
+            }
+        });
+        int code = CompletableFuture.supplyAsync(() -> Nodeq.run(new String[]{"tail", "--topic", "piped", "--channel", "kept",
+                "--nsqd-tcp-address", mesh.daemonTcp()}, java.io.InputStream.nullInputStream(), closedPipe, System.err))
+                .get(30, TimeUnit.SECONDS);
+        assertThat(code).isZero();
+        // not printed, so not finished: requeued for the next reader of the channel
+        await().atMost(Duration.ofSeconds(10)).until(() -> mesh.topicStats("piped").getJsonArray("channels")
+                .getJsonObject(0).getLong("depth") == 1);
+    }
+
     private long clients(String topic, String channel) throws Exception {
         var t = mesh.topicStats(topic);
         if (t == null) {
