@@ -76,7 +76,7 @@ if [ -n "$jar" ]; then
   echo "# starting $jar --tcp-address $tcp --http-address $http --mem-queue-size $mem_queue_size"
   # shellcheck disable=SC2086
   java $daemon_java_opts -jar "$jar" --tcp-address "$tcp" --http-address "$http" --data-path "$datadir" \
-      --mem-queue-size "$mem_queue_size" >"$datadir/daemon.log" 2>&1 &
+      --mem-queue-size "$mem_queue_size" ${DAEMON_FLAGS:-} >"$datadir/daemon.log" 2>&1 &
   daemon_pid=$!
   for addr in "$tcp" "$http"; do
     for _ in $(seq 1 300); do

@@ -42,6 +42,15 @@ final class FileOps {
      * power loss (go-diskqueue skips that last step).
      */
     static void atomicWrite(Path target, byte[] content) throws IOException {
+        atomicWrite(target, content, true);
+    }
+
+    /**
+     * As {@link #atomicWrite(Path, byte[])}; {@code syncDirectory} false skips the directory fsync,
+     * for a file that is replaced often and whose older version is also a valid state (a disk
+     * queue's positions: an older one only means redelivery, which recovery already handles).
+     */
+    static void atomicWrite(Path target, byte[] content, boolean syncDirectory) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + "."
                 + ThreadLocalRandom.current().nextLong(Long.MAX_VALUE) + ".tmp");
         try {
@@ -62,7 +71,9 @@ final class FileOps {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        fsyncDirectory(target.toAbsolutePath().getParent());
+        if (syncDirectory) {
+            fsyncDirectory(target.toAbsolutePath().getParent());
+        }
     }
 
     /** Makes creations, renames and deletions in {@code dir} durable. Not possible on every OS: ignored there. */
