@@ -48,6 +48,12 @@ public final class Daemon implements DaemonView {
     private int httpPort = -1;
     private Runnable httpClose = () -> { };
     private final Registrations registrations = new Registrations();
+    /** One thread for the disk queues' periodic fsyncs, beside the shards' disk lanes. */
+    private final java.util.concurrent.ExecutorService diskSync = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "nodeq-disk-sync");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile LookupPeers lookupPeers;
 
     private Daemon(DaemonOptions options, Vertx vertx, DaemonMetrics metrics, DataDirLock lock) {
@@ -62,7 +68,11 @@ public final class Daemon implements DaemonView {
                 .withMaxBytesPerFile(options.maxBytesPerFile())
                 .withSyncEvery(options.syncEvery())
                 .withSyncTimeout(options.syncTimeout());
-        BackendQueue.Factory backends = name -> new DiskBackend(DiskQueue.open(options.dataPath(), name, dq));
+        BackendQueue.Factory backends = name -> {
+            DiskQueue queue = DiskQueue.open(options.dataPath(), name, dq);
+            queue.syncInBackground(diskSync); // the lanes keep writing while a periodic fsync runs
+            return new DiskBackend(queue);
+        };
         this.broker = new ShardedBroker(vertx, options, backends, new Fanout());
         this.tcp = new TcpServer(vertx, broker, options);
         this.metadataSaver.source(broker::metadata);
@@ -157,6 +167,7 @@ public final class Daemon implements DaemonView {
                     return meta.succeeded() ? metadataSaver.write(meta.result()) : Future.succeededFuture();
                 }))
                 .onComplete(ar -> {
+                    diskSync.shutdown(); // the queues waited for their syncs when they closed
                     try {
                         lock.close();
                     } catch (IOException e) {

@@ -45,6 +45,11 @@ public final class DiskQueue implements Closeable {
     private long opsSinceSync;
     /** A segment or metadata file was created since the last directory fsync. */
     private boolean dirtyDirectory = true;
+    /** Where periodic syncs run when they may overlap with writes; null: inline. */
+    private java.util.concurrent.Executor syncExecutor;
+    private java.util.concurrent.CompletableFuture<Void> backgroundSync;
+    /** Set by a failed background sync (on its thread); the lane then syncs inline. */
+    private volatile String backgroundSyncError;
     private boolean needSync;
     private boolean closed;
 
@@ -293,6 +298,7 @@ public final class DiskQueue implements Closeable {
     /** Drops every record (segment files are deleted) and persists the empty state. */
     public void empty() throws IOException {
         checkOpen();
+        awaitBackgroundSync();
         log.info("DISKQUEUE({}): emptying", files.name());
         IOException err = skipToNextRWFile();
         sync();
@@ -310,6 +316,7 @@ public final class DiskQueue implements Closeable {
             return;
         }
         log.info("DISKQUEUE({}): deleting", files.name());
+        awaitBackgroundSync();
         closed = true;
         reader.close();
         writer.abort();
@@ -327,9 +334,70 @@ public final class DiskQueue implements Closeable {
         FileOps.fsyncDirectory(files.dir());
     }
 
+    /**
+     * Lets the periodic syncs (every syncEvery reads + writes) run on {@code executor} while writes
+     * and reads go on, one at a time: the lane no longer waits two fsyncs per 2,500 messages. The
+     * metadata a background sync writes describes only data it fsynced first. Explicit syncs, rolls,
+     * close, empty and delete still sync inline, after waiting for a background one. What a crash
+     * can lose grows by what is written during one fsync, in the memory-first level only.
+     */
+    public void syncInBackground(java.util.concurrent.Executor executor) {
+        this.syncExecutor = executor;
+    }
+
+    private void awaitBackgroundSync() {
+        java.util.concurrent.CompletableFuture<Void> pending = backgroundSync;
+        if (pending != null) {
+            pending.join(); // never completes exceptionally: failures are recorded, not thrown
+            backgroundSync = null;
+        }
+        takeBackgroundSyncError();
+    }
+
+    private void takeBackgroundSyncError() {
+        if (backgroundSyncError != null) {
+            backgroundSyncError = null;
+            needSync = true;
+            dirtyDirectory = true;
+            writer.markUnforced();
+        }
+    }
+
+    private void startBackgroundSync() {
+        if (backgroundSync != null && !backgroundSync.isDone()) {
+            return; // one at a time; the count keeps growing and the next call tries again
+        }
+        backgroundSync = null;
+        try {
+            writer.flush();
+        } catch (IOException e) {
+            log.error("DISKQUEUE({}) failed to flush before a sync - {}", files.name(), e.toString());
+            needSync = true;
+            return;
+        }
+        java.nio.channels.FileChannel segment = writer.channelForBackgroundSync();
+        byte[] meta = new QueueMeta(depth, readFileNum, readPos, writeFileNum, writePos).format();
+        boolean syncDirectory = dirtyDirectory;
+        dirtyDirectory = false;
+        opsSinceSync = 0;
+        Path metaFile = files.meta();
+        backgroundSync = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                if (segment != null) {
+                    segment.force(false);
+                }
+                FileOps.atomicWrite(metaFile, meta, syncDirectory);
+            } catch (IOException | RuntimeException e) {
+                log.error("DISKQUEUE({}) background sync failed - {}", files.name(), e.toString());
+                backgroundSyncError = e.toString();
+            }
+        }, syncExecutor);
+    }
+
     /** fsync of the write segment (when it changed), then an atomic metadata replace. */
     public void sync() throws IOException {
         checkOpen();
+        awaitBackgroundSync();
         writer.flush();
         writer.force();
         // the directory is fsynced only when a segment or the metadata file is new: that fsync was a
@@ -356,6 +424,7 @@ public final class DiskQueue implements Closeable {
             return;
         }
         log.info("DISKQUEUE({}): closing", files.name());
+        awaitBackgroundSync();
         try {
             sync();
         } finally {
@@ -376,8 +445,13 @@ public final class DiskQueue implements Closeable {
     }
 
     private void maybeSync() {
+        takeBackgroundSyncError();
         if (needSync || opsSinceSync >= opts.syncEvery()) {
-            syncLoggingFailure();
+            if (syncExecutor == null || needSync) {
+                syncLoggingFailure();
+            } else {
+                startBackgroundSync();
+            }
         }
     }
 

@@ -90,6 +90,22 @@ final class SegmentWriter {
         unforced = true;
     }
 
+    /**
+     * The open channel, for a background fdatasync of everything flushed so far (null when none is
+     * open); marks the segment forced, so call {@link #markUnforced()} if that sync fails.
+     */
+    FileChannel channelForBackgroundSync() {
+        if (ch == null || !unforced) {
+            return null;
+        }
+        unforced = false;
+        return ch;
+    }
+
+    void markUnforced() {
+        unforced = true;
+    }
+
     /** fdatasync, skipped when nothing was written since the last one. */
     void force() throws IOException {
         if (ch != null && unforced) {
