@@ -50,7 +50,12 @@ public final class DaemonProcess implements AutoCloseable {
         cmd.addAll(List.of(extraFlags));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         DaemonProcess d = new DaemonProcess(p);
-        await().atMost(Duration.ofSeconds(30)).until(() -> (d.tcpPort > 0 && d.httpPort > 0) || !p.isAlive());
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> (d.tcpPort > 0 && d.httpPort > 0) || !p.isAlive());
+        } catch (RuntimeException e) {
+            p.destroyForcibly(); // a daemon that never said where it listens must not outlive the test
+            throw e;
+        }
         if (!p.isAlive()) {
             throw new IllegalStateException("daemon exited: " + String.join("\n", d.output));
         }
