@@ -3,7 +3,6 @@ package io.nodeq.protocol;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 
-import java.nio.charset.StandardCharsets;
 
 /**
  * Decodes the server-to-client half of protocol V2: {@code [int32 size][int32 type][data]} frames
@@ -95,7 +94,4 @@ public final class FrameDecoder implements Handler<Buffer> {
         sink.failure(reason);
     }
 
-    public static String text(byte[] data) {
-        return new String(data, StandardCharsets.UTF_8);
-    }
 }

@@ -2,7 +2,6 @@ package io.nodeq.daemon.broker;
 
 import io.nodeq.daemon.stats.StatsSnapshot;
 import io.nodeq.protocol.Frames;
-import io.nodeq.protocol.MessageIds;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayList;
@@ -334,7 +333,4 @@ public final class Channel {
                 i.deflate(), i.snappy(), i.userAgent(), i.tls(), null);
     }
 
-    static String idText(long id) {
-        return MessageIds.toHex(id);
-    }
 }

@@ -62,9 +62,4 @@ final class DiskLane {
             LOG.warn("disk lane did not finish within {} ms", timeoutMs);
         }
     }
-
-    /** Runs blocking work directly on the lane and waits: only for startup and shutdown. */
-    <T> T call(Callable<T> work) throws Exception {
-        return executor.submit(work).get();
-    }
 }

@@ -110,30 +110,19 @@ public final class Topic {
         List<StatsSnapshot.ChannelStats> channelStats = new ArrayList<>();
         List<String> names = new ArrayList<>(channels.keySet());
         names.sort(null);
-        Histogram merged = null;
-        double[] quantiles = null;
+        // every channel has the daemon's percentiles: the topic's figure is their merge
+        E2eLatency shape = new E2eLatency(shard.options.e2eProcessingLatencyPercentiles(), 1);
+        Histogram merged = shape.enabled() ? shape.newHistogram() : null;
         for (String n : names) {
             Channel c = channels.get(n);
-            if (c.e2e.enabled()) {
-                if (merged == null) {
-                    merged = c.e2e.newHistogram();
-                    quantiles = c.e2e.quantiles();
-                }
+            if (merged != null) {
                 c.e2e.addTo(merged, nowMono);
             }
             if (channelFilter == null || channelFilter.equals(n)) {
                 channelStats.add(c.stats(includeClients, nowMono));
             }
         }
-        StatsSnapshot.E2eLatency e2e;
-        if (merged != null) {
-            e2e = E2eLatency.of(merged, quantiles);
-        } else if (!shard.options.e2eProcessingLatencyPercentiles().isEmpty()) {
-            e2e = E2eLatency.of(new E2eLatency(shard.options.e2eProcessingLatencyPercentiles(), 1).newHistogram(),
-                    shard.options.e2eProcessingLatencyPercentiles().stream().mapToDouble(Double::doubleValue).sorted().toArray());
-        } else {
-            e2e = StatsSnapshot.E2eLatency.NONE;
-        }
+        StatsSnapshot.E2eLatency e2e = merged == null ? StatsSnapshot.E2eLatency.NONE : E2eLatency.of(merged, shape.quantiles());
         return new StatsSnapshot.TopicStats(name, channelStats, depth(), queue.diskDepth(), messageCount, messageBytes, paused, e2e);
     }
 }
