@@ -1,36 +1,21 @@
 package io.nodeq.daemon.tcp;
 
-import io.nodeq.daemon.Daemon;
+import io.nodeq.daemon.DaemonExtension;
 import io.nodeq.daemon.RawClient;
-import io.nodeq.daemon.TestDaemons;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** nsqd's TestBasicV2, TestMultipleConsumerV2 and TestChannelTopicNames over raw bytes. */
 class BasicV2Test {
-    @TempDir
-    Path dir;
-    Daemon daemon;
-
-    @BeforeEach
-    void start() {
-        daemon = TestDaemons.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        TestDaemons.stop(daemon);
-    }
+    @RegisterExtension
+    static final DaemonExtension D = new DaemonExtension();
 
     @Test
     void messagePublishedBeforeTheConsumerIsDelivered() throws Exception {
-        try (RawClient p = new RawClient(daemon.tcpPort()); RawClient c = new RawClient(daemon.tcpPort())) {
+        try (RawClient p = new RawClient(D.tcpPort()); RawClient c = new RawClient(D.tcpPort())) {
             assertThat(c.identify("{\"feature_negotiation\":true}")).startsWith("{\"max_rdy_count\":2500,\"version\":\"1.3.0\"");
             assertThat(c.sub("basic", "ch")).isEqualTo("OK");
             assertThat(p.pub("basic", "hello")).isEqualTo("OK");
@@ -48,9 +33,9 @@ class BasicV2Test {
 
     @Test
     void eachChannelGetsACopy() throws Exception {
-        try (RawClient p = new RawClient(daemon.tcpPort());
-             RawClient c1 = new RawClient(daemon.tcpPort());
-             RawClient c2 = new RawClient(daemon.tcpPort())) {
+        try (RawClient p = new RawClient(D.tcpPort());
+             RawClient c1 = new RawClient(D.tcpPort());
+             RawClient c2 = new RawClient(D.tcpPort())) {
             assertThat(c1.sub("multi", "ch1")).isEqualTo("OK");
             assertThat(c2.sub("multi", "ch2")).isEqualTo("OK");
             c1.rdy(1);
@@ -67,11 +52,11 @@ class BasicV2Test {
     @Test
     void namesFollowNsqRules() throws Exception {
         for (String name : new String[] {"test", "test-with_period.", "test#ephemeral"}) {
-            try (RawClient c = new RawClient(daemon.tcpPort())) {
+            try (RawClient c = new RawClient(D.tcpPort())) {
                 assertThat(c.sub(name, name)).isEqualTo("OK");
             }
         }
-        try (RawClient c = new RawClient(daemon.tcpPort())) {
+        try (RawClient c = new RawClient(D.tcpPort())) {
             assertThat(c.sub("test:ephemeral", "ch")).isEqualTo("ERROR E_BAD_TOPIC SUB topic name \"test:ephemeral\" is not valid");
             assertThat(c.closedByServer(2000)).isTrue();
         }

@@ -1,15 +1,11 @@
 package io.nodeq.daemon.tcp;
 
-import io.nodeq.daemon.Daemon;
+import io.nodeq.daemon.DaemonExtension;
 import io.nodeq.daemon.RawClient;
-import io.nodeq.daemon.TestDaemons;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,25 +13,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** CLS under flow: clients close on CLOSE_WAIT, so no message may follow it. */
 class CloseWaitTest {
-    @TempDir
-    Path dir;
-    Daemon daemon;
-
-    @BeforeEach
-    void start() {
-        daemon = TestDaemons.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        TestDaemons.stop(daemon);
-    }
+    @RegisterExtension
+    static final DaemonExtension D = new DaemonExtension();
 
     @Test
     void noMessageArrivesAfterCloseWaitWhilePublishersKeepGoing() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean publishing = new java.util.concurrent.atomic.AtomicBoolean(true);
         Thread producer = new Thread(() -> {
-            try (RawClient p = new RawClient(daemon.tcpPort())) {
+            try (RawClient p = new RawClient(D.tcpPort())) {
                 List<byte[]> batch = new ArrayList<>();
                 for (int i = 0; i < 20; i++) {
                     batch.add(("m" + i).getBytes(StandardCharsets.UTF_8));
@@ -48,13 +33,13 @@ class CloseWaitTest {
                 throw new IllegalStateException(e);
             }
         }, "cls-producer");
-        try (RawClient setup = new RawClient(daemon.tcpPort())) {
+        try (RawClient setup = new RawClient(D.tcpPort())) {
             assertThat(setup.sub("cls_flow", "warm")).isEqualTo("OK"); // topic exists before publishing
         }
         producer.start();
         try {
             for (int round = 0; round < 10; round++) {
-                try (RawClient c = new RawClient(daemon.tcpPort())) {
+                try (RawClient c = new RawClient(D.tcpPort())) {
                     assertThat(c.sub("cls_flow", "ch" + round)).isEqualTo("OK");
                     c.rdy(2500);
                     for (int i = 0; i < 50; i++) {
