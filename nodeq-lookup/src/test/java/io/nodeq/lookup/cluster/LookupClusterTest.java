@@ -138,6 +138,10 @@ class LookupClusterTest {
         LookupServer a = member(0, 3, inactive);
         LookupServer b = member(1, 3, inactive);
         LookupServer c = member(2, 3, inactive);
+        // registering while the partitions are still being assigned can stall a command past the
+        // client's 5 s read timeout on a slow machine: start once the three-member cluster settled
+        await().atMost(Duration.ofSeconds(30)).until(() -> c.hazelcast().getCluster().getMembers().size() == 3
+                && c.hazelcast().getPartitionService().isClusterSafe());
         // d1 only knows lookup a; d2 knows a and b (two connections, one daemon); d3 only b
         daemon(a, "10.0.0.1", 4150, "kt");
         daemon(a, "10.0.0.2", 4150, "kt");
