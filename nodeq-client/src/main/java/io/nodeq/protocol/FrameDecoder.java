@@ -27,8 +27,8 @@ public final class FrameDecoder implements Handler<Buffer> {
 
     private final int maxFrameSize;
     private final Sink sink;
-    private Buffer buf;
-    private int pos;
+    /** The start of a frame that the last chunk cut off, or null; its bytes only, never a whole chunk. */
+    private Buffer partial;
     private boolean failed;
 
     public FrameDecoder(int maxFrameSize, Sink sink) {
@@ -38,59 +38,102 @@ public final class FrameDecoder implements Handler<Buffer> {
 
     @Override
     public void handle(Buffer chunk) {
-        if (failed || chunk.length() == 0) {
+        if (failed) {
             return;
         }
-        if (buf == null || pos >= buf.length()) {
-            buf = chunk;
-            pos = 0;
-        } else {
-            int rest = buf.length() - pos;
-            buf = Buffer.buffer(rest + chunk.length()).appendBuffer(buf, pos, rest).appendBuffer(chunk);
-            pos = 0;
+        int pos = partial == null ? 0 : completePartial(chunk);
+        if (pos < 0) {
+            return;
         }
-        while (!failed && buf != null && buf.length() - pos >= 4) {
-            int size = buf.getInt(pos);
-            if (size < 4 || size > maxFrameSize) {
-                fail("invalid frame size " + size);
+        int length = chunk.length();
+        while (length - pos >= 4) {
+            int size = chunk.getInt(pos);
+            if (!validSize(size)) {
                 return;
             }
-            if (buf.length() - pos - 4 < size) {
+            if (length - pos - 4 < size) {
                 break;
             }
-            int type = buf.getInt(pos + 4);
-            int start = pos + 8;
-            int end = pos + 4 + size;
-            pos = end;
-            switch (type) {
-                case Frames.FRAME_TYPE_RESPONSE -> sink.response(buf.getBytes(start, end));
-                case Frames.FRAME_TYPE_ERROR -> sink.error(buf.getString(start, end, "UTF-8"));
-                case Frames.FRAME_TYPE_MESSAGE -> {
-                    if (end - start < Frames.MESSAGE_HEADER_SIZE) {
-                        fail("message frame too short: " + (end - start));
-                        return;
-                    }
-                    long ts = buf.getLong(start);
-                    int attempts = buf.getUnsignedShort(start + 8);
-                    byte[] id = buf.getBytes(start + 10, start + 26);
-                    byte[] body = buf.getBytes(start + 26, end);
-                    sink.message(new NsqMessage(ts, attempts, id, body));
-                }
-                default -> {
-                    fail("unknown frame type " + type);
-                    return;
-                }
+            if (!frame(chunk, pos, pos + 4 + size)) {
+                return;
+            }
+            pos += 4 + size;
+        }
+        if (pos < length) {
+            // keep only the cut-off frame's bytes; the next chunk completes it
+            int rest = length - pos;
+            int expected = rest >= 4 ? 4 + chunk.getInt(pos) : rest;
+            partial = Buffer.buffer(Math.max(rest, expected)).appendBuffer(chunk, pos, rest);
+        }
+    }
+
+    /**
+     * Moves bytes from the head of {@code chunk} into {@link #partial} until its frame is whole, and
+     * decodes it. Returns where the chunk's own frames start, or -1 if it was used up (or failed).
+     */
+    private int completePartial(Buffer chunk) {
+        int pos = 0;
+        int length = chunk.length();
+        if (partial.length() < 4) {
+            int take = Math.min(4 - partial.length(), length);
+            partial.appendBuffer(chunk, 0, take);
+            pos = take;
+            if (partial.length() < 4) {
+                return -1;
+            }
+            if (!validSize(partial.getInt(0))) {
+                return -1;
             }
         }
-        if (buf != null && pos >= buf.length()) {
-            buf = null;
-            pos = 0;
+        int total = 4 + partial.getInt(0);
+        int take = Math.min(total - partial.length(), length - pos);
+        partial.appendBuffer(chunk, pos, take);
+        pos += take;
+        if (partial.length() < total) {
+            return -1;
         }
+        Buffer whole = partial;
+        partial = null;
+        return frame(whole, 0, total) ? pos : -1;
+    }
+
+    private boolean validSize(int size) {
+        if (size < 4 || size > maxFrameSize) {
+            fail("invalid frame size " + size);
+            return false;
+        }
+        return true;
+    }
+
+    /** Decodes the frame in {@code buf[from, end)}; false if the stream is broken. */
+    private boolean frame(Buffer buf, int from, int end) {
+        int type = buf.getInt(from + 4);
+        int start = from + 8;
+        switch (type) {
+            case Frames.FRAME_TYPE_RESPONSE -> sink.response(buf.getBytes(start, end));
+            case Frames.FRAME_TYPE_ERROR -> sink.error(buf.getString(start, end, "UTF-8"));
+            case Frames.FRAME_TYPE_MESSAGE -> {
+                if (end - start < Frames.MESSAGE_HEADER_SIZE) {
+                    fail("message frame too short: " + (end - start));
+                    return false;
+                }
+                long ts = buf.getLong(start);
+                int attempts = buf.getUnsignedShort(start + 8);
+                byte[] id = buf.getBytes(start + 10, start + 26);
+                byte[] body = buf.getBytes(start + 26, end);
+                sink.message(new NsqMessage(ts, attempts, id, body));
+            }
+            default -> {
+                fail("unknown frame type " + type);
+                return false;
+            }
+        }
+        return !failed;
     }
 
     private void fail(String reason) {
         failed = true;
-        buf = null;
+        partial = null;
         sink.failure(reason);
     }
 

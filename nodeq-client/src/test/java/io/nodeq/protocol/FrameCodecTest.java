@@ -57,6 +57,12 @@ class FrameCodecTest {
     void frameDecoderRejectsBadSizes() {
         List<String> out = decodeAll(Buffer.buffer().appendInt(2).appendInt(0), new int[0]);
         assertThat(out).containsExactly("F:invalid frame size 2");
+        // a size cut in two by the reads, after a whole frame: the frame is decoded, then the stream fails
+        Buffer in = Buffer.buffer().appendBuffer(Frames.ok()).appendInt(1 << 21).appendInt(0);
+        for (int split = 0; split <= in.length(); split++) {
+            assertThat(decodeAll(in, new int[] {split})).as("split at %d", split)
+                    .containsExactly("R:OK", "F:invalid frame size " + (1 << 21));
+        }
     }
 
     private static List<String> decodeAll(Buffer in, int[] splits) {
