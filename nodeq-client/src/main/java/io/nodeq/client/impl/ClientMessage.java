@@ -9,8 +9,9 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
- * A delivered message with its connection. Fields are final except the responded flag (CAS) and
- * the last-touch time (written by the consumer's context only).
+ * A delivered message with its connection. Fields are final except the responded flag (CAS), the
+ * handler batch (set before the batch is handed over) and the last-touch time (written by the
+ * consumer's context only).
  */
 public final class ClientMessage implements Message {
     private static final AtomicIntegerFieldUpdater<ClientMessage> RESPONDED =
@@ -22,12 +23,13 @@ public final class ClientMessage implements Message {
     private volatile int responded;
     /** Context-owned: when the message was delivered or last touched (ms). */
     long lastTouchMs;
+    /** The handler batch it runs in; set on the context before the batch is handed to a worker. */
+    HandlerBatch batch;
 
-    ClientMessage(ConsumerEngine engine, ConsumerConnection conn, NsqMessage msg, long nowMs) {
+    ClientMessage(ConsumerEngine engine, ConsumerConnection conn, NsqMessage msg) {
         this.engine = engine;
         this.conn = conn;
         this.msg = msg;
-        this.lastTouchMs = nowMs;
     }
 
     @Override
@@ -63,7 +65,7 @@ public final class ClientMessage implements Message {
     @Override
     public void finish() {
         if (claim()) {
-            engine.ack(new Ack(this, Ack.FIN, 0, Ack.SUCCESS));
+            engine.respond(this, Ack.FIN, 0, Ack.SUCCESS);
         }
     }
 
@@ -75,21 +77,21 @@ public final class ClientMessage implements Message {
     @Override
     public void requeue(Duration delay) {
         if (claim()) {
-            engine.ack(new Ack(this, Ack.REQ, Math.max(0, delay.toMillis()), Ack.FAILURE));
+            engine.respond(this, Ack.REQ, Math.max(0, delay.toMillis()), Ack.FAILURE);
         }
     }
 
     @Override
     public void requeueWithoutBackoff(Duration delay) {
         if (claim()) {
-            engine.ack(new Ack(this, Ack.REQ, Math.max(0, delay.toMillis()), Ack.NONE));
+            engine.respond(this, Ack.REQ, Math.max(0, delay.toMillis()), Ack.NONE);
         }
     }
 
     /** FIN without a backoff signal: the message is being given up on. */
     void finishGivenUp() {
         if (claim()) {
-            engine.ack(new Ack(this, Ack.FIN, 0, Ack.GAVE_UP));
+            engine.respond(this, Ack.FIN, 0, Ack.GAVE_UP);
         }
     }
 

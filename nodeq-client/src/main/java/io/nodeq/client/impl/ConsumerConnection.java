@@ -31,6 +31,7 @@ final class ConsumerConnection implements NsqConnection.Listener, RdyController.
     private int rdy;
     private long rdySetAt;
     private long lastMessageAt;
+    private int readMessages;
     int inFlight;
     boolean closeWaitReceived;
     long closeWaitAt;
@@ -92,16 +93,28 @@ final class ConsumerConnection implements NsqConnection.Listener, RdyController.
         if (!isOpen()) {
             return;
         }
-        if (out == null) {
-            out = Buffer.buffer(1024);
-            engine.markDirty(this);
-        }
+        Buffer out = out(1024);
         byte[] id = a.message().msg.id();
         switch (a.op()) {
             case Ack.FIN -> Commands.fin(out, id);
             case Ack.REQ -> Commands.req(out, id, a.delayMs());
             default -> Commands.touch(out, id);
         }
+    }
+
+    /** Commands a handler batch encoded (see {@link HandlerBatch}). */
+    void appendCommands(byte[] commands, int length) {
+        if (isOpen()) {
+            out(length).appendBytes(commands, 0, length);
+        }
+    }
+
+    private Buffer out(int sizeHint) {
+        if (out == null) {
+            out = Buffer.buffer(Math.max(1024, sizeHint));
+            engine.markDirty(this);
+        }
+        return out;
     }
 
     void flush() {
@@ -180,13 +193,17 @@ final class ConsumerConnection implements NsqConnection.Listener, RdyController.
             engine.messageAfterCloseWait(this);
         }
         inFlight++;
-        lastMessageAt = engine.nowMs();
+        readMessages++;
         engine.delivered(this, message);
     }
 
     @Override
     public void onReadComplete(NsqConnection c) {
-        engine.dispatch();
+        if (readMessages > 0) {
+            readMessages = 0;
+            lastMessageAt = engine.nowMs();   // once per read: a clock call per message costs more than the rest
+            engine.dispatch(this, lastMessageAt);
+        }
     }
 
     @Override
