@@ -62,30 +62,9 @@ hdr_version="$(sed -n 's:.*<hdrhistogram.version>\(.*\)</hdrhistogram.version>.*
 hdr_jar="${MAVEN_REPOSITORY:-$HOME/.m2/repository}/org/hdrhistogram/HdrHistogram/$hdr_version/HdrHistogram-$hdr_version.jar"
 cp="$root/examples/target/classes:$root/nodeq-client/target/classes:$hdr_jar"
 
-daemon_pid=""
-datadir=""
-cleanup() {
-  if [ -n "$daemon_pid" ]; then kill "$daemon_pid" 2>/dev/null || true; wait "$daemon_pid" 2>/dev/null || true; fi
-  if [ -n "$datadir" ]; then cp "$datadir/daemon.log" "${TMPDIR:-/tmp}/nodeq-bench-daemon.log" 2>/dev/null || true; rm -rf "$datadir"; fi
-}
-trap cleanup EXIT INT TERM
-
-if [ -n "$jar" ]; then
-  [ -n "$http" ] || http="${tcp%:*}:$(( ${tcp##*:} + 1 ))"
-  datadir="$(mktemp -d)"
-  echo "# starting $jar --tcp-address $tcp --http-address $http --mem-queue-size $mem_queue_size"
-  # shellcheck disable=SC2086
-  java $daemon_java_opts -jar "$jar" --tcp-address "$tcp" --http-address "$http" --data-path "$datadir" \
-      --mem-queue-size "$mem_queue_size" ${DAEMON_FLAGS:-} >"$datadir/daemon.log" 2>&1 &
-  daemon_pid=$!
-  for addr in "$tcp" "$http"; do
-    for _ in $(seq 1 300); do
-      if (exec 3<>"/dev/tcp/${addr%:*}/${addr##*:}") 2>/dev/null; then break; fi
-      if ! kill -0 "$daemon_pid" 2>/dev/null; then echo "bench.sh: daemon exited:" >&2; cat "$datadir/daemon.log" >&2; exit 1; fi
-      sleep 0.1
-    done
-  done
-fi
+# shellcheck source=bench-daemon.sh
+. "$root/examples/bench-daemon.sh"
+[ -z "$jar" ] || start_daemon
 
 if [ -n "$http" ]; then
   echo "# creating topic/channel"
@@ -95,14 +74,6 @@ if [ -n "$http" ]; then
     fi
   done
 fi
-
-# With --daemon-jar, also how much CPU the daemon burnt per phase: on a shared box, msgs per
-# CPU-second says more than msgs per second.
-daemon_cpu() { awk '{print $14 + $15}' "/proc/$daemon_pid/stat"; }
-report_daemon_cpu() {  # ticks-at-start seconds-at-start phase
-  awk -v t="$(( $(daemon_cpu) - $1 ))" -v hz="$(getconf CLK_TCK)" -v s="$(( $(date +%s%N) - $2 ))" -v w="$3" \
-    'BEGIN { printf "# daemon cpu during %s: %.2fs (%.0f%% of one core)\n", w, t / hz, 100 * t / hz / (s / 1e9) }'
-}
 
 # --warmup: run both tools on a scratch topic first and delete it, so the measured run sees a JVM
 # whose JIT has compiled the hot paths (a long-running daemon always has)

@@ -54,7 +54,9 @@ public final class BenchReader {
         out.printf(Locale.ROOT, "[%s] %d connections to %s, %s/%s, RDY %d each%n",
                 TOOL, o.concurrency(), o.address(), o.topic(), o.channel(), o.rdy());
         BenchRun run = new BenchRun(subscribers);
-        Duration duration = run.execute(o.deadline(), o.runfor(), false, TOOL, out);
+        WarmupMark[] warm = new WarmupMark[1];
+        Duration duration = run.execute(o.deadline(), o.runfor(), false, TOOL, out,
+                start -> warm[0] = WarmupMark.start(o.warmup(), start, finished::get));
         long lastMessage = run.startNanos();
         long messages = 0;
         long bytes = 0;
@@ -74,6 +76,10 @@ public final class BenchReader {
         if (messages > 0 && !flowing.isZero() && flowing.compareTo(duration.multipliedBy(9).dividedBy(10)) < 0) {
             // The backlog ran out early: the figure above is diluted by idle time, this one is not.
             out.println("[" + TOOL + "] until the last message: " + BenchReport.throughputLine(flowing, messages, bytes));
+        }
+        String warmLine = warm[0] == null ? null : warm[0].line(lastMessage, messages, o.size());
+        if (warmLine != null) {
+            out.println("[" + TOOL + "] " + warmLine);
         }
         out.printf(Locale.ROOT, "[%s] finished %d messages (redelivered %d, body size not %d: %d, E_FIN_FAILED %d)%n",
                 TOOL, messages, redelivered, o.size(), mismatches, finFailed);

@@ -14,11 +14,13 @@ import java.util.Set;
  * @param outputBufferSize    sent in IDENTIFY if not 0 (0 = server default 16384; -1 = unbuffered)
  * @param outputBufferTimeout sent in IDENTIFY in ms if not null (server default 250ms)
  * @param count               stop once this many messages are finished; 0 = only {@code runfor}
+ * @param warmup              also report the rate from this long after the start (see {@link WarmupMark})
  */
 record BenchReaderOptions(NsqdAddress address, String topic, String channel, int size, int rdy, Duration runfor,
-                          Instant deadline, int concurrency, long count, int outputBufferSize, Duration outputBufferTimeout) {
+                          Instant deadline, int concurrency, long count, int outputBufferSize, Duration outputBufferTimeout,
+                          Duration warmup) {
     static final Set<String> FLAGS = Set.of("nsqd-tcp-address", "topic", "channel", "size", "rdy", "flight", "runfor",
-            "deadline", "concurrency", "count", "output-buffer-size", "output-buffer-timeout");
+            "deadline", "concurrency", "count", "output-buffer-size", "output-buffer-timeout", "warmup");
     static final String USAGE = """
             usage: BenchReader [flags]
               --nsqd-tcp-address host:port  nsqd to consume from (default 127.0.0.1:4150)
@@ -31,7 +33,8 @@ record BenchReaderOptions(NsqdAddress address, String topic, String channel, int
               --concurrency n               connections (default: number of CPUs)
               --count n                     stop once n messages are finished (default 0 = no limit)
               --output-buffer-size n        IDENTIFY output_buffer_size (default: server's, 16384)
-              --output-buffer-timeout d     IDENTIFY output_buffer_timeout (default: server's, 250ms)""";
+              --output-buffer-timeout d     IDENTIFY output_buffer_timeout (default: server's, 250ms)
+              --warmup d                    also report the rate after the first d of the run (default 0s)""";
 
     BenchReaderOptions {
         if (!Names.isValidTopicName(topic)) {
@@ -64,7 +67,8 @@ record BenchReaderOptions(NsqdAddress address, String topic, String channel, int
             return new BenchReaderOptions(address, f.string("topic", "sub_bench"), f.string("channel", "ch"),
                     f.integer("size", 200), rdy, f.duration("runfor", Duration.ofSeconds(10)), f.deadline("deadline"),
                     f.integer("concurrency", Runtime.getRuntime().availableProcessors()), f.longValue("count", 0),
-                    f.integer("output-buffer-size", 0), f.duration("output-buffer-timeout", null));
+                    f.integer("output-buffer-size", 0), f.duration("output-buffer-timeout", null),
+                    f.duration("warmup", Duration.ZERO));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
 
 /**
  * Runs one bench the way NSQ's tools do: every worker connects and handshakes on its own thread,
@@ -51,6 +52,12 @@ final class BenchRun {
      * closed; when {@code abortIsFailure} (the workers should have ended on their own) that is an error.
      */
     Duration execute(Instant deadline, Duration abortAfter, boolean abortIsFailure, String tool, PrintStream log) throws Exception {
+        return execute(deadline, abortAfter, abortIsFailure, tool, log, start -> { });
+    }
+
+    /** As above; {@code onStart} gets the start's {@link System#nanoTime()} just before the workers are released. */
+    Duration execute(Instant deadline, Duration abortAfter, boolean abortIsFailure, String tool, PrintStream log,
+                     LongConsumer onStart) throws Exception {
         CountDownLatch ready = new CountDownLatch(workers.size());
         CountDownLatch go = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
@@ -81,6 +88,7 @@ final class BenchRun {
         long cpuAtStart = processCpuNanos();
         long start = System.nanoTime();
         startNanos = start;
+        onStart.accept(start);
         go.countDown();
         long abortAt = start + abortAfter.toNanos();
         for (Thread t : threads) {

@@ -33,10 +33,11 @@ public final class ClientBenchConsumer {
               --handler-threads n           handler threads of each consumer (default 1)
               --runfor duration             how long to consume, Go syntax (default 10s)
               --concurrency n               consumers, one connection each (default 1)
-              --count n                     stop once n messages are handled (default 0 = no limit)""";
+              --count n                     stop once n messages are handled (default 0 = no limit)
+              --warmup d                    also report the rate after the first d of the run (default 0s)""";
 
     record Options(NsqAddress address, String topic, String channel, int size, int maxInFlight, int handlerThreads,
-                   Duration runfor, int concurrency, long count) {
+                   Duration runfor, int concurrency, long count, Duration warmup) {
         Options {
             if (!Names.isValidTopicName(topic) || !Names.isValidChannelName(channel)) {
                 throw new IllegalArgumentException("invalid --topic or --channel");
@@ -49,7 +50,7 @@ public final class ClientBenchConsumer {
 
         static Options parse(String[] args) throws UsageException {
             BenchFlags f = BenchFlags.parse(args, Set.of("nsqd-tcp-address", "topic", "channel", "size",
-                    "max-in-flight", "handler-threads", "runfor", "concurrency", "count"));
+                    "max-in-flight", "handler-threads", "runfor", "concurrency", "count", "warmup"));
             if (f.help()) {
                 return null;
             }
@@ -57,7 +58,8 @@ public final class ClientBenchConsumer {
                 return new Options(NsqAddress.parse(f.string("nsqd-tcp-address", "127.0.0.1:4150"), 4150),
                         f.string("topic", "sub_bench"), f.string("channel", "ch"), f.integer("size", 200),
                         f.integer("max-in-flight", 2500), f.integer("handler-threads", 1),
-                        f.duration("runfor", Duration.ofSeconds(10)), f.integer("concurrency", 1), f.longValue("count", 0));
+                        f.duration("runfor", Duration.ofSeconds(10)), f.integer("concurrency", 1), f.longValue("count", 0),
+                        f.duration("warmup", Duration.ZERO));
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
@@ -93,13 +95,19 @@ public final class ClientBenchConsumer {
             }
             long start = System.nanoTime();
             long end = start + o.runfor().toNanos();
+            WarmupMark warm = WarmupMark.start(o.warmup(), start, handled::sum);
             consumers.forEach(c -> c.changeMaxInFlight(o.maxInFlight()));
             while (System.nanoTime() < end && (o.count() == 0 || handled.sum() < o.count())) {
-                Thread.sleep(5);
+                Thread.sleep(1);
             }
-            Duration duration = Duration.ofNanos(System.nanoTime() - start);
+            long stop = System.nanoTime();
+            Duration duration = Duration.ofNanos(stop - start);
             long n = handled.sum();
             out.println("[" + TOOL + "] " + BenchReport.throughputLine(duration, n, n * o.size()));
+            String warmLine = warm.line(stop, n, o.size());
+            if (warmLine != null) {
+                out.println("[" + TOOL + "] " + warmLine);
+            }
             out.printf(Locale.ROOT, "[%s] handled %d messages%n", TOOL, n);
         } finally {
             for (Consumer c : consumers) {

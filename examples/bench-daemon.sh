@@ -1,0 +1,39 @@
+# Sourced by the bench scripts: starts a daemon jar on $tcp/$http with a fresh data dir, and stops
+# it (by its PID) when the script exits. Needs: jar, tcp, http (may be empty: tcp's port + 1),
+# mem_queue_size, daemon_java_opts; DAEMON_FLAGS from the environment. Sets daemon_pid, datadir.
+# The daemon's log is kept in ${TMPDIR:-/tmp}/nodeq-bench-daemon.log.
+
+daemon_pid=""
+datadir=""
+cleanup() {
+  if [ -n "$daemon_pid" ]; then kill "$daemon_pid" 2>/dev/null || true; wait "$daemon_pid" 2>/dev/null || true; fi
+  if [ -n "$datadir" ]; then cp "$datadir/daemon.log" "${TMPDIR:-/tmp}/nodeq-bench-daemon.log" 2>/dev/null || true; rm -rf "$datadir"; fi
+}
+trap cleanup EXIT INT TERM
+
+start_daemon() {
+  [ -n "$http" ] || http="${tcp%:*}:$(( ${tcp##*:} + 1 ))"
+  datadir="$(mktemp -d)"
+  # run a copy: a build during the run must not swap the jar under the JVM
+  cp "$jar" "$datadir/daemon.jar"
+  echo "# starting $jar --tcp-address $tcp --http-address $http --mem-queue-size $mem_queue_size"
+  # shellcheck disable=SC2086
+  java $daemon_java_opts -jar "$datadir/daemon.jar" --tcp-address "$tcp" --http-address "$http" --data-path "$datadir" \
+      --mem-queue-size "$mem_queue_size" ${DAEMON_FLAGS:-} >"$datadir/daemon.log" 2>&1 &
+  daemon_pid=$!
+  for addr in "$tcp" "$http"; do
+    for _ in $(seq 1 300); do
+      if (exec 3<>"/dev/tcp/${addr%:*}/${addr##*:}") 2>/dev/null; then break; fi
+      if ! kill -0 "$daemon_pid" 2>/dev/null; then echo "$(basename "$0"): daemon exited:" >&2; cat "$datadir/daemon.log" >&2; exit 1; fi
+      sleep 0.1
+    done
+  done
+}
+
+# How much CPU the daemon has burnt (clock ticks), and a report of it over a phase: on a shared box,
+# msgs per CPU-second says more than msgs per second.
+daemon_cpu() { awk '{print $14 + $15}' "/proc/$daemon_pid/stat"; }
+report_daemon_cpu() {  # ticks-at-start nanos-at-start phase
+  awk -v t="$(( $(daemon_cpu) - $1 ))" -v hz="$(getconf CLK_TCK)" -v s="$(( $(date +%s%N) - $2 ))" -v w="$3" \
+    'BEGIN { printf "# daemon cpu during %s: %.2fs (%.0f%% of one core)\n", w, t / hz, 100 * t / hz / (s / 1e9) }'
+}
