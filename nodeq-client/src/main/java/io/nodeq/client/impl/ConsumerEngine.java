@@ -60,7 +60,6 @@ public final class ConsumerEngine implements RdyController.Clock {
     private final byte[] identifyJson;
     private final ExecutorService executor;
     private static final long CLOSE_QUIET_MS = 100;
-    private static final int RECEIVE_BUFFER_SIZE = 256 * 1024;
 
     /** {@link Ack}s and {@link HandlerBatch.Responses} on their way to the context. */
     private final ConcurrentLinkedQueue<Object> acks = new ConcurrentLinkedQueue<>();
@@ -91,10 +90,7 @@ public final class ConsumerEngine implements RdyController.Clock {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.executor = executor;
-        // 256 KiB reads instead of Netty's adaptive ≤ 64 KiB: a quarter of the reads, so a quarter of
-        // the hand-offs to the handler threads and back (each read is dispatched as one batch)
-        this.client = vertx.createNetClient(NsqConnection.netClientOptions(o.connection())
-                .setReceiveBufferSize(RECEIVE_BUFFER_SIZE));
+        this.client = vertx.createNetClient(NsqConnection.netClientOptions(o.connection()));
         this.identifyJson = IdentifyBody.json(o.connection());
         ServerSettings.warmUp();
         this.rdy = new RdyController(new RdyController.Settings(o.maxInFlight(), o.lowRdyIdleTimeout().toMillis(),

@@ -16,7 +16,7 @@ import java.util.Arrays;
  */
 final class HandlerBatch implements Runnable {
     private static final long FLUSH_NANOS = 2_000_000L;
-    private static final int FLUSH_COUNT = 256;
+    private static final int FLUSH_COUNT = 64;
     private static final byte[] FIN = "FIN ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] REQ = "REQ ".getBytes(StandardCharsets.US_ASCII);
     private static final int FIN_LENGTH = 4 + 16 + 1;
