@@ -12,8 +12,9 @@ import java.util.Objects;
  * <p>Batching (off by default) gathers single {@code publish} calls for one topic into an MPUB, the
  * way Kafka's {@code batch.size} / {@code linger.ms} do: a batch is sent when it holds
  * {@code batchMaxMessages} messages or {@code batchMaxBytes} bytes, or {@code linger} after its first
- * message. With {@code linger} zero, whatever accumulated while the previous write was in progress
- * is sent at once.
+ * message. With {@code linger} zero, a partial batch is sent at once while at most one command is
+ * unanswered, and otherwise gathers until the next reply: no added wait when the producer is idle,
+ * full batches when it is busy.
  *
  * <p>The pending buffer ({@code maxPendingBytes}: queued, batched and unanswered bodies together)
  * bounds memory. When it is full, {@link OverflowPolicy#FAIL} fails the publish at once with a
