@@ -43,6 +43,7 @@ final class FakeNsqd implements AutoCloseable {
         int nops;
         boolean closing;
         boolean dead;
+        boolean authorized;
         String userAgent;
 
         Client(NetSocket sock) {
@@ -66,6 +67,10 @@ final class FakeNsqd implements AutoCloseable {
     volatile Predicate<String> rejectBody = b -> false;
     volatile int maxRdyCount = 2500;
     volatile long msgTimeoutMs = 60_000;
+    /** When set, IDENTIFY says {@code auth_required} and SUB/PUB need a prior AUTH with this secret. */
+    volatile String authSecret;
+    /** The secrets AUTH carried, in order. */
+    final List<String> authSecrets = new CopyOnWriteArrayList<>();
 
     private FakeNsqd(Vertx vertx, NetServer server) {
         this.vertx = vertx;
@@ -206,6 +211,11 @@ final class FakeNsqd implements AutoCloseable {
             return;
         }
         commands.add(cmd.name());
+        if (authSecret != null && !c.authorized && List.of(Command.SUB, Command.PUB, Command.MPUB, Command.DPUB).contains(cmd.name())) {
+            c.sock.write(Frames.error(new ProtocolError("E_AUTH_FIRST", "AUTH required before " + cmd.name())));
+            c.sock.close();
+            return;
+        }
         switch (cmd.name()) {
             case Command.IDENTIFY -> {
                 String json = new String(cmd.body(), StandardCharsets.UTF_8);
@@ -216,8 +226,19 @@ final class FakeNsqd implements AutoCloseable {
                 c.sock.write(Frames.response("{\"max_rdy_count\":" + maxRdyCount + ",\"version\":\"1.3.0\","
                         + "\"max_msg_timeout\":900000,\"msg_timeout\":" + msgTimeoutMs + ",\"tls_v1\":false,"
                         + "\"deflate\":false,\"deflate_level\":6,\"max_deflate_level\":6,\"snappy\":false,"
-                        + "\"sample_rate\":0,\"auth_required\":false,\"output_buffer_size\":16384,"
+                        + "\"sample_rate\":0,\"auth_required\":" + (authSecret != null) + ",\"output_buffer_size\":16384,"
                         + "\"output_buffer_timeout\":250}"));
+            }
+            case Command.AUTH -> {
+                String secret = new String(cmd.body(), StandardCharsets.UTF_8);
+                authSecrets.add(secret);
+                if (secret.equals(authSecret)) {
+                    c.authorized = true;
+                    c.sock.write(Frames.response("{\"identity\":\"tester\",\"identity_url\":\"\",\"permission_count\":1}"));
+                } else {
+                    c.sock.write(Frames.error(new ProtocolError("E_AUTH_FAILED", "AUTH failed")));
+                    c.sock.close();
+                }
             }
             case Command.SUB -> {
                 c.topic = cmd.param(0);
