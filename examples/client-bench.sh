@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Compares nodeq-client with the raw bench tools on one daemon: how close the Producer (batching)
 # gets to BenchWriter, and the Consumer (handler on a worker thread, auto-FIN) to BenchReader, both
-# over one connection. Rounds alternate raw and client; medians and ratios are printed at the end.
+# with the same number of connections (producers: --concurrency, a connection and a publishing
+# thread each, default one per CPU as BenchWriter; consumers: one connection, the client with
+# --handler-threads). Rounds alternate raw and client; medians and ratios are printed last.
 #
 #   examples/client-bench.sh [--daemon-jar nodeq-daemon/target/nodeq-daemon.jar | --nsqd-tcp-address 127.0.0.1:4150
-#                             --nsqd-http-address 127.0.0.1:4151] [--rounds 3] [--messages 6000000]
-#                            [--warmup 3s] [--runfor 10s] [--size 200] [--batch-size 200]
-#                            [--handler-threads 1] [--mem-queue-size 10000000] [--daemon-java-opts "..."]
+#                             --nsqd-http-address 127.0.0.1:4151] [--rounds 3] [--messages 16000000]
+#                            [--warmup 12s] [--runfor 10s] [--size 200] [--batch-size 200] [--handler-threads 1]
+#                            [--concurrency <CPUs>]
+#                            [--mem-queue-size 20000000] [--daemon-java-opts "-Xmx14g"]
 #
 # Consumers: a topic is filled with --messages by BenchWriter, then drained by one reader, which
 # reports its rate over the whole drain and after the first --warmup (the JIT's first seconds:
-# a consumer runs far longer than this). Producers: each publishes for --runfor to its own topic.
+# a consumer runs far longer than this; the JVM's C2 compiler is busy for 10 s or so). The backlog
+# lives in the daemon's memory, hence its large heap. Producers publish for --runfor each.
 # Topics are deleted after each run. Needs examples/target/nodeq.jar (mvn package).
 set -euo pipefail
 
@@ -18,20 +22,21 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 tcp="127.0.0.1:4150"
 http=""
 jar=""
-mem_queue_size="10000000"
-daemon_java_opts=""
+mem_queue_size="20000000"
+daemon_java_opts="-Xmx14g"
 rounds=3
-messages=6000000
-warmup="3s"
+messages=16000000
+warmup="12s"
 runfor="10s"
 size=200
 batch=200
 threads=1
+concurrency="$(nproc)"
 
 while [ $# -gt 0 ]; do
   arg="$1"; shift
   name="${arg%%=*}"; name="${name#-}"; name="--${name#-}"
-  if [ "$name" = "--help" ]; then sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0; fi
+  if [ "$name" = "--help" ]; then sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0; fi
   if [[ "$arg" == *=* ]]; then value="${arg#*=}"
   elif [ $# -gt 0 ]; then value="$1"; shift
   else echo "client-bench.sh: flag needs an argument: $arg" >&2; exit 2; fi
@@ -48,6 +53,7 @@ while [ $# -gt 0 ]; do
     --size) size="$value" ;;
     --batch-size) batch="$value" ;;
     --handler-threads) threads="$value" ;;
+    --concurrency) concurrency="$value" ;;
     *) echo "client-bench.sh: unknown flag $name" >&2; exit 2 ;;
   esac
 done
@@ -92,9 +98,9 @@ consume() {  # raw|client round: fill a topic, drain it with one reader; prints 
 produce() {  # raw|client round: publish for --runfor; prints the rate
   local kind="$1" topic="pb_$1_$2" out
   if [ "$kind" = raw ]; then
-    out="$(tool BenchWriter "--topic=$topic" --concurrency=1 "--batch-size=$batch" "--runfor=$runfor")"
+    out="$(tool BenchWriter "--topic=$topic" "--concurrency=$concurrency" "--batch-size=$batch" "--runfor=$runfor")"
   else
-    out="$(tool ClientBenchProducer "--topic=$topic" --concurrency=1 "--batch-size=$batch" "--runfor=$runfor")"
+    out="$(tool ClientBenchProducer "--topic=$topic" "--concurrency=$concurrency" "--batch-size=$batch" "--runfor=$runfor")"
   fi
   post "topic/delete?topic=$topic"
   echo "$out" | rate
@@ -102,7 +108,7 @@ produce() {  # raw|client round: publish for --runfor; prints the rate
 
 median() { sort -g | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
-echo "# $rounds rounds; consumers drain $messages messages of $size bytes, warm-up $warmup; producers run $runfor, batches of $batch"
+echo "# $rounds rounds; consumers drain $messages messages of $size bytes, warm-up $warmup; $concurrency producers run $runfor, batches of $batch"
 : >"$work/results"
 for r in $(seq 1 "$rounds"); do
   if [ $((r % 2)) -eq 1 ]; then order="raw client"; else order="client raw"; fi
