@@ -12,13 +12,17 @@ import java.util.List;
  */
 final class Batch implements Pending {
     final String topic;
-    private final List<byte[]> bodies = new ArrayList<>();
-    private final List<PublishRequest> requests = new ArrayList<>();
+    private final List<byte[]> bodies;
+    private final List<PublishRequest> requests;
     private int bytes;
     private int cost;
 
-    Batch(String topic) {
+    /** {@code expected}: the messages it will likely hold, so its lists do not grow message by message. */
+    Batch(String topic, int expected) {
         this.topic = topic;
+        int capacity = Math.max(1, Math.min(expected, 1024));
+        this.bodies = new ArrayList<>(capacity);
+        this.requests = new ArrayList<>(capacity);
     }
 
     void add(PublishRequest r) {

@@ -239,7 +239,7 @@ public final class ProducerEngine implements NsqConnection.Listener {
             b = null;
         }
         if (b == null) {
-            b = new Batch(r.topic);
+            b = new Batch(r.topic, options.batchMaxMessages());
             batches.put(r.topic, b);
         }
         b.add(r);
