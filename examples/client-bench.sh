@@ -7,14 +7,15 @@
 #
 #   examples/client-bench.sh [--daemon-jar nodeq-daemon/target/nodeq-daemon.jar | --nsqd-tcp-address 127.0.0.1:4150
 #                             --nsqd-http-address 127.0.0.1:4151] [--rounds 3] [--messages 16000000]
-#                            [--warmup 12s] [--runfor 10s] [--size 200] [--batch-size 200] [--handler-threads 1]
+#                            [--warmup 12s] [--runfor 16s] [--pub-warmup 8s] [--size 200] [--batch-size 200] [--handler-threads 1]
 #                            [--concurrency <CPUs>]
-#                            [--mem-queue-size 20000000] [--daemon-java-opts "-Xmx14g"]
+#                            [--mem-queue-size 30000000] [--daemon-java-opts "-Xmx14g"]
 #
 # Consumers: a topic is filled with --messages by BenchWriter, then drained by one reader, which
 # reports its rate over the whole drain and after the first --warmup (the JIT's first seconds:
 # a consumer runs far longer than this; the JVM's C2 compiler is busy for 10 s or so). The backlog
-# lives in the daemon's memory, hence its large heap. Producers publish for --runfor each.
+# lives in the daemon's memory, hence its large heap. Producers publish for --runfor each, and
+# report the whole run and what came after --pub-warmup.
 # Topics are deleted after each run. Needs examples/target/nodeq.jar (mvn package).
 set -euo pipefail
 
@@ -22,12 +23,13 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 tcp="127.0.0.1:4150"
 http=""
 jar=""
-mem_queue_size="20000000"
+mem_queue_size="30000000"
 daemon_java_opts="-Xmx14g"
 rounds=3
 messages=16000000
 warmup="12s"
-runfor="10s"
+runfor="16s"
+pub_warmup="8s"
 size=200
 batch=200
 threads=1
@@ -50,6 +52,7 @@ while [ $# -gt 0 ]; do
     --messages) messages="$value" ;;
     --warmup) warmup="$value" ;;
     --runfor) runfor="$value" ;;
+    --pub-warmup) pub_warmup="$value" ;;
     --size) size="$value" ;;
     --batch-size) batch="$value" ;;
     --handler-threads) threads="$value" ;;
@@ -98,17 +101,20 @@ consume() {  # raw|client round: fill a topic, drain it with one reader; prints 
 produce() {  # raw|client round: publish for --runfor; prints the rate
   local kind="$1" topic="pb_$1_$2" out
   if [ "$kind" = raw ]; then
-    out="$(tool BenchWriter "--topic=$topic" "--concurrency=$concurrency" "--batch-size=$batch" "--runfor=$runfor")"
+    out="$(tool BenchWriter "--topic=$topic" "--concurrency=$concurrency" "--batch-size=$batch" "--runfor=$runfor" \
+        "--warmup=$pub_warmup")"
   else
-    out="$(tool ClientBenchProducer "--topic=$topic" "--concurrency=$concurrency" "--batch-size=$batch" "--runfor=$runfor")"
+    out="$(tool ClientBenchProducer "--topic=$topic" "--concurrency=$concurrency" "--batch-size=$batch" "--runfor=$runfor" \
+        "--warmup=$pub_warmup")"
   fi
   post "topic/delete?topic=$topic"
-  echo "$out" | rate
+  echo "$(echo "$out" | rate) $(echo "$out" | warm_rate)"
 }
 
 median() { sort -g | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
-echo "# $rounds rounds; consumers drain $messages messages of $size bytes, warm-up $warmup; $concurrency producers run $runfor, batches of $batch"
+echo "# $rounds rounds; consumers drain $messages messages of $size bytes, warm-up $warmup;" \
+  "$concurrency producers run $runfor, warm-up $pub_warmup, batches of $batch"
 : >"$work/results"
 for r in $(seq 1 "$rounds"); do
   if [ $((r % 2)) -eq 1 ]; then order="raw client"; else order="client raw"; fi
@@ -118,9 +124,9 @@ for r in $(seq 1 "$rounds"); do
     echo "sub $kind $all $warm" >>"$work/results"
   done
   for kind in $order; do
-    p="$(produce "$kind" "$r")"
-    echo "round $r: $kind producer: ${p} msgs/s"
-    echo "pub $kind $p" >>"$work/results"
+    read -r all warm < <(produce "$kind" "$r")
+    echo "round $r: $kind producer: ${all} msgs/s over the run, ${warm} after the warm-up"
+    echo "pub $kind $all $warm" >>"$work/results"
   done
 done
 
@@ -133,4 +139,5 @@ summary() {  # label what field
 echo "# medians of $rounds rounds (msgs/s)"
 summary "consumer, whole drain" sub 3
 summary "consumer, after the warm-up" sub 4
-summary "producer (batching)" pub 3
+summary "producer (batching), whole run" pub 3
+summary "producer, after the warm-up" pub 4

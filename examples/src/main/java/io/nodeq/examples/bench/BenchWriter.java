@@ -45,14 +45,18 @@ public final class BenchWriter {
     static Result bench(BenchWriterOptions o, PrintStream out) throws Exception {
         ByteBuffer mpub = mpubCommand(o.topic(), o.size(), o.batchSize());
         AtomicLong claimed = new AtomicLong();
+        AtomicLong acknowledged = new AtomicLong();
         List<Publisher> publishers = new ArrayList<>();
         for (int i = 0; i < o.concurrency(); i++) {
-            publishers.add(new Publisher(o, mpub.duplicate(), claimed));
+            publishers.add(new Publisher(o, mpub.duplicate(), claimed, acknowledged));
         }
         out.printf(Locale.ROOT, "[%s] %d connections to %s, topic %s, %d-byte messages, MPUB batches of %d%n",
                 TOOL, o.concurrency(), o.address(), o.topic(), o.size(), o.batchSize());
         BenchRun run = new BenchRun(publishers);
-        Duration duration = run.execute(o.deadline(), o.runfor().plus(GRACE), true, TOOL, out);
+        WarmupMark[] warm = new WarmupMark[1];
+        Duration duration = run.execute(o.deadline(), o.runfor().plus(GRACE), true, TOOL, out,
+                start -> warm[0] = WarmupMark.start(o.warmup(), start, acknowledged::get));
+        long end = System.nanoTime();
         Histogram all = new Histogram(MAX_LATENCY_NS, 3);
         long batches = 0;
         for (Publisher p : publishers) {
@@ -62,6 +66,10 @@ public final class BenchWriter {
         long messages = batches * o.batchSize();
         Result r = new Result(messages, batches, duration, messages * o.size(), all);
         out.println("[" + TOOL + "] " + BenchReport.throughputLine(duration, messages, r.bodyBytes()));
+        String warmLine = warm[0] == null ? null : warm[0].line(end, messages, o.size());
+        if (warmLine != null) {
+            out.println("[" + TOOL + "] " + warmLine);
+        }
         out.println("[" + TOOL + "] " + BenchReport.latencyLine("MPUB round trip (" + o.batchSize() + " msgs)", all));
         out.printf(Locale.ROOT, "[%s] published %d messages in %d MPUB%n", TOOL, messages, batches);
         out.println("[" + TOOL + "] " + BenchReport.cpuLine(run.cpuNanos(), duration));
@@ -92,11 +100,13 @@ public final class BenchWriter {
         private final BenchWriterOptions o;
         private final ByteBuffer mpub;
         private final AtomicLong claimed;
+        private final AtomicLong acknowledged;
         private final Histogram roundTrips = new Histogram(MAX_LATENCY_NS, 3);
         private volatile BenchConnection conn;
         private long batches;
 
-        Publisher(BenchWriterOptions o, ByteBuffer mpub, AtomicLong claimed) {
+        Publisher(BenchWriterOptions o, ByteBuffer mpub, AtomicLong claimed, AtomicLong acknowledged) {
+            this.acknowledged = acknowledged;
             this.o = o;
             this.mpub = mpub;
             this.claimed = claimed;
@@ -123,6 +133,7 @@ public final class BenchWriter {
                     long t1 = System.nanoTime();
                     roundTrips.recordValue(Math.min(t1 - t0, MAX_LATENCY_NS));
                     batches++;
+                    acknowledged.addAndGet(o.batchSize());
                     if (t1 - end >= 0) {
                         break;
                     }
