@@ -1,18 +1,18 @@
 package io.nodeq.client.impl;
 
 /**
- * A response to a message (FIN / REQ / TOUCH), passed from a worker thread to the consumer's
- * context, which writes many of them in one buffer per connection.
- *
- * @param signal backoff signal: {@link #SUCCESS}, {@link #FAILURE}, {@link #NONE}, or {@link #GAVE_UP}
+ * The codes of a response to a message: the command ({@link #FIN} or {@link #REQ}) and the backoff
+ * signal it gives ({@link #SUCCESS}, {@link #FAILURE}, {@link #NONE}, or {@link #GAVE_UP}).
  */
-record Ack(ClientMessage message, byte op, long delayMs, byte signal) {
+final class Ack {
     static final byte FIN = 1;
     static final byte REQ = 2;
-    static final byte TOUCH = 3;
 
     static final byte NONE = 0;
     static final byte SUCCESS = 1;
     static final byte FAILURE = 2;
     static final byte GAVE_UP = 3;
+
+    private Ack() {
+    }
 }

@@ -98,7 +98,7 @@ public final class ClientMessage implements Message {
     @Override
     public void touch() {
         if (responded == 0) {
-            engine.ack(new Ack(this, Ack.TOUCH, 0, Ack.NONE));
+            engine.touch(this);
         }
     }
 

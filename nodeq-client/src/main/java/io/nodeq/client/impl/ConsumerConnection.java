@@ -89,20 +89,13 @@ final class ConsumerConnection implements NsqConnection.Listener, RdyController.
 
     // ---- responses gathered per drain
 
-    void appendAck(Ack a) {
-        if (!isOpen()) {
-            return;
-        }
-        Buffer out = out(1024);
-        byte[] id = a.message().msg.id();
-        switch (a.op()) {
-            case Ack.FIN -> Commands.fin(out, id);
-            case Ack.REQ -> Commands.req(out, id, a.delayMs());
-            default -> Commands.touch(out, id);
+    void appendTouch(ClientMessage m) {
+        if (isOpen()) {
+            Commands.touch(out(1024), m.msg.id());
         }
     }
 
-    /** Commands a handler batch encoded (see {@link HandlerBatch}). */
+    /** FIN/REQ commands encoded by a {@link Responses.Builder}. */
     void appendCommands(byte[] commands, int length) {
         if (isOpen()) {
             out(length).appendBytes(commands, 0, length);

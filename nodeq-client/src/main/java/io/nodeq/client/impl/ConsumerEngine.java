@@ -61,7 +61,7 @@ public final class ConsumerEngine implements RdyController.Clock {
     private final ExecutorService executor;
     private static final long CLOSE_QUIET_MS = 100;
 
-    /** {@link Ack}s and {@link HandlerBatch.Responses} on their way to the context. */
+    /** {@link Responses}, and messages to TOUCH, on their way to the context. */
     private final ConcurrentLinkedQueue<Object> acks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean ackScheduled = new AtomicBoolean();
     private final AtomicLong received = new AtomicLong();
@@ -354,26 +354,26 @@ public final class ConsumerEngine implements RdyController.Clock {
 
     /**
      * Any thread: the one FIN or REQ of a claimed message. On the worker running the message's batch
-     * it is collected there and leaves with the batch's next flush; otherwise it goes on its own.
+     * it is gathered there and leaves with the batch's next flush; otherwise it goes on its own.
      */
     void respond(ClientMessage m, byte op, long delayMs, byte signal) {
         HandlerBatch b = m.batch;
         if (b != null && b.collects()) {
             b.add(m, op, delayMs, signal);
         } else {
-            ack(new Ack(m, op, delayMs, signal));
+            responded(new Responses.Builder(m.conn, 1).add(m, op, delayMs, signal).take());
         }
     }
 
-    /** Any thread. */
-    void ack(Ack a) {
-        acks.offer(a);
+    /** Any thread: responses for the context to send. */
+    void responded(Responses r) {
+        acks.offer(r);
         wakeDrain();
     }
 
-    /** A worker: the responses one handler batch collected. */
-    void responded(HandlerBatch.Responses r) {
-        acks.offer(r);
+    /** Any thread: TOUCH an unanswered message. */
+    void touch(ClientMessage m) {
+        acks.offer(m);
         wakeDrain();
     }
 
@@ -392,29 +392,13 @@ public final class ConsumerEngine implements RdyController.Clock {
         boolean closingSeen = false;
         Object next;
         while ((next = acks.poll()) != null) {
-            if (next instanceof HandlerBatch.Responses r) {
+            if (next instanceof Responses r) {
                 closingSeen |= apply(r);
-                continue;
-            }
-            Ack a = (Ack) next;
-            ClientMessage m = a.message();
-            ConsumerConnection cc = m.conn;
-            if (a.op() == Ack.TOUCH) {
+            } else {
+                ClientMessage m = (ClientMessage) next;
                 m.lastTouchMs = nowMs();
-                cc.appendAck(a);
-                continue;
+                m.conn.appendTouch(m);
             }
-            inFlight.decrementAndGet();
-            if (cc.state != ConsumerConnection.State.CLOSED) {
-                cc.inFlight--;
-                if (cc.tracked != null) {
-                    cc.tracked.remove(m);
-                }
-                cc.appendAck(a);
-                (a.op() == Ack.FIN ? finished : requeued).incrementAndGet();
-                closingSeen |= cc.state == ConsumerConnection.State.CLOSING;
-            }
-            signal(a.signal());
         }
         for (int i = 0; i < dirty.size(); i++) {
             dirty.get(i).flush();
@@ -428,8 +412,8 @@ public final class ConsumerEngine implements RdyController.Clock {
         }
     }
 
-    /** A batch's responses: its commands go out as they are; returns whether its connection is closing. */
-    private boolean apply(HandlerBatch.Responses r) {
+    /** Responses: their commands go out as they are; returns whether their connection is closing. */
+    private boolean apply(Responses r) {
         ConsumerConnection cc = r.conn();
         inFlight.addAndGet(-r.count());
         boolean closing = false;
@@ -470,7 +454,7 @@ public final class ConsumerEngine implements RdyController.Clock {
             for (ClientMessage m : cc.tracked) {
                 if (!m.isResponded() && now - m.lastTouchMs >= interval) {
                     m.lastTouchMs = now;
-                    cc.appendAck(new Ack(m, Ack.TOUCH, 0, Ack.NONE));
+                    cc.appendTouch(m);
                 }
             }
         }
