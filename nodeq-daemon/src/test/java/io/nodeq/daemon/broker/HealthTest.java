@@ -32,45 +32,13 @@ class HealthTest {
     private volatile boolean failing = true;
 
     /** Writes fail with nsqd's test message while {@code failing}. Runs on the disk lane. */
-    final class FailingBackend implements BackendQueue {
-        private final List<Message> stored = new ArrayList<>();
-
+    final class FailingBackend extends MemoryBackend {
         @Override
-        public void put(List<Message> messages) throws IOException {
+        public synchronized void put(List<Message> messages) throws IOException {
             if (failing) {
                 throw new IOException("never gonna happen");
             }
-            stored.addAll(messages);
-        }
-
-        @Override
-        public List<Message> read(int max) {
-            List<Message> out = new ArrayList<>(stored.subList(0, Math.min(max, stored.size())));
-            stored.subList(0, out.size()).clear();
-            return out;
-        }
-
-        @Override
-        public long depth() {
-            return stored.size();
-        }
-
-        @Override
-        public void empty() {
-            stored.clear();
-        }
-
-        @Override
-        public void delete() {
-            stored.clear();
-        }
-
-        @Override
-        public void syncIfDirty() {
-        }
-
-        @Override
-        public void close() {
+            super.put(messages);
         }
     }
 

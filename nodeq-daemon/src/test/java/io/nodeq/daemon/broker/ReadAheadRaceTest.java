@@ -11,10 +11,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,60 +41,25 @@ class ReadAheadRaceTest {
     private boolean brokerClosed;
 
     /** An in-memory backend whose reads wait while a gate is set. Runs on the disk lane. */
-    static final class GatedBackend implements BackendQueue {
-        private final ArrayDeque<Message> stored = new ArrayDeque<>();
+    static final class GatedBackend extends MemoryBackend {
         volatile CountDownLatch gate;
         final CountDownLatch readWaiting = new CountDownLatch(1);
 
         @Override
-        public synchronized void put(List<Message> messages) {
-            stored.addAll(messages);
-        }
-
-        @Override
-        public List<Message> read(int max) throws java.io.IOException {
+        public List<Message> read(int max) throws IOException {
             CountDownLatch g = gate;
             if (g != null) {
                 readWaiting.countDown();
                 try {
                     if (!g.await(10, TimeUnit.SECONDS)) {
-                        throw new java.io.IOException("gate never opened");
+                        throw new IOException("gate never opened");
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new java.io.IOException(e);
+                    throw new IOException(e);
                 }
             }
-            synchronized (this) {
-                List<Message> out = new ArrayList<>();
-                while (out.size() < max && !stored.isEmpty()) {
-                    out.add(stored.poll());
-                }
-                return out;
-            }
-        }
-
-        @Override
-        public synchronized long depth() {
-            return stored.size();
-        }
-
-        @Override
-        public synchronized void empty() {
-            stored.clear();
-        }
-
-        @Override
-        public synchronized void delete() {
-            stored.clear();
-        }
-
-        @Override
-        public void syncIfDirty() {
-        }
-
-        @Override
-        public void close() {
+            return super.read(max);
         }
     }
 
