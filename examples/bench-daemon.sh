@@ -1,7 +1,7 @@
-# Sourced by the bench scripts: starts a daemon jar on $tcp/$http with a fresh data dir, and stops
-# it (by its PID) when the script exits. Needs: jar, tcp, http (may be empty: tcp's port + 1),
-# mem_queue_size, daemon_java_opts; DAEMON_FLAGS from the environment. Sets daemon_pid, datadir.
-# The daemon's log is kept in ${TMPDIR:-/tmp}/nodeq-bench-daemon.log.
+# Sourced by the bench scripts: takes the daemon flags they share, starts a daemon jar on
+# $tcp/$http with a fresh data dir, and stops it (by its PID) when the script exits. Uses: jar, tcp,
+# http (may be empty: tcp's port + 1), mem_queue_size, daemon_java_opts; DAEMON_FLAGS from the
+# environment. Sets daemon_pid, datadir. The daemon's log is kept in ${TMPDIR:-/tmp}/nodeq-bench-daemon.log.
 
 daemon_pid=""
 datadir=""
@@ -10,6 +10,21 @@ cleanup() {
   if [ -n "$datadir" ]; then cp "$datadir/daemon.log" "${TMPDIR:-/tmp}/nodeq-bench-daemon.log" 2>/dev/null || true; rm -rf "$datadir"; fi
 }
 trap cleanup EXIT INT TERM
+
+# usage: prints the calling script's leading comment (its help).
+usage() { awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; }
+
+# daemon_flag --name value: sets the variable of one of the shared flags; fails for any other flag.
+daemon_flag() {
+  case "$1" in
+    --nsqd-tcp-address) tcp="$2" ;;
+    --nsqd-http-address) http="$2" ;;
+    --daemon-jar) jar="$2" ;;
+    --mem-queue-size) mem_queue_size="$2" ;;
+    --daemon-java-opts) daemon_java_opts="$2" ;;
+    *) return 1 ;;
+  esac
+}
 
 start_daemon() {
   [ -n "$http" ] || http="${tcp%:*}:$(( ${tcp##*:} + 1 ))"

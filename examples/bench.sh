@@ -18,6 +18,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=bench-daemon.sh
+. "$root/examples/bench-daemon.sh"
 tcp="127.0.0.1:4150"
 http=""
 jar=""
@@ -33,15 +35,12 @@ reader=()
 while [ $# -gt 0 ]; do
   arg="$1"; shift
   name="${arg%%=*}"; name="${name#-}"; name="--${name#-}"
+  if [ "$name" = "--help" ]; then usage; exit 0; fi
   if [[ "$arg" == *=* ]]; then value="${arg#*=}"
   elif [ $# -gt 0 ]; then value="$1"; shift
   else echo "bench.sh: flag needs an argument: $arg" >&2; exit 2; fi
+  daemon_flag "$name" "$value" && continue
   case "$name" in
-    --nsqd-tcp-address) tcp="$value" ;;
-    --nsqd-http-address) http="$value" ;;
-    --daemon-jar) jar="$value" ;;
-    --mem-queue-size) mem_queue_size="$value" ;;
-    --daemon-java-opts) daemon_java_opts="$value" ;;
     --warmup) warmup="$value" ;;
     --topic) topic="$value" ;;
     --channel) channel="$value" ;;
@@ -62,8 +61,6 @@ hdr_version="$(sed -n 's:.*<hdrhistogram.version>\(.*\)</hdrhistogram.version>.*
 hdr_jar="${MAVEN_REPOSITORY:-$HOME/.m2/repository}/org/hdrhistogram/HdrHistogram/$hdr_version/HdrHistogram-$hdr_version.jar"
 cp="$root/examples/target/classes:$root/nodeq-client/target/classes:$hdr_jar"
 
-# shellcheck source=bench-daemon.sh
-. "$root/examples/bench-daemon.sh"
 [ -z "$jar" ] || start_daemon
 
 if [ -n "$http" ]; then

@@ -20,6 +20,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=bench-daemon.sh
+. "$root/examples/bench-daemon.sh"
 tcp="127.0.0.1:4150"
 http=""
 jar=""
@@ -38,16 +40,12 @@ concurrency="$(nproc)"
 while [ $# -gt 0 ]; do
   arg="$1"; shift
   name="${arg%%=*}"; name="${name#-}"; name="--${name#-}"
-  if [ "$name" = "--help" ]; then sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0; fi
+  if [ "$name" = "--help" ]; then usage; exit 0; fi
   if [[ "$arg" == *=* ]]; then value="${arg#*=}"
   elif [ $# -gt 0 ]; then value="$1"; shift
   else echo "client-bench.sh: flag needs an argument: $arg" >&2; exit 2; fi
+  daemon_flag "$name" "$value" && continue
   case "$name" in
-    --nsqd-tcp-address) tcp="$value" ;;
-    --nsqd-http-address) http="$value" ;;
-    --daemon-jar) jar="$value" ;;
-    --mem-queue-size) mem_queue_size="$value" ;;
-    --daemon-java-opts) daemon_java_opts="$value" ;;
     --rounds) rounds="$value" ;;
     --messages) messages="$value" ;;
     --warmup) warmup="$value" ;;
@@ -69,8 +67,6 @@ work="$(mktemp -d)"
 cp "$cli_jar" "$work/nodeq.jar"   # a copy, so a build during the run cannot swap it
 cp="$work/nodeq.jar:$hdr_jar"
 
-# shellcheck source=bench-daemon.sh
-. "$root/examples/bench-daemon.sh"
 trap 'cleanup; rm -rf "$work"' EXIT INT TERM
 if [ -n "$jar" ]; then start_daemon; fi
 [ -n "$http" ] || { echo "client-bench.sh: give --daemon-jar or --nsqd-http-address" >&2; exit 2; }
