@@ -1,0 +1,137 @@
+package io.nodeq.daemon.log;
+
+import java.util.zip.CRC32C;
+
+/**
+ * The record codec of a topic's log (storage.md §2): one message, written once however many channels
+ * the topic has. Pure and static; big-endian.
+ * <pre>
+ *  0       4        8    9     10        12        16        24       32        40
+ *  +-------+--------+----+-----+---------+---------+---------+--------+---------+------
+ *  |length | crc32c |ver |flags|reserved | deferMs | seq     | id     | ts ns   | body
+ *  | u32   | u32    | u8 | u8  | u16 = 0 | u32     | u64     | u64    | u64     |
+ *  +-------+--------+----+-----+---------+---------+---------+--------+---------+------
+ * </pre>
+ * {@code length} counts the bytes after the length field (36 + body length); {@code crc32c}
+ * (java.util.zip.CRC32C, the Castagnoli polynomial Kafka and ext4 use, hardware-accelerated) covers
+ * bytes [8, 4 + length), so a flipped bit anywhere after the length field, and a wrong length, is
+ * caught. {@code ver} = 1; {@code flags} bit 0 is reserved for "has headers" (a later feature, which is
+ * why the version byte exists: a reader of version 1 can refuse what it cannot read instead of
+ * misreading it), 0 for now. {@code seq} is authoritative: readers take a record's seq from this
+ * field, never from its position.
+ */
+public final class LogRecord {
+
+    public static final int HEADER = 40;
+    public static final byte VERSION = 1;
+    /** Bytes covered by {@code length}: everything but the length field itself. */
+    static final int LENGTH_FIELD = 4;
+    private static final int CRC_START = 8;
+
+    private LogRecord() {
+    }
+
+    public static int size(int bodyLength) {
+        return HEADER + bodyLength;
+    }
+
+    /** Writes one record at dst[off..]; returns its size. */
+    public static int encode(byte[] dst, int off, long seq, long id, long timestampNs, int deferMs,
+                             byte[] body, int bodyOff, int bodyLen) {
+        int size = HEADER + bodyLen;
+        putInt(dst, off, size - LENGTH_FIELD);
+        dst[off + 8] = VERSION;
+        dst[off + 9] = 0;
+        dst[off + 10] = 0;
+        dst[off + 11] = 0;
+        putInt(dst, off + 12, deferMs);
+        putLong(dst, off + 16, seq);
+        putLong(dst, off + 24, id);
+        putLong(dst, off + 32, timestampNs);
+        System.arraycopy(body, bodyOff, dst, off + HEADER, bodyLen);
+        putInt(dst, off + 4, crc(dst, off, size));
+        return size;
+    }
+
+    /** 4 + length: the whole record. */
+    public static int recordSize(byte[] b, int off) {
+        return LENGTH_FIELD + getInt(b, off);
+    }
+
+    public static long seq(byte[] b, int off) {
+        return getLong(b, off + 16);
+    }
+
+    public static long id(byte[] b, int off) {
+        return getLong(b, off + 24);
+    }
+
+    public static long timestampNs(byte[] b, int off) {
+        return getLong(b, off + 32);
+    }
+
+    public static int deferMs(byte[] b, int off) {
+        return getInt(b, off + 12);
+    }
+
+    public static int bodyOffset(int off) {
+        return off + HEADER;
+    }
+
+    public static int bodyLength(byte[] b, int off) {
+        return recordSize(b, off) - HEADER;
+    }
+
+    /**
+     * True when a whole, well-formed record with a matching CRC starts at {@code off}: the
+     * {@code available} bytes from {@code off} on hold all of it, its size is within
+     * [{@link #HEADER}, {@code maxRecordSize}], its version is {@link #VERSION} and its CRC32C matches.
+     */
+    public static boolean valid(byte[] b, int off, int available, int maxRecordSize) {
+        if (available < HEADER || off < 0 || off + HEADER > b.length) {
+            return false;
+        }
+        int length = getInt(b, off);
+        // length is a u32: negative means > 2 GiB, never a record of ours
+        if (length < HEADER - LENGTH_FIELD || length > maxRecordSize - LENGTH_FIELD) {
+            return false;
+        }
+        int size = LENGTH_FIELD + length;
+        if (size > available || off + size > b.length || b[off + 8] != VERSION) {
+            return false;
+        }
+        return getInt(b, off + 4) == crc(b, off, size);
+    }
+
+    /** Whether the record's header fields say it is a record of this version (no CRC check). */
+    static boolean plausibleHeader(byte[] b, int off, int maxRecordSize) {
+        int length = getInt(b, off);
+        return length >= HEADER - LENGTH_FIELD && length <= maxRecordSize - LENGTH_FIELD && b[off + 8] == VERSION;
+    }
+
+    static int crc(byte[] b, int off, int size) {
+        CRC32C crc = new CRC32C();
+        crc.update(b, off + CRC_START, size - CRC_START);
+        return (int) crc.getValue();
+    }
+
+    static int getInt(byte[] b, int off) {
+        return ((b[off] & 0xFF) << 24) | ((b[off + 1] & 0xFF) << 16) | ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
+    }
+
+    static long getLong(byte[] b, int off) {
+        return ((long) getInt(b, off) << 32) | (getInt(b, off + 4) & 0xFFFFFFFFL);
+    }
+
+    static void putInt(byte[] b, int off, int v) {
+        b[off] = (byte) (v >>> 24);
+        b[off + 1] = (byte) (v >>> 16);
+        b[off + 2] = (byte) (v >>> 8);
+        b[off + 3] = (byte) v;
+    }
+
+    static void putLong(byte[] b, int off, long v) {
+        putInt(b, off, (int) (v >>> 32));
+        putInt(b, off + 4, (int) v);
+    }
+}

@@ -1,0 +1,648 @@
+package io.nodeq.daemon.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One topic's log (storage.md §2): {@link LogRecord}s appended only, with dense seqs, split into
+ * segment files {@code <dir>/<20-digit seq of the first record>.seg}; Kafka's layout, with the sparse
+ * offset index kept in memory (rebuilt by scanning) instead of in a side file.
+ * <p>
+ * Owned by its shard's disk lane: not thread-safe, every call blocks on file IO.
+ * <p>
+ * Recovery at open: the last segment is validated record by record (length bounds, version, CRC32C,
+ * seq = the previous + 1) and a torn or corrupt tail is cut off, in one warn line; older segments are
+ * trusted, and a bad record met later while reading one of them is logged and the rest of that
+ * segment skipped. A missing segment leaves a gap that reads jump over. The active (last) segment is
+ * never deleted, so its name keeps {@link #nextSeq()} across restarts even when it is empty.
+ */
+public final class TopicLog implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicLog.class);
+    private static final int MIN_READ = 64 * 1024;
+    private static final int SCAN_CHUNK = 1 << 20;
+    private static final int RECENT = 8;
+    private static final ByteBuffer[] NO_BUFFERS = new ByteBuffer[0];
+
+    public record LogOptions(long maxBytesPerFile, int maxRecordSize, FileLayer files) {
+        public LogOptions {
+            Objects.requireNonNull(files, "files");
+            if (maxBytesPerFile <= 0) {
+                throw new IllegalArgumentException("maxBytesPerFile must be > 0, got " + maxBytesPerFile);
+            }
+            if (maxRecordSize < LogRecord.HEADER) {
+                throw new IllegalArgumentException("maxRecordSize must be >= " + LogRecord.HEADER + ", got " + maxRecordSize);
+            }
+        }
+
+        /** Records of bodies up to {@code maxBodySize} (the daemon's --max-msg-size). */
+        public static LogOptions of(long maxBytesPerFile, int maxBodySize) {
+            return new LogOptions(maxBytesPerFile, LogRecord.size(maxBodySize), FileLayer.DEFAULT);
+        }
+
+        public LogOptions withFiles(FileLayer value) {
+            return new LogOptions(maxBytesPerFile, maxRecordSize, value);
+        }
+    }
+
+    /** A slice of an array holding whole encoded records back to back. */
+    public record Region(byte[] array, int offset, int length) {
+        public Region {
+            Objects.checkFromIndexSize(offset, length, array.length);
+        }
+
+        public static Region of(byte[] array) {
+            return new Region(array, 0, array.length);
+        }
+    }
+
+    /** Whole records back to back in {@code bytes}; record i starts at {@code offsets[i]}. The caller owns it. */
+    public record ReadBatch(byte[] bytes, int[] offsets, int count) {
+        public long firstSeq() {
+            return LogRecord.seq(bytes, offsets[0]);
+        }
+
+        public long lastSeq() {
+            return LogRecord.seq(bytes, offsets[count - 1]);
+        }
+    }
+
+    private final Path dir;
+    private final LogOptions opts;
+    private final FileLayer files;
+    private final TreeMap<Long, Segment> segments = new TreeMap<>();
+    /** The last segment; null only while the directory holds none (a new log). */
+    private Segment active;
+    private long nextSeq;
+    private long sizeBytes;
+    /** Segments rolled away from with data not yet forced. */
+    private final List<Segment> unforced = new ArrayList<>(2);
+    private boolean dirDirty;
+
+    private final ArrayList<ByteBuffer> writeBufs = new ArrayList<>();
+    private byte[] scratch = new byte[0];
+    private int[] offsetsScratch = new int[64];
+
+    // where recent reads ended: the next read of a sequential reader starts there without a search
+    private final long[] recentSeq = new long[RECENT];
+    private final Segment[] recentSeg = new Segment[RECENT];
+    private final long[] recentPos = new long[RECENT];
+    private int recentNext;
+
+    /** Segments whose corruption or following gap was already logged. */
+    private final Set<Long> reported = new HashSet<>();
+
+    private TopicLog(Path dir, LogOptions opts) {
+        this.dir = dir;
+        this.opts = opts;
+        this.files = opts.files();
+    }
+
+    public static TopicLog open(Path dir, LogOptions options) throws IOException {
+        Objects.requireNonNull(options, "options");
+        TopicLog l = new TopicLog(dir, options);
+        l.load();
+        return l;
+    }
+
+    private void load() throws IOException {
+        files.createDirectories(dir);
+        for (Path p : files.list(dir)) {
+            long base = Segment.parseName(p.getFileName().toString());
+            if (base >= 0) {
+                segments.put(base, new Segment(p, base, Files.size(p)));
+            }
+        }
+        if (segments.isEmpty()) {
+            nextSeq = 0;
+            return;
+        }
+        for (Segment s : segments.values()) {
+            sizeBytes += s.size;
+        }
+        active = segments.lastEntry().getValue();
+        active.channel = files.open(active.path, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE));
+        recoverActive();
+    }
+
+    /** Validates the last segment record by record and cuts a torn or corrupt tail. */
+    private void recoverActive() throws IOException {
+        Segment seg = active;
+        long fileSize = seg.channel.size();
+        long pos = 0;
+        long expect = seg.baseSeq;
+        String why = null;
+        ensureScratch(Math.max(SCAN_CHUNK, opts.maxRecordSize()));
+        scan:
+        while (pos < fileSize) {
+            int n = fill(seg.channel, pos, (int) Math.min(scratch.length, fileSize - pos));
+            int p = 0;
+            while (true) {
+                if (n - p < LogRecord.HEADER) {
+                    if (pos + p + (n - p) >= fileSize) {
+                        if (n > p) {
+                            why = "torn record";
+                        }
+                        pos += p;
+                        break scan;
+                    }
+                    break;
+                }
+                int size = LogRecord.recordSize(scratch, p);
+                if (!LogRecord.plausibleHeader(scratch, p, opts.maxRecordSize())) {
+                    why = "bad record header";
+                    pos += p;
+                    break scan;
+                }
+                if (p + size > n) {
+                    if (pos + p + size > fileSize) {
+                        why = "torn record";
+                        pos += p;
+                        break scan;
+                    }
+                    break;
+                }
+                if (!LogRecord.valid(scratch, p, n - p, opts.maxRecordSize())) {
+                    why = "CRC mismatch";
+                    pos += p;
+                    break scan;
+                }
+                long seq = LogRecord.seq(scratch, p);
+                if (seq != expect) {
+                    why = "seq " + seq + " where " + expect + " was expected";
+                    pos += p;
+                    break scan;
+                }
+                seg.noteRecord(pos + p, seq, size);
+                expect++;
+                p += size;
+            }
+            pos += p;
+        }
+        if (pos < fileSize) {
+            log.warn("log {}: {} at offset {}: cut {} bytes (records from seq {} on)", seg.path,
+                    why == null ? "torn record" : why, pos, fileSize - pos, expect);
+            seg.channel.truncate(pos);
+            seg.channel.force(true);
+            sizeBytes -= fileSize - pos;
+        }
+        seg.size = pos;
+        seg.channel.position(pos);
+        nextSeq = expect;
+    }
+
+    /** Oldest record present; {@link #nextSeq()} when the log is empty. */
+    public long firstSeq() {
+        return segments.isEmpty() ? nextSeq : segments.firstKey();
+    }
+
+    public long nextSeq() {
+        return nextSeq;
+    }
+
+    public long sizeBytes() {
+        return sizeBytes;
+    }
+
+    public int segmentCount() {
+        return segments.size();
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    // ------------------------------------------------------------------ appending
+
+    /**
+     * Appends whole encoded records, already carrying consecutive seqs from {@link #nextSeq()} on, with
+     * one gathering write per touched segment. All or nothing: on IOException the segments are cut back
+     * and nextSeq is unchanged, so a later append may succeed (a full disk that got space back).
+     * Rolls to a new segment before a record that would take the active one past maxBytesPerFile.
+     */
+    public void append(List<Region> regions) throws IOException {
+        long count = validate(regions);
+        if (count == 0) {
+            return;
+        }
+        Segment first = active;
+        long[] firstMark = first == null ? null : first.mark();
+        boolean firstWasDirty = first != null && first.dirty;
+        long seqBefore = nextSeq;
+        long sizeBefore = sizeBytes;
+        int unforcedBefore = unforced.size();
+        List<Segment> created = new ArrayList<>(1);
+        try {
+            if (first != null && first.needsTruncate) {
+                first.channel.truncate(first.size);
+                first.needsTruncate = false;
+            }
+            if (active == null) {
+                created.add(newSegment(nextSeq));
+            }
+            writeAll(regions, created);
+        } catch (IOException | RuntimeException e) {
+            rollback(first, firstMark, firstWasDirty, created, seqBefore, sizeBefore, unforcedBefore, e);
+            throw e;
+        } finally {
+            writeBufs.clear();
+        }
+    }
+
+    /** Checks record boundaries, sizes and seqs; returns the number of records. */
+    private long validate(List<Region> regions) {
+        long expect = nextSeq;
+        for (Region r : regions) {
+            byte[] a = r.array();
+            int off = r.offset();
+            int end = off + r.length();
+            while (off < end) {
+                if (end - off < LogRecord.HEADER) {
+                    throw new IllegalArgumentException("region ends inside a record header at " + off);
+                }
+                int size = LogRecord.recordSize(a, off);
+                if (size < LogRecord.HEADER || size > opts.maxRecordSize() || size > end - off) {
+                    throw new IllegalArgumentException("bad record size " + size + " at " + off);
+                }
+                long seq = LogRecord.seq(a, off);
+                if (seq != expect) {
+                    throw new IllegalArgumentException("record seq " + seq + ", expected " + expect);
+                }
+                expect++;
+                off += size;
+            }
+        }
+        return expect - nextSeq;
+    }
+
+    private void writeAll(List<Region> regions, List<Segment> created) throws IOException {
+        Segment seg = active;
+        long segSize = seg.size;
+        for (Region r : regions) {
+            byte[] a = r.array();
+            int off = r.offset();
+            int end = off + r.length();
+            int sliceStart = off;
+            while (off < end) {
+                int size = LogRecord.recordSize(a, off);
+                long seq = LogRecord.seq(a, off);
+                if (segSize > 0 && segSize + size > opts.maxBytesPerFile()) {
+                    if (off > sliceStart) {
+                        writeBufs.add(ByteBuffer.wrap(a, sliceStart, off - sliceStart));
+                    }
+                    sliceStart = off;
+                    flush(seg);
+                    seg = roll(seq, created);
+                    segSize = 0;
+                }
+                seg.noteRecord(segSize, seq, size);
+                segSize += size;
+                off += size;
+                nextSeq = seq + 1;
+            }
+            if (end > sliceStart) {
+                writeBufs.add(ByteBuffer.wrap(a, sliceStart, end - sliceStart));
+            }
+        }
+        flush(seg);
+    }
+
+    /** One gathering write of {@link #writeBufs} at the end of {@code seg}. */
+    private void flush(Segment seg) throws IOException {
+        if (writeBufs.isEmpty()) {
+            return;
+        }
+        ByteBuffer[] bufs = writeBufs.toArray(NO_BUFFERS);
+        writeBufs.clear();
+        long total = 0;
+        for (ByteBuffer b : bufs) {
+            total += b.remaining();
+        }
+        FileChannel ch = seg.channel;
+        long left = total;
+        int i = 0;
+        seg.dirty = true;
+        while (left > 0) {
+            long n = ch.write(bufs, i, bufs.length - i);
+            left -= n;
+            while (i < bufs.length && !bufs[i].hasRemaining()) {
+                i++;
+            }
+        }
+        seg.size += total;
+        sizeBytes += total;
+    }
+
+    private Segment roll(long base, List<Segment> created) throws IOException {
+        if (active.dirty) {
+            unforced.add(active);
+        }
+        Segment s = newSegment(base);
+        created.add(s);
+        return s;
+    }
+
+    private Segment newSegment(long base) throws IOException {
+        Path p = dir.resolve(Segment.fileName(base));
+        Segment s = new Segment(p, base, 0);
+        // a file of that name is the rest of an append that failed and could not be removed: not data
+        s.channel = files.open(p, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING));
+        segments.put(base, s);
+        active = s;
+        dirDirty = true;
+        return s;
+    }
+
+    private void rollback(Segment first, long[] firstMark, boolean firstWasDirty, List<Segment> created,
+                          long seqBefore, long sizeBefore, int unforcedBefore, Throwable cause) {
+        for (Segment s : created) {
+            segments.remove(s.baseSeq);
+            s.deleted = true;
+            try {
+                s.closeChannel();
+                files.delete(s.path);
+            } catch (IOException e) {
+                cause.addSuppressed(e);
+            }
+        }
+        while (unforced.size() > unforcedBefore) {
+            unforced.remove(unforced.size() - 1);
+        }
+        if (first != null) {
+            first.rollback(firstMark);
+            first.dirty = firstWasDirty;
+            try {
+                first.channel.truncate(first.size);
+            } catch (IOException e) {
+                first.needsTruncate = true;
+                cause.addSuppressed(e);
+            }
+        }
+        active = first;
+        nextSeq = seqBefore;
+        sizeBytes = sizeBefore;
+    }
+
+    // ------------------------------------------------------------------ syncing
+
+    public boolean dirty() {
+        return dirDirty || !unforced.isEmpty() || (active != null && active.dirty);
+    }
+
+    /** fsyncs what append wrote since the last force: rolled segments, the active one, the directory. */
+    public void force() throws IOException {
+        while (!unforced.isEmpty()) {
+            Segment s = unforced.get(0);
+            if (!s.deleted && s.channel != null) {
+                s.channel.force(false);
+            }
+            s.dirty = false;
+            unforced.remove(0);
+        }
+        if (active != null && active.dirty) {
+            active.channel.force(false);
+            active.dirty = false;
+        }
+        if (dirDirty) {
+            files.fsyncDirectory(dir);
+            dirDirty = false;
+        }
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /**
+     * Up to {@code maxRecords} records (and about {@code maxBytes}, at least one record) from the first
+     * record with seq >= {@code fromSeq}; null when there is none. Reads one buffer of about maxBytes
+     * from one segment (several only to skip what precedes fromSeq, a bad record or a gap).
+     */
+    public ReadBatch read(long fromSeq, int maxRecords, int maxBytes) throws IOException {
+        if (maxRecords <= 0) {
+            throw new IllegalArgumentException("maxRecords must be > 0");
+        }
+        if (active == null || fromSeq >= nextSeq) {
+            return null;
+        }
+        long want = Math.max(fromSeq, firstSeq());
+        Segment seg;
+        long pos;
+        int slot = findRecent(want);
+        if (slot >= 0) {
+            seg = recentSeg[slot];
+            pos = recentPos[slot];
+        } else {
+            Map.Entry<Long, Segment> e = segments.floorEntry(want);
+            seg = e != null ? e.getValue() : segments.firstEntry().getValue();
+            pos = seg.floorPosition(want);
+        }
+        int chunk = Math.max(maxBytes, MIN_READ);
+        while (true) {
+            if (seg.channel == null) {
+                seg.channel = files.open(seg.path, Set.of(StandardOpenOption.READ));
+            }
+            long end = seg.readEnd();
+            if (pos >= end) {
+                Map.Entry<Long, Segment> next = segments.higherEntry(seg.baseSeq);
+                if (next == null) {
+                    return null;
+                }
+                checkGap(seg, next.getValue());
+                seg = next.getValue();
+                pos = 0;
+                continue;
+            }
+            int n = fill(seg, pos, (int) Math.min(chunk, end - pos));
+            int p = 0;
+            int count = 0;
+            int start = 0;
+            boolean bad = false;
+            while (n - p >= LogRecord.HEADER) {
+                int size = LogRecord.recordSize(scratch, p);
+                if (!LogRecord.plausibleHeader(scratch, p, opts.maxRecordSize()) || pos + p + size > end) {
+                    bad = true;
+                    break;
+                }
+                if (p + size > n) {
+                    break;
+                }
+                if (!LogRecord.valid(scratch, p, n - p, opts.maxRecordSize())) {
+                    bad = true;
+                    break;
+                }
+                long seq = LogRecord.seq(scratch, p);
+                seg.noteRecord(pos + p, seq, size);
+                if (seq >= want) {
+                    if (count == 0) {
+                        start = p;
+                    } else if (count >= maxRecords || p + size - start > maxBytes) {
+                        break;
+                    }
+                    if (count == offsetsScratch.length) {
+                        offsetsScratch = Arrays.copyOf(offsetsScratch, count * 2);
+                    }
+                    offsetsScratch[count++] = p - start;
+                }
+                p += size;
+            }
+            if (count > 0) {
+                // what follows a bad record is found (and reported) by the next read
+                byte[] bytes = Arrays.copyOfRange(scratch, start, p);
+                ReadBatch batch = new ReadBatch(bytes, Arrays.copyOf(offsetsScratch, count), count);
+                remember(slot, batch.lastSeq() + 1, seg, pos + p);
+                return batch;
+            }
+            if (!bad && p == 0 && n < LogRecord.HEADER) {
+                bad = true; // fewer bytes than a header before the end of the segment
+            }
+            if (bad) {
+                corrupt(seg, pos + p);
+                pos = end;
+            } else if (p == 0) {
+                // one record larger than the chunk
+                chunk = Math.max(chunk, LogRecord.recordSize(scratch, 0));
+            } else {
+                pos += p;
+            }
+        }
+    }
+
+    private void corrupt(Segment seg, long offset) {
+        seg.corruptAt = offset;
+        if (reported.add(seg.baseSeq)) {
+            log.warn("log {}: bad record at offset {}: the rest of the segment ({} bytes) is skipped",
+                    seg.path, offset, seg.size - offset);
+        }
+    }
+
+    private void checkGap(Segment seg, Segment next) {
+        if (seg.corruptAt < 0 && seg.fullyScanned() && seg.lastScannedSeq >= 0
+                && next.baseSeq > seg.lastScannedSeq + 1 && reported.add(seg.baseSeq)) {
+            log.warn("log {}: seqs {} to {} are missing (no segment holds them): skipped", dir,
+                    seg.lastScannedSeq + 1, next.baseSeq - 1);
+        }
+    }
+
+    private int findRecent(long seq) {
+        for (int i = 0; i < RECENT; i++) {
+            Segment s = recentSeg[i];
+            if (s != null && recentSeq[i] == seq) {
+                if (s.deleted) {
+                    recentSeg[i] = null;
+                    return -1;
+                }
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void remember(int slot, long seq, Segment seg, long pos) {
+        int i = slot;
+        if (i < 0) {
+            i = recentNext;
+            recentNext = (recentNext + 1) % RECENT;
+        }
+        recentSeq[i] = seq;
+        recentSeg[i] = seg;
+        recentPos[i] = pos;
+    }
+
+    /** Reads {@code want} bytes (fewer at end of file) of {@code seg} at {@code pos} into scratch[0..]. */
+    private int fill(Segment seg, long pos, int want) throws IOException {
+        ensureScratch(want);
+        return fill(seg.channel, pos, want);
+    }
+
+    private int fill(FileChannel ch, long pos, int want) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(scratch, 0, want);
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, pos + buf.position());
+            if (n < 0) {
+                break;
+            }
+        }
+        return buf.position();
+    }
+
+    private void ensureScratch(int size) {
+        if (scratch.length < size) {
+            scratch = new byte[size];
+        }
+    }
+
+    // ------------------------------------------------------------------ deleting
+
+    /** Deletes whole segments whose records are all < seq, never the active one; returns how many. */
+    public int deleteBefore(long seq) throws IOException {
+        int n = 0;
+        while (segments.size() > 1) {
+            Map.Entry<Long, Segment> first = segments.firstEntry();
+            long nextBase = segments.higherKey(first.getKey());
+            if (nextBase > seq) {
+                break;
+            }
+            Segment s = first.getValue();
+            segments.remove(first.getKey());
+            s.deleted = true;
+            unforced.remove(s);
+            s.closeChannel();
+            files.delete(s.path);
+            sizeBytes -= s.size;
+            dirDirty = true;
+            n++;
+        }
+        return n;
+    }
+
+    /** Removes every file and the directory; the log is unusable afterwards. */
+    public void delete() throws IOException {
+        close();
+        for (Path p : files.list(dir)) {
+            files.delete(p);
+        }
+        files.delete(dir);
+        segments.clear();
+        active = null;
+        sizeBytes = 0;
+    }
+
+    /** Closes the files. Does not force: call {@link #force()} first for what must survive a power loss. */
+    @Override
+    public void close() throws IOException {
+        IOException first = null;
+        for (Segment s : segments.values()) {
+            try {
+                s.closeChannel();
+            } catch (IOException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        unforced.clear();
+        Arrays.fill(recentSeg, null);
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TopicLog[" + dir + ", " + firstSeq() + ".." + nextSeq + "]";
+    }
+}

@@ -1,0 +1,242 @@
+package io.nodeq.daemon.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A {@link FileLayer} that fails the way disks do, for tests: while {@link #diskFull} is on, every
+ * write (and atomic write) fails with "No space left on device"; with {@link #failAfterBytes(long)}
+ * writes succeed for N more bytes, the last one partly, then fail (a disk filling up mid-write).
+ * Counts write and force calls, so tests can check the batching. Also edits files in place to tear
+ * or corrupt them ({@link #truncate}, {@link #flip}).
+ */
+final class FaultyFiles implements FileLayer {
+
+    static final String ENOSPC = "No space left on device";
+
+    volatile boolean diskFull;
+    volatile boolean failForce;
+    private final AtomicLong bytesLeft = new AtomicLong(Long.MAX_VALUE);
+    final AtomicInteger writeCalls = new AtomicInteger();
+    final AtomicInteger forceCalls = new AtomicInteger();
+    final AtomicInteger dirSyncs = new AtomicInteger();
+
+    void failAfterBytes(long n) {
+        bytesLeft.set(n);
+    }
+
+    void spaceReturns() {
+        diskFull = false;
+        bytesLeft.set(Long.MAX_VALUE);
+    }
+
+    static void truncate(Path file, long cutBytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(ch.size() - cutBytes);
+        }
+    }
+
+    /** Flips the low bit of the byte at {@code offset}. */
+    static void flip(Path file, long offset) throws IOException {
+        byte[] b = Files.readAllBytes(file);
+        b[(int) offset] ^= 1;
+        Files.write(file, b);
+    }
+
+    @Override
+    public FileChannel open(Path file, Set<? extends OpenOption> options) throws IOException {
+        return new Channel(FileLayer.DEFAULT.open(file, options));
+    }
+
+    @Override
+    public List<Path> list(Path dir) throws IOException {
+        return FileLayer.DEFAULT.list(dir);
+    }
+
+    @Override
+    public void delete(Path path) throws IOException {
+        FileLayer.DEFAULT.delete(path);
+    }
+
+    @Override
+    public void createDirectories(Path dir) throws IOException {
+        FileLayer.DEFAULT.createDirectories(dir);
+    }
+
+    @Override
+    public void atomicWrite(Path target, byte[] content) throws IOException {
+        writeCalls.incrementAndGet();
+        if (diskFull || bytesLeft.get() < content.length) {
+            throw new IOException(ENOSPC);
+        }
+        FileLayer.DEFAULT.atomicWrite(target, content);
+    }
+
+    @Override
+    public void move(Path from, Path to) throws IOException {
+        FileLayer.DEFAULT.move(from, to);
+    }
+
+    @Override
+    public void fsyncDirectory(Path dir) throws IOException {
+        dirSyncs.incrementAndGet();
+        FileLayer.DEFAULT.fsyncDirectory(dir);
+    }
+
+    /** How many of {@code want} bytes may be written now; throws when none. */
+    private int allow(long want) throws IOException {
+        writeCalls.incrementAndGet();
+        if (diskFull) {
+            throw new IOException(ENOSPC);
+        }
+        while (true) {
+            long left = bytesLeft.get();
+            if (left <= 0) {
+                throw new IOException(ENOSPC);
+            }
+            long n = Math.min(left, want);
+            if (bytesLeft.compareAndSet(left, left == Long.MAX_VALUE ? left : left - n)) {
+                return (int) Math.min(n, Integer.MAX_VALUE);
+            }
+        }
+    }
+
+    private final class Channel extends FileChannel {
+        private final FileChannel d;
+
+        Channel(FileChannel d) {
+            this.d = d;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            return d.read(dst);
+        }
+
+        @Override
+        public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+            return d.read(dsts, offset, length);
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            int n = allow(src.remaining());
+            return d.write(limited(src, n));
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+            long want = 0;
+            for (int i = offset; i < offset + length; i++) {
+                want += srcs[i].remaining();
+            }
+            long n = allow(want);
+            if (n == want) {
+                return d.write(srcs, offset, length);
+            }
+            // the disk fills up: write the first n bytes, one buffer at a time
+            long done = 0;
+            for (int i = offset; i < offset + length && done < n; i++) {
+                done += d.write(limited(srcs[i], (int) Math.min(n - done, srcs[i].remaining())));
+            }
+            return done;
+        }
+
+        private ByteBuffer limited(ByteBuffer src, int n) {
+            if (n >= src.remaining()) {
+                return src;
+            }
+            ByteBuffer part = src.duplicate();
+            part.limit(part.position() + n);
+            src.position(src.position() + n);
+            return part;
+        }
+
+        @Override
+        public long position() throws IOException {
+            return d.position();
+        }
+
+        @Override
+        public FileChannel position(long newPosition) throws IOException {
+            d.position(newPosition);
+            return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return d.size();
+        }
+
+        @Override
+        public FileChannel truncate(long size) throws IOException {
+            d.truncate(size);
+            return this;
+        }
+
+        @Override
+        public void force(boolean metaData) throws IOException {
+            forceCalls.incrementAndGet();
+            if (failForce) {
+                throw new IOException("Input/output error");
+            }
+            d.force(metaData);
+        }
+
+        @Override
+        public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+            return d.transferTo(position, count, target);
+        }
+
+        @Override
+        public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+            return d.transferFrom(src, position, count);
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long position) throws IOException {
+            return d.read(dst, position);
+        }
+
+        @Override
+        public int write(ByteBuffer src, long position) throws IOException {
+            int n = allow(src.remaining());
+            if (n >= src.remaining()) {
+                return d.write(src, position);
+            }
+            return d.write(limited(src, n), position);
+        }
+
+        @Override
+        public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+            return d.map(mode, position, size);
+        }
+
+        @Override
+        public FileLock lock(long position, long size, boolean shared) throws IOException {
+            return d.lock(position, size, shared);
+        }
+
+        @Override
+        public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+            return d.tryLock(position, size, shared);
+        }
+
+        @Override
+        protected void implCloseChannel() throws IOException {
+            d.close();
+        }
+    }
+}
