@@ -83,6 +83,17 @@ public final class Frames {
         out.appendBytes(body);
     }
 
+    /** {@link #appendMessage} with the body as a slice of a larger array (a log record in a slab). */
+    public static void appendMessage(Buffer out, long timestampNs, int attempts, long id, byte[] data, int bodyOffset,
+                                     int bodyLength) {
+        out.appendInt(4 + MESSAGE_HEADER_SIZE + bodyLength)
+                .appendInt(FRAME_TYPE_MESSAGE)
+                .appendLong(timestampNs)
+                .appendUnsignedShort(attempts & 0xFFFF);
+        MessageIds.appendHex(out, id);
+        out.appendBytes(data, bodyOffset, bodyLength);
+    }
+
     /** The size of the frame {@link #appendMessage} writes. */
     public static int messageFrameSize(int bodyLength) {
         return 8 + MESSAGE_HEADER_SIZE + bodyLength;

@@ -1,16 +1,14 @@
 package io.nodeq.daemon;
 
-import io.nodeq.daemon.broker.BackendQueue;
 import io.nodeq.daemon.broker.Broker;
 import io.nodeq.daemon.broker.BrokerListener;
-import io.nodeq.daemon.broker.DiskBackend;
+import io.nodeq.daemon.broker.BrokerStorage;
+import io.nodeq.daemon.log.FileLayer;
 import io.nodeq.daemon.broker.ShardedBroker;
 import io.nodeq.daemon.lookup.LookupPeers;
 import io.nodeq.daemon.lookup.NodeInfo;
 import io.nodeq.daemon.metrics.DaemonMetrics;
 import io.nodeq.daemon.storage.DataDirLock;
-import io.nodeq.daemon.storage.DiskQueue;
-import io.nodeq.daemon.storage.DiskQueueOptions;
 import io.nodeq.daemon.storage.Metadata;
 import io.nodeq.daemon.tcp.TcpServer;
 import io.vertx.core.Future;
@@ -48,15 +46,9 @@ public final class Daemon implements DaemonView {
     private int httpPort = -1;
     private Runnable httpClose = () -> { };
     private final Registrations registrations = new Registrations();
-    /** One thread for the disk queues' periodic fsyncs, beside the shards' disk lanes. */
-    private final java.util.concurrent.ExecutorService diskSync = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "nodeq-disk-sync");
-        t.setDaemon(true);
-        return t;
-    });
     private volatile LookupPeers lookupPeers;
 
-    private Daemon(DaemonOptions options, Vertx vertx, DaemonMetrics metrics, DataDirLock lock) {
+    private Daemon(DaemonOptions options, Vertx vertx, DaemonMetrics metrics, DataDirLock lock, BrokerStorage storage) {
         this.options = options;
         this.vertx = vertx;
         this.metrics = metrics;
@@ -64,16 +56,7 @@ public final class Daemon implements DaemonView {
         this.lookupdTcpAddresses = options.lookupdTcpAddresses();
         this.logLevel = options.logLevel();
         this.metadataSaver = new MetadataSaver(vertx, options.dataPath());
-        DiskQueueOptions dq = DiskQueueOptions.forMaxBodySize(options.maxMsgSize())
-                .withMaxBytesPerFile(options.maxBytesPerFile())
-                .withSyncEvery(options.syncEvery())
-                .withSyncTimeout(options.syncTimeout());
-        BackendQueue.Factory backends = name -> {
-            DiskQueue queue = DiskQueue.open(options.dataPath(), name, dq);
-            queue.syncInBackground(diskSync); // the lanes keep writing while a periodic fsync runs
-            return new DiskBackend(queue);
-        };
-        this.broker = new ShardedBroker(vertx, options, backends, new Fanout());
+        this.broker = new ShardedBroker(vertx, options, storage, new Fanout());
         this.tcp = new TcpServer(vertx, broker, options);
         this.metadataSaver.source(broker::metadata);
         broker.setProducers(tcp::producers);
@@ -81,6 +64,11 @@ public final class Daemon implements DaemonView {
 
     /** Starts a daemon; fails if the options are invalid, the data path is locked or a port is taken. */
     public static Future<Daemon> start(DaemonOptions options) {
+        return start(options, FileLayer.DEFAULT);
+    }
+
+    /** Starts a daemon whose storage goes through {@code files} (a fault-injecting layer in tests). */
+    public static Future<Daemon> start(DaemonOptions options, FileLayer files) {
         List<String> problems = options.validate();
         if (!problems.isEmpty()) {
             return Future.failedFuture(new IllegalArgumentException(String.join("; ", problems)));
@@ -90,8 +78,17 @@ public final class Daemon implements DaemonView {
         try {
             Files.createDirectories(options.dataPath());
             lock = DataDirLock.acquire(options.dataPath());
+        } catch (IOException e) {
+            return Future.failedFuture(e);
+        }
+        try {
             metadata = Metadata.load(options.dataPath());
         } catch (IOException e) {
+            try {
+                lock.close();
+            } catch (IOException ignored) {
+                // the failure to report is the first one
+            }
             return Future.failedFuture(e);
         }
         int loops = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -99,7 +96,7 @@ public final class Daemon implements DaemonView {
         DaemonMetrics metrics = new DaemonMetrics();
         Vertx vertx = metrics.createVertx(new VertxOptions().setEventLoopPoolSize(loops)
                 .setPreferNativeTransport(false));
-        Daemon d = new Daemon(options, vertx, metrics, lock);
+        Daemon d = new Daemon(options, vertx, metrics, lock, BrokerStorage.of(options, files));
         HostPort tcpAddr = HostPort.parse(options.tcpAddress(), "--tcp-address");
         d.broker.start();
         return d.broker.restore(metadata.topics())
@@ -167,7 +164,6 @@ public final class Daemon implements DaemonView {
                     return meta.succeeded() ? metadataSaver.write(meta.result()) : Future.succeededFuture();
                 }))
                 .onComplete(ar -> {
-                    diskSync.shutdown(); // the queues waited for their syncs when they closed
                     try {
                         lock.close();
                     } catch (IOException e) {

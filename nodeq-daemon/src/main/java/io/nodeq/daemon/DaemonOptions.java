@@ -46,7 +46,8 @@ public record DaemonOptions(
         List<String> authHttpAddresses,
         String logLevel,
         String logPrefix,
-        int shards) {
+        int shards,
+        String durability) {
 
     public static final String VERSION = "1.3.0";
 
@@ -103,6 +104,9 @@ public record DaemonOptions(
         }
         if (maxDeflateLevel < 1 || maxDeflateLevel > 9) {
             errors.add("--max-deflate-level must be 1..9, got " + maxDeflateLevel);
+        }
+        if (!"memory-first".equals(durability) && !"durable".equals(durability)) {
+            errors.add("--durability must be memory-first or durable, got " + durability);
         }
         if (shards < 1 || shards > 64) {
             errors.add("--shards must be 1..64, got " + shards);
@@ -174,6 +178,7 @@ public record DaemonOptions(
         private String logLevel = "info";
         private String logPrefix = "[nsqd] ";
         private int shards = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        private String durability = "memory-first";
 
         Builder() {
         }
@@ -216,6 +221,7 @@ public record DaemonOptions(
             logLevel = o.logLevel;
             logPrefix = o.logPrefix;
             shards = o.shards;
+            durability = o.durability;
         }
 
         public Builder tcpAddress(String v) { tcpAddress = v; return this; }
@@ -255,6 +261,7 @@ public record DaemonOptions(
         public Builder logLevel(String v) { logLevel = v; return this; }
         public Builder logPrefix(String v) { logPrefix = v; return this; }
         public Builder shards(int v) { shards = v; return this; }
+        public Builder durability(String v) { durability = v; return this; }
 
         public DaemonOptions build() {
             return new DaemonOptions(tcpAddress, httpAddress, broadcastAddress, broadcastTcpPort, broadcastHttpPort,
@@ -263,7 +270,7 @@ public record DaemonOptions(
                     clientTimeout, maxHeartbeatInterval, maxRdyCount, maxOutputBufferSize, outputBufferTimeout,
                     minOutputBufferTimeout, maxOutputBufferTimeout, maxChannelConsumers,
                     e2eProcessingLatencyPercentiles, e2eProcessingLatencyWindowTime, deflate, maxDeflateLevel, snappy,
-                    tlsCert, tlsKey, authHttpAddresses, logLevel, logPrefix, shards);
+                    tlsCert, tlsKey, authHttpAddresses, logLevel, logPrefix, shards, durability);
         }
     }
 

@@ -58,13 +58,13 @@ public record FlagSpec(String name, String cfgKey, Kind kind, String help,
                 DaemonOptions::nodeId, (b, v) -> b.nodeId((Integer) v));
         add("data-path", Kind.PATH, "path to store disk-backed messages",
                 o -> o.dataPath().toString(), (b, v) -> b.dataPath((Path) v));
-        add("mem-queue-size", Kind.LONG, "number of messages to keep in memory (per topic/channel)",
+        add("mem-queue-size", Kind.LONG, "number of a topic's newest messages kept in memory, shared by its channels (older ones are read from its log)",
                 DaemonOptions::memQueueSize, (b, v) -> b.memQueueSize((Long) v));
-        add("max-bytes-per-file", Kind.LONG, "number of bytes per diskqueue file before rolling",
+        add("max-bytes-per-file", Kind.LONG, "number of bytes per log segment file before rolling",
                 DaemonOptions::maxBytesPerFile, (b, v) -> b.maxBytesPerFile((Long) v));
-        add("sync-every", Kind.LONG, "number of messages per diskqueue fsync",
+        add("sync-every", Kind.LONG, "memory-first: number of messages per log fsync",
                 DaemonOptions::syncEvery, (b, v) -> b.syncEvery((Long) v));
-        add("sync-timeout", Kind.DURATION, "duration of time per diskqueue fsync",
+        add("sync-timeout", Kind.DURATION, "memory-first: duration of time per log fsync",
                 DaemonOptions::syncTimeout, (b, v) -> b.syncTimeout((Duration) v));
         add("msg-timeout", Kind.DURATION, "default duration to wait before auto-requeing a message",
                 DaemonOptions::msgTimeout, (b, v) -> b.msgTimeout((Duration) v));
@@ -112,6 +112,8 @@ public record FlagSpec(String name, String cfgKey, Kind kind, String help,
                 DaemonOptions::logLevel, (b, v) -> b.logLevel((String) v));
         add("log-prefix", Kind.STRING, "log message prefix",
                 DaemonOptions::logPrefix, (b, v) -> b.logPrefix((String) v));
+        add("durability", Kind.STRING, "nodeq: default storage level of new topics: memory-first (OK once written, fsync every --sync-every/--sync-timeout) or durable (OK only after fsync)",
+                DaemonOptions::durability, (b, v) -> b.durability((String) v));
         add("shards", Kind.INT, "nodeq: number of event-loop shards that own topics (1..64)",
                 DaemonOptions::shards, (b, v) -> b.shards((Integer) v));
 

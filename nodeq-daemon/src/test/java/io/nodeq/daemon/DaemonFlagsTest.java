@@ -132,8 +132,10 @@ class DaemonFlagsTest {
         for (FlagSpec spec : FlagSpec.all()) {
             assertThat(exit.stdout()).containsPattern("\n  --" + spec.name() + "[ \\[]");
         }
-        assertThat(exit.stdout()).containsPattern("--mem-queue-size <int> +number of messages to keep in memory "
-                + "\\(per topic/channel\\) \\(default 10000\\)\n");
+        assertThat(exit.stdout()).containsPattern("--mem-queue-size <int> +number of a topic's newest messages kept in "
+                + "memory, shared by its channels \\(older ones are read from its log\\) \\(default 10000\\)\n");
+        assertThat(exit.stdout()).containsPattern("--durability <string> +nodeq: default storage level .*"
+                + "\\(default \"memory-first\"\\)\n");
         assertThat(exit.stdout()).contains("(default 1m0s)\n", "(default 15m0s)\n", "(default 250ms)\n",
                 "(default \"0.0.0.0:4150\")\n", "--config <file>", "--version");
         assertThat(((DaemonFlags.Exit) DaemonFlags.parse("-h")).stdout()).isEqualTo(exit.stdout());

@@ -26,6 +26,11 @@ public interface Broker {
     /** Creates the topic if missing (idempotent). */
     Future<Void> createTopic(String topic);
 
+    /** Creates the topic if missing with the given level (null: the daemon's default); an existing topic keeps its own. */
+    default Future<Void> createTopic(String topic, Durability durability) {
+        return createTopic(topic);
+    }
+
     Future<Result> deleteTopic(String topic);
 
     Future<Result> emptyTopic(String topic);

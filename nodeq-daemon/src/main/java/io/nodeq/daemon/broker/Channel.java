@@ -1,37 +1,83 @@
 package io.nodeq.daemon.broker;
 
+import io.nodeq.daemon.log.CursorEvents;
+import io.nodeq.daemon.log.CursorStore.CursorState;
+import io.nodeq.daemon.log.LogRecord;
+import io.nodeq.daemon.log.CursorStore.Pending;
+import io.nodeq.daemon.log.TopicLog;
 import io.nodeq.daemon.stats.StatsSnapshot;
 import io.nodeq.protocol.Frames;
 import io.vertx.core.buffer.Buffer;
+import org.roaringbitmap.longlong.Roaring64NavigableMap;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 
 /**
- * A channel: its own queue of every message of the topic, shared by its consumers under RDY flow
- * control (nsq-protocol.md §1.10, §1.14, §1.15).
+ * A channel: a cursor over its topic's log, shared by its consumers under RDY flow control
+ * (nsq-protocol.md §1.10, §1.14, §1.15). It owns no queued message, only where it is and what it
+ * has handed out:
  *
  * <pre>
- * put ──► memory (≤ --mem-queue-size) ──full──► backend (disk lane)
- *            │  ▲                                  │ read back in batches when memory runs low
- *            ▼  └──────────── REQ 0 / timeout ◄────┼──────────────┐
- *   pump: while a consumer has in_flight &lt; RDY ──► in flight ──FIN──► gone
- *                                                   └─REQ n──► deferred ──due──► put
+ *   log:  ... ackFloor ............ readSeq ............ topic.visibleSeq
+ *             |finished set above   |  never delivered:  |
+ *             | the floor, in flight|  read from the hot tail, or from
+ *             | requeued, deferred  |  the segment files on the disk lane
+ *
+ *   scan ──► in flight ──FIN──► finished (floor advances)
+ *              │  ▲   └─REQ n──► deferred ──due──┐
+ *              ▼  └── requeued ◄── REQ 0 / timeout┘
  * </pre>
+ *
+ * Every change that matters after a crash (FIN, REQ, timeout, how far it delivered) goes into its
+ * cursor journal ({@link CursorEvents}), written by the shard's next group write.
  *
  * <p>Owned by its shard's context; reach it only through shard tasks.
  */
 public final class Channel {
+    private static final int DISK_READ_RECORDS = 4096;
+    private static final int DISK_READ_BYTES = 1 << 20;
+
     final Topic topic;
     final String name;
     final boolean ephemeral;
     private final Shard shard;
-    final MessageQueue queue;
+
+    /** Where this channel started (or restarted) reading the log. */
+    private final long startSeq;
+    /** Every seq below is finished. */
+    long ackFloor;
+    /** The next seq of the log the scan looks at. */
+    long readSeq;
+    private final SeqBits finished;
+    /** Seqs at or above readSeq the scan passes over: finished before a restart, or deferred at publish. */
+    private final SeqBits skip;
+    /** Cursor state from before a restart for seqs the scan has not reached: attempts and due times. */
+    private NavigableMap<Long, Pending> recovered;
+    /** Seqs below this were delivered at least once before the restart. */
+    private long deliveredBefore;
 
     private final LongMap<Message> inFlight = new LongMap<>(256);
     private final MessageHeap inFlightHeap = new MessageHeap(false);
+    private final ArrayDeque<Message> requeued = new ArrayDeque<>();
     private final LongMap<Message> deferred = new LongMap<>(16);
     private final MessageHeap deferredHeap = new MessageHeap(true);
+
+    private TopicLog.ReadBatch diskBatch;
+    private int diskIndex;
+    private boolean diskReadInFlight;
+    /** Bumped by empty and delete: a disk read submitted before is stale. */
+    private int generation;
+
+    /** Journal events since the last group write (null when ephemeral). */
+    final CursorEvents events;
+    private long finRunFrom = -1;
+    private long finRunTo;
+    private long journaledRead;
+    private boolean journalQueued;
 
     final List<Consumer> consumers = new ArrayList<>();
     private int nextConsumer;
@@ -44,22 +90,70 @@ public final class Channel {
     private long timeoutCount;
     final E2eLatency e2e;
 
-    Channel(Topic topic, String name, boolean ephemeral, BackendQueue backend, Shard shard) {
+    /** A channel starting at {@code start} with no history. */
+    Channel(Topic topic, String name, boolean ephemeral, Shard shard, long start) {
         this.topic = topic;
         this.name = name;
         this.ephemeral = ephemeral;
         this.shard = shard;
-        this.queue = new MessageQueue(topic.name + ":" + name, shard, ephemeral, backend);
+        this.startSeq = start;
+        this.ackFloor = start;
+        this.readSeq = start;
+        this.journaledRead = start;
+        this.deliveredBefore = start;
+        this.finished = new SeqBits(start);
+        this.skip = new SeqBits(start);
+        this.events = ephemeral ? null : new CursorEvents();
         this.e2e = new E2eLatency(shard.options.e2eProcessingLatencyPercentiles(),
                 shard.options.e2eProcessingLatencyWindowTime().toNanos());
+    }
+
+    /** A new channel: its first journal event says where it starts. */
+    static Channel create(Topic topic, String name, boolean ephemeral, Shard shard, long start) {
+        Channel c = new Channel(topic, name, ephemeral, shard, start);
+        if (c.events != null) {
+            c.events.floor(start);
+            c.queueJournal();
+        }
+        return c;
+    }
+
+    /** A channel recovered from its cursor files: it scans again from its ack floor. */
+    static Channel restore(Topic topic, String name, Shard shard, CursorState state, long logFirstSeq) {
+        long floor = state.ackFloor() < 0 ? logFirstSeq : Math.max(state.ackFloor(), logFirstSeq);
+        Channel c = new Channel(topic, name, false, shard, floor);
+        c.deliveredBefore = Math.max(floor, state.readSeq());
+        c.journaledRead = c.deliveredBefore;
+        state.finished().forEach(seq -> {
+            if (seq >= floor) {
+                c.finished.add(seq);
+                c.skip.add(seq);
+            }
+        });
+        NavigableMap<Long, Pending> pending = state.pending().tailMap(floor, true);
+        c.recovered = pending.isEmpty() ? null : new TreeMap<>(pending);
+        if (state.ackFloor() < 0) {
+            c.events.floor(floor);
+            c.queueJournal();
+        }
+        return c;
     }
 
     public String name() {
         return name;
     }
 
+    /** Queued messages, as nsqd counts them: neither in flight nor deferred. */
     long depth() {
-        return queue.depth();
+        // an ephemeral channel never reads the disk: what fell out of memory is gone for it
+        long from = ephemeral ? Math.max(readSeq, topic.tail.startSeq()) : readSeq;
+        long fromLog = Math.max(0, topic.visibleSeq - from - skip.countFrom(from));
+        return fromLog + requeued.size();
+    }
+
+    private long backendDepth() {
+        long inMemoryFrom = Math.min(topic.tail.startSeq(), topic.visibleSeq);
+        return ephemeral ? 0 : Math.max(0, inMemoryFrom - readSeq);
     }
 
     int inFlightCount() {
@@ -72,29 +166,35 @@ public final class Channel {
 
     // ---- entering the channel ----
 
-    /** A message from the topic's fan-out. */
-    void accept(Message m, long deferMs) {
-        messageCount++;
-        if (deferMs > 0) {
-            defer(m, deferMs);
-        } else {
-            put(m);
-        }
+    /** Records [from, to) of the topic became visible. */
+    void becameVisible(long from, long to) {
+        messageCount += Math.max(0, to - Math.max(from, startSeq));
+        markDirty();
     }
 
-    /** Into the queue: memory if there is room, else the backend (dropped when ephemeral). */
-    void put(Message m) {
-        if (queue.put(m)) {
-            markDirty();
+    /** A DPUB record became visible: deferred here until its due time, skipped by the scan. */
+    void deferFromPublish(long seq, byte[] a, int off) {
+        if (seq < readSeq || deleted) {
+            return;
         }
+        long dueMs = LogRecord.timestampNs(a, off) / 1_000_000L + LogRecord.deferMs(a, off);
+        skip.add(seq);
+        Message m = message(seq, a, off, 0);
+        defer(m, dueMs);
     }
 
-    private void defer(Message m, long delayMs) {
-        long due = shard.nowMono() + delayMs * 1_000_000L;
-        m.due = due;
+    private static Message message(long seq, byte[] a, int off, int attempts) {
+        return new Message(seq, LogRecord.id(a, off), LogRecord.timestampNs(a, off), a, LogRecord.bodyOffset(off),
+                LogRecord.bodyLength(a, off), attempts);
+    }
+
+    private void defer(Message m, long dueEpochMs) {
+        long delayMs = Math.max(0, dueEpochMs - shard.nowEpochMs());
+        m.dueEpochMs = dueEpochMs;
+        m.due = shard.nowMono() + delayMs * 1_000_000L;
         Message old = deferred.put(m.id, m);
         if (old != null && old != m) {
-            deferredHeap.remove(old); // IDs are unique per topic; keep the newest if not
+            deferredHeap.remove(old);
         }
         deferredHeap.add(m);
     }
@@ -152,8 +252,61 @@ public final class Channel {
         c.finishCount++;
         m.owner = null;
         e2e.record(shard.nowEpochNs() - m.timestampNs, shard.nowMono());
+        finish(m.seq);
         markDirty();
         return null;
+    }
+
+    /** {@code seq} is done for this channel: the floor moves, the journal hears of it. */
+    private void finish(long seq) {
+        if (seq == ackFloor) {
+            ackFloor = finished.advanceFrom(seq + 1);
+        } else if (seq > ackFloor) {
+            finished.add(seq);
+        }
+        if (events != null) {
+            if (finRunFrom >= 0 && seq == finRunTo + 1) {
+                finRunTo = seq;
+            } else {
+                flushFinRun();
+                finRunFrom = seq;
+                finRunTo = seq;
+            }
+            queueJournal();
+        }
+    }
+
+    private void flushFinRun() {
+        if (finRunFrom >= 0) {
+            events.fin(finRunFrom, finRunTo);
+            finRunFrom = -1;
+        }
+    }
+
+    private void queueJournal() {
+        if (!journalQueued && events != null) {
+            journalQueued = true;
+            shard.journalChanged(this);
+        }
+    }
+
+    /** The events since the last call, for the group write; null when there are none. */
+    byte[] takeJournal() {
+        journalQueued = false;
+        if (events == null) {
+            return null;
+        }
+        flushFinRun();
+        if (readSeq > journaledRead) {
+            events.delivered(readSeq);
+            journaledRead = readSeq;
+        }
+        if (events.isEmpty()) {
+            return null;
+        }
+        byte[] out = java.util.Arrays.copyOf(events.array(), events.size());
+        events.clear();
+        return out;
     }
 
     String req(Consumer c, long id, long delayMs) {
@@ -169,12 +322,22 @@ public final class Channel {
         requeueCount++;
         m.owner = null;
         if (delayMs > 0) {
-            defer(m, delayMs);
+            defer(m, shard.nowEpochMs() + delayMs);
+            journalRequeue(m, m.dueEpochMs);
         } else {
-            put(m);
+            requeued.add(m);
+            journalRequeue(m, 0);
         }
         markDirty();
         return null;
+    }
+
+    private void journalRequeue(Message m, long dueEpochMs) {
+        if (events != null) {
+            flushFinRun();
+            events.requeue(m.seq, m.attempts, dueEpochMs);
+            queueJournal();
+        }
     }
 
     String touch(Consumer c, long id) {
@@ -204,14 +367,17 @@ public final class Channel {
         if (!paused && !consumers.isEmpty()) {
             deliver();
         }
-        maybeReadFromDisk();
+        if (readSeq > journaledRead) {
+            queueJournal();
+        }
     }
 
     private void deliver() {
         int n = consumers.size();
         long now = shard.nowMono();
         int idle = 0;
-        while (!queue.memoryEmpty() && idle < n) {
+        boolean more = true;
+        while (more && idle < n) {
             if (nextConsumer >= n) {
                 nextConsumer = 0;
             }
@@ -223,12 +389,18 @@ public final class Channel {
             idle = 0;
             // Give this consumer a run of messages up to its free RDY, but at most a fair share,
             // so a burst is one buffer per consumer rather than one per message.
-            int budget = Math.min(c.rdy - c.inFlight, Math.max(1, queue.memorySize() / n));
-            while (budget-- > 0 && !queue.memoryEmpty()) {
-                Message m = queue.poll();
+            long share = Math.max(1, Math.min(Integer.MAX_VALUE, depth() / n));
+            int budget = (int) Math.min(c.rdy - c.inFlight, share);
+            while (budget-- > 0) {
+                Message m = next();
+                if (m == null) {
+                    more = false;
+                    break;
+                }
                 int sampleRate = c.info.sampleRate();
                 if (sampleRate > 0 && shard.random.nextInt(100) > sampleRate) {
-                    continue; // sampled out: gone for this channel (§1.12)
+                    finish(m.seq); // sampled out: gone for this channel (§1.12)
+                    continue;
                 }
                 m.attempts = (m.attempts + 1) & 0xFFFF;
                 m.deliveredAt = now;
@@ -239,9 +411,9 @@ public final class Channel {
                 c.inFlight++;
                 c.messageCount++;
                 if (c.pending == null) {
-                    c.pending = Buffer.buffer(Math.min(64 * 1024, 64 + Frames.messageFrameSize(m.body.length) * 8));
+                    c.pending = Buffer.buffer(Math.min(64 * 1024, 64 + Frames.messageFrameSize(m.bodyLength) * 8));
                 }
-                Frames.appendMessage(c.pending, m.timestampNs, m.attempts, m.id, m.body);
+                Frames.appendMessage(c.pending, m.timestampNs, m.attempts, m.id, m.data, m.bodyOffset, m.bodyLength);
             }
         }
         for (int i = 0; i < n; i++) {
@@ -254,15 +426,124 @@ public final class Channel {
         }
     }
 
-    private void maybeReadFromDisk() {
-        if (deleted) {
+    /** The next message to deliver: requeued ones first, then the log; null when none is ready. */
+    private Message next() {
+        Message m = requeued.poll();
+        return m != null ? m : nextFromLog();
+    }
+
+    private Message nextFromLog() {
+        HotTail tail = topic.tail;
+        long limit = topic.visibleSeq;
+        while (readSeq < limit) {
+            long seq = readSeq;
+            if (skip.count() > 0 && skip.remove(seq)) {
+                readSeq++;
+                continue;
+            }
+            byte[] a;
+            int off;
+            if (tail.contains(seq)) {
+                a = tail.array(seq);
+                off = tail.offset(seq);
+            } else if (seq < tail.startSeq()) {
+                if (ephemeral || topic.ephemeral) {
+                    // fell out of memory: dropped for this channel, as nsqd drops an ephemeral overflow
+                    readSeq = tail.startSeq();
+                    skip.dropBelow(readSeq);
+                    finished.dropBelow(readSeq);
+                    ackFloor = Math.max(ackFloor, Math.min(readSeq, lowestOutstanding()));
+                    continue;
+                }
+                if (diskBatch == null || diskIndex >= diskBatch.count()) {
+                    diskBatch = null;
+                    readFromDisk(seq);
+                    return null;
+                }
+                a = diskBatch.bytes();
+                off = diskBatch.offsets()[diskIndex];
+                long recSeq = LogRecord.seq(a, off);
+                if (recSeq < seq) {
+                    diskIndex++;
+                    continue;
+                }
+                if (recSeq > seq) {
+                    // a missing segment (logged by the log): those messages are gone
+                    for (long s = seq; s < recSeq; s++) {
+                        finish(s);
+                    }
+                    readSeq = recSeq;
+                    continue;
+                }
+                diskIndex++;
+            } else {
+                return null; // not written yet
+            }
+            readSeq = seq + 1;
+            Pending p = recovered == null ? null : recovered.remove(seq);
+            if (recovered != null && recovered.isEmpty()) {
+                recovered = null;
+            }
+            int attempts = p != null ? p.attempts() : seq < deliveredBefore ? 1 : 0;
+            long nowMs = shard.nowEpochMs();
+            long dueMs = 0;
+            if (p != null) {
+                dueMs = p.dueEpochMs();
+            } else if (LogRecord.deferMs(a, off) > 0) {
+                dueMs = LogRecord.timestampNs(a, off) / 1_000_000L + LogRecord.deferMs(a, off);
+            }
+            Message m = message(seq, a, off, attempts);
+            if (dueMs > nowMs) {
+                defer(m, dueMs);
+                continue;
+            }
+            return m;
+        }
+        return null;
+    }
+
+    /** The lowest seq this channel still holds (in flight, requeued, deferred), or readSeq. */
+    private long lowestOutstanding() {
+        long[] min = {readSeq};
+        inFlight.forEachValue(m -> min[0] = Math.min(min[0], m.seq));
+        deferred.forEachValue(m -> min[0] = Math.min(min[0], m.seq));
+        for (Message m : requeued) {
+            min[0] = Math.min(min[0], m.seq);
+        }
+        return min[0];
+    }
+
+    /** Reads the next batch of records at or after {@code seq} from the log, on the disk lane. */
+    private void readFromDisk(long seq) {
+        if (diskReadInFlight || topic.files == null) {
             return;
         }
-        // read ahead only when memory runs low, so a backlog stays on disk
-        queue.readAhead(Math.min(shard.options.memQueueSize() / 2, 4096), () -> {
-            if (!deleted) {
-                markDirty();
+        diskReadInFlight = true;
+        int gen = generation;
+        TopicFiles files = topic.files;
+        shard.onLane(() -> files.log().read(seq, DISK_READ_RECORDS, DISK_READ_BYTES), (batch, err) -> {
+            if (gen != generation || deleted) {
+                return;
             }
+            diskReadInFlight = false;
+            if (err != null) {
+                shard.storageFailed("read " + topic.name + ":" + name, err);
+                return;
+            }
+            if (batch == null || batch.count() == 0) {
+                // nothing at or after seq on disk: the records were removed (logged by the log)
+                if (readSeq == seq && seq < topic.tail.startSeq()) {
+                    long to = Math.min(topic.tail.startSeq(), topic.visibleSeq);
+                    for (long s = seq; s < to; s++) {
+                        finish(s);
+                    }
+                    readSeq = to;
+                }
+            } else {
+                diskBatch = batch;
+                diskIndex = 0;
+            }
+            markDirty();
         });
     }
 
@@ -278,20 +559,32 @@ public final class Channel {
                 m.owner = null;
             }
             timeoutCount++;
-            put(m);
+            requeued.add(m);
+            journalRequeue(m, 0);
+            markDirty();
         }
         while (!deferredHeap.isEmpty() && deferredHeap.peek().due <= now) {
             Message m = deferredHeap.poll();
             deferred.remove(m.id);
-            put(m);
+            requeued.add(m);
+            markDirty();
         }
     }
 
     // ---- administration ----
 
-    /** Drops queued, in-flight and deferred messages (nsqd's channel empty). */
+    /** Drops queued, in-flight and deferred messages (nsqd's channel empty): the cursor jumps to the end. */
     void empty() {
-        queue.empty();
+        generation++;
+        diskBatch = null;
+        diskReadInFlight = false;
+        long to = Math.max(topic.visibleSeq, readSeq);
+        readSeq = to;
+        ackFloor = to;
+        finished.clear(to);
+        skip.clear(to);
+        recovered = null;
+        requeued.clear();
         inFlight.clear();
         inFlightHeap.clear();
         deferred.clear();
@@ -299,19 +592,39 @@ public final class Channel {
         for (Consumer c : consumers) {
             c.inFlight = 0;
         }
+        if (events != null) {
+            finRunFrom = -1;
+            events.floor(to);
+            journaledRead = to;
+            queueJournal();
+        }
         markDirty();
     }
 
-    /** Everything this channel holds, for saving at shutdown: queued, in flight and deferred. */
-    List<Message> drainForShutdown() {
-        List<Message> all = queue.drainForShutdown();
-        inFlightHeap.clear();
-        deferredHeap.clear();
-        inFlight.forEachValue(all::add);
-        inFlight.clear();
-        deferred.forEachValue(all::add);
-        deferred.clear();
-        return all;
+    void markDeleted() {
+        deleted = true;
+        generation++;
+    }
+
+    /**
+     * The cursor as it stands, for a snapshot: in-flight and requeued messages as pending (they
+     * are delivered again after a restart, attempts kept), deferred ones with their due times.
+     * Takes the journal events too (the snapshot covers them).
+     */
+    CursorState snapshot() {
+        takeJournal();
+        Roaring64NavigableMap fin = new Roaring64NavigableMap();
+        finished.forEach(fin::addLong);
+        NavigableMap<Long, Pending> pending = new TreeMap<>();
+        if (recovered != null) {
+            pending.putAll(recovered);
+        }
+        inFlight.forEachValue(m -> pending.put(m.seq, new Pending(m.attempts, 0)));
+        for (Message m : requeued) {
+            pending.put(m.seq, new Pending(m.attempts, 0));
+        }
+        deferred.forEachValue(m -> pending.put(m.seq, new Pending(m.attempts, m.dueEpochMs)));
+        return new CursorState(ackFloor, Math.max(readSeq, deliveredBefore), fin, pending);
     }
 
     StatsSnapshot.ChannelStats stats(boolean includeClients, long nowMono) {
@@ -322,8 +635,9 @@ public final class Channel {
                 clients.add(consumerStats(c));
             }
         }
-        return new StatsSnapshot.ChannelStats(name, depth(), queue.diskDepth(), inFlight.size(), deferred.size(),
-                messageCount, requeueCount, timeoutCount, consumers.size(), clients, paused, e2e.snapshot(nowMono));
+        return new StatsSnapshot.ChannelStats(name, depth(), Math.min(depth(), backendDepth()), inFlight.size(),
+                deferred.size(), messageCount, requeueCount, timeoutCount, consumers.size(), clients, paused,
+                e2e.snapshot(nowMono));
     }
 
     private static StatsSnapshot.ClientStats consumerStats(Consumer c) {
@@ -332,5 +646,4 @@ public final class Channel {
                 c.rdy, c.inFlight, c.messageCount, c.finishCount, c.requeueCount, i.connectTs(), i.sampleRate(),
                 i.deflate(), i.snappy(), i.userAgent(), i.tls(), null);
     }
-
 }

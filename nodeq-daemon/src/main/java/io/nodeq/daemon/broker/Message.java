@@ -1,41 +1,49 @@
 package io.nodeq.daemon.broker;
 
 /**
- * One message in one channel (or in a topic's queue before fan-out). The body is shared by every
- * channel's copy and never mutated; attempts and the in-flight fields are per copy.
+ * One message of a topic's log as one channel handles it while it is in flight, requeued or
+ * deferred. The body is a slice of a hot-tail slab or of a disk read batch, shared and never
+ * mutated; attempts and the in-flight fields are this channel's. Queued messages that no channel
+ * has taken yet have no object: they are records in the log and its hot tail.
  *
- * <p>Owned by the shard that holds it; handed whole to the disk lane when it spills to disk.
+ * <p>Owned by the shard that holds it.
  */
 public final class Message {
+    /** Position in the topic's log. */
+    final long seq;
     final long id;
     final long timestampNs;
-    final byte[] body;
+    final byte[] data;
+    final int bodyOffset;
+    final int bodyLength;
     int attempts;
 
     /** In flight: when it times out (ns, monotonic clock), when it was sent, to whom. */
     long deadline;
     long deliveredAt;
     Consumer owner;
-    /** Deferred: when it becomes due (ns, monotonic clock); in a topic queue: the DPUB deferral. */
+    /** Deferred: when it becomes due (ns, monotonic clock), and the same as wall-clock ms for the journal. */
     long due;
-    long deferMs;
+    long dueEpochMs;
     /** Position in the channel's in-flight or deferred heap, -1 when in neither. */
     int heapIndex = -1;
 
-    public Message(long id, long timestampNs, byte[] body, int attempts) {
+    Message(long seq, long id, long timestampNs, byte[] data, int bodyOffset, int bodyLength, int attempts) {
+        this.seq = seq;
         this.id = id;
         this.timestampNs = timestampNs;
-        this.body = body;
+        this.data = data;
+        this.bodyOffset = bodyOffset;
+        this.bodyLength = bodyLength;
         this.attempts = attempts;
-    }
-
-    /** The copy a further channel gets at fan-out. */
-    Message copy() {
-        return new Message(id, timestampNs, body, attempts);
     }
 
     public long id() {
         return id;
+    }
+
+    public long seq() {
+        return seq;
     }
 
     public long timestampNs() {
@@ -43,7 +51,7 @@ public final class Message {
     }
 
     public byte[] body() {
-        return body;
+        return java.util.Arrays.copyOfRange(data, bodyOffset, bodyOffset + bodyLength);
     }
 
     public int attempts() {

@@ -1,6 +1,8 @@
 package io.nodeq.daemon.broker;
 
 import io.nodeq.daemon.DaemonOptions;
+import io.nodeq.daemon.log.CursorStore.CursorState;
+import io.nodeq.daemon.log.TopicLog;
 import io.nodeq.daemon.stats.StatsSnapshot;
 import io.nodeq.daemon.storage.Metadata.ChannelMetadata;
 import io.nodeq.daemon.storage.Metadata.TopicMetadata;
@@ -12,11 +14,16 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -25,10 +32,16 @@ import java.util.function.Function;
  * Blocking file IO goes to its {@link DiskLane}. Timeouts and deferrals are scanned by one
  * periodic task, not a timer per message.
  *
+ * <p>Writes are a group commit: whatever the shard's tasks appended to logs and cursor journals
+ * while the lane was busy goes out as one lane job (one write per touched file, one fsync per
+ * durable topic), and every publisher waiting on it is answered when it returns.
+ *
  * <p>Owned by its context; other threads only call {@link #run} / {@link #ask}.
  */
 public final class Shard {
     private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
+    /** A cursor journal this large is replaced by a snapshot. */
+    private static final long SNAPSHOT_JOURNAL_BYTES = 4L << 20;
 
     final int index;
     final Context ctx;
@@ -36,31 +49,33 @@ public final class Shard {
     final DiskLane lane;
     final Random random = new Random();
     private final Vertx vertx;
-    private final BackendQueue.Factory backends;
+    private final BrokerStorage storage;
     private final BrokerListener listener;
     private final ShardedBroker broker;
-    private final long epochBaseNs;
-    private final long monoBase;
+    private final BrokerClock clock;
 
     final Map<String, Topic> topics = new HashMap<>();
     private final List<Channel> dirty = new ArrayList<>();
-    private final List<MessageQueue> spilledQueues = new ArrayList<>();
-    private final List<java.util.function.Consumer<Throwable>> durableWaiters = new ArrayList<>();
+    private final List<Topic> writeTopics = new ArrayList<>();
+    private final List<Channel> journalChannels = new ArrayList<>();
+    private List<java.util.function.Consumer<Throwable>> nextWaiters = new ArrayList<>();
+    private final List<java.util.function.Consumer<Throwable>> immediateWaiters = new ArrayList<>();
+    private boolean appendedThisTask;
+    private boolean writeInFlight;
     private long scanTimer = -1;
     private long syncTimer = -1;
     private boolean closed;
 
-    Shard(int index, Vertx vertx, Context ctx, DaemonOptions options, BackendQueue.Factory backends,
-          BrokerListener listener, ShardedBroker broker, long epochBaseNs, long monoBase) {
+    Shard(int index, Vertx vertx, Context ctx, DaemonOptions options, BrokerStorage storage,
+          BrokerListener listener, ShardedBroker broker, BrokerClock clock) {
         this.index = index;
         this.vertx = vertx;
         this.ctx = ctx;
         this.options = options;
-        this.backends = backends;
+        this.storage = storage;
         this.listener = listener;
         this.broker = broker;
-        this.epochBaseNs = epochBaseNs;
-        this.monoBase = monoBase;
+        this.clock = clock;
         this.lane = new DiskLane("nodeq-disk-lane-" + index, ctx);
     }
 
@@ -73,7 +88,7 @@ public final class Shard {
             long scanMs = Math.max(1, options.queueScanInterval().toMillis());
             scanTimer = vertx.setPeriodic(scanMs, id -> run(this::scan));
             long syncMs = Math.max(1, options.syncTimeout().toMillis());
-            syncTimer = vertx.setPeriodic(syncMs, id -> run(this::syncBackends));
+            syncTimer = vertx.setPeriodic(syncMs, id -> run(this::syncTick));
         });
     }
 
@@ -81,17 +96,19 @@ public final class Shard {
 
     /** Runs the task on this shard's context, then pumps what it made ready. */
     public void run(Runnable task) {
-        ctx.runOnContext(v -> {
-            if (closed) {
-                return;
-            }
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                LOG.error("shard {}: task failed", index, e);
-            }
-            afterTask();
-        });
+        ctx.runOnContext(v -> runNow(task));
+    }
+
+    private void runNow(Runnable task) {
+        if (closed) {
+            return;
+        }
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.error("shard {}: task failed", index, e);
+        }
+        afterTask();
     }
 
     /** Runs {@code fn} on the shard and completes the future on the caller's context. */
@@ -119,12 +136,21 @@ public final class Shard {
         }
     }
 
+    /** Runs {@code work} on the disk lane, then {@code done} as a task of this shard. */
+    <T> void onLane(Callable<T> work, BiConsumer<T, Throwable> done) {
+        lane.submit(work, (r, e) -> runNow(() -> done.accept(r, e)));
+    }
+
     long nowMono() {
-        return System.nanoTime();
+        return clock.nanoTime();
     }
 
     long nowEpochNs() {
-        return epochBaseNs + (System.nanoTime() - monoBase);
+        return clock.epochNanos();
+    }
+
+    long nowEpochMs() {
+        return clock.epochMillis();
     }
 
     /** True once {@link #close} has drained this shard (on its context). */
@@ -136,62 +162,203 @@ public final class Shard {
         dirty.add(c);
     }
 
-    void spilled(MessageQueue queue) {
-        spilledQueues.add(queue);
+    /** The topic appended records that the next group write must carry. */
+    void needsWrite(Topic t) {
+        appendedThisTask = true;
+        if (!writeTopics.contains(t)) {
+            writeTopics.add(t);
+        }
     }
 
-    /** Calls {@code waiter} once everything spilled by the current task is written (or failed). */
+    /** The channel has cursor events for the journal (written with the next group write or tick). */
+    void journalChanged(Channel c) {
+        journalChannels.add(c);
+    }
+
+    /**
+     * Calls {@code waiter} once the records the current task appended are written (fsynced for a
+     * durable topic), or failed; at once when it appended none.
+     */
     void onDurable(java.util.function.Consumer<Throwable> waiter) {
-        durableWaiters.add(waiter);
+        if (appendedThisTask) {
+            nextWaiters.add(waiter);
+        } else {
+            immediateWaiters.add(waiter);
+        }
     }
 
-    /** Pumps dirty channels, writes spilled messages, answers publishers waiting on the disk. */
+    /** Pumps dirty channels, starts the next group write, answers publishers that need no disk. */
     void afterTask() {
         for (int i = 0; i < dirty.size(); i++) {
             dirty.get(i).pump();
         }
         dirty.clear();
-        if (spilledQueues.isEmpty()) {
-            if (!durableWaiters.isEmpty()) {
-                List<java.util.function.Consumer<Throwable>> waiters = new ArrayList<>(durableWaiters);
-                durableWaiters.clear();
-                waiters.forEach(w -> w.accept(null));
-            }
+        if (!writeTopics.isEmpty()) {
+            submitWrite();
+        }
+        appendedThisTask = false;
+        if (!immediateWaiters.isEmpty()) {
+            List<java.util.function.Consumer<Throwable>> waiters = new ArrayList<>(immediateWaiters);
+            immediateWaiters.clear();
+            waiters.forEach(w -> w.accept(null));
+        }
+    }
+
+    /** What one topic hands to one group write. */
+    private static final class TopicWrite {
+        final Topic topic;
+        final List<TopicLog.Region> regions;
+        final long endSeq;
+        final long count;
+        final List<String> channels = new ArrayList<>();
+        final List<byte[]> journals = new ArrayList<>();
+        IOException error;
+        long nextSeqAfterError;
+        final List<String> snapshotDue = new ArrayList<>();
+
+        TopicWrite(Topic topic, List<TopicLog.Region> regions, long endSeq, long count) {
+            this.topic = topic;
+            this.regions = regions;
+            this.endSeq = endSeq;
+            this.count = count;
+        }
+
+        /** The topic's unsubmitted records. */
+        static TopicWrite of(Topic t) {
+            long from = t.tail.unsubmittedFrom();
+            return new TopicWrite(t, t.tail.takeUnsubmitted(), t.tail.endSeq(), t.tail.endSeq() - from);
+        }
+    }
+
+    /** Starts a group write unless one is on the lane (its completion starts the next). */
+    private void submitWrite() {
+        if (writeInFlight || closed) {
             return;
         }
-        List<MessageQueue> targets = new ArrayList<>(spilledQueues.size());
-        List<List<Message>> batches = new ArrayList<>(spilledQueues.size());
-        List<Integer> generations = new ArrayList<>(spilledQueues.size());
-        for (MessageQueue q : spilledQueues) {
-            if (q.spills.isEmpty()) {
-                continue; // emptied or deleted since
+        Map<Topic, TopicWrite> byTopic = new java.util.LinkedHashMap<>();
+        for (Topic t : writeTopics) {
+            if (!t.deleted && t.files != null) {
+                byTopic.put(t, TopicWrite.of(t));
             }
-            targets.add(q);
-            batches.add(new ArrayList<>(q.spills));
-            generations.add(q.generation());
-            q.spills.clear();
         }
-        spilledQueues.clear();
-        List<java.util.function.Consumer<Throwable>> waiters = new ArrayList<>(durableWaiters);
-        durableWaiters.clear();
-        java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+        writeTopics.clear();
+        collectJournals(byTopic);
+        if (byTopic.isEmpty()) {
+            List<java.util.function.Consumer<Throwable>> waiters = nextWaiters;
+            nextWaiters = new ArrayList<>();
+            waiters.forEach(w -> w.accept(null));
+            return;
+        }
+        List<java.util.function.Consumer<Throwable>> waiters = nextWaiters;
+        nextWaiters = new ArrayList<>();
+        writeInFlight = true;
+        List<TopicWrite> writes = new ArrayList<>(byTopic.values());
+        long syncEvery = options.syncEvery();
         lane.submit(() -> {
-            for (int i = 0; i < targets.size(); i++) {
-                targets.get(i).backend.put(batches.get(i));
-                written.incrementAndGet();
+            for (TopicWrite w : writes) {
+                writeOnLane(w, syncEvery);
             }
             return null;
-        }, (ok, err) -> {
-            if (err != null) {
-                storageFailed("write", err);
-                // what was not written is not queued (its publishers get the error, as from nsqd)
-                for (int i = written.get(); i < targets.size(); i++) {
-                    targets.get(i).writeFailed(batches.get(i).size(), generations.get(i));
-                }
-            } else {
-                broker.storageSucceeded();
+        }, (ok, err) -> runNow(() -> writeDone(writes, waiters)));
+    }
+
+    private void collectJournals(Map<Topic, TopicWrite> byTopic) {
+        for (Channel c : journalChannels) {
+            if (c.deleted || c.events == null || c.topic.files == null) {
+                continue;
             }
-            waiters.forEach(w -> w.accept(err));
+            byte[] events = c.takeJournal();
+            if (events == null) {
+                continue;
+            }
+            TopicWrite w = byTopic.computeIfAbsent(c.topic, t -> new TopicWrite(t, List.of(), t.writtenSeq, 0));
+            w.channels.add(c.name);
+            w.journals.add(events);
+        }
+        journalChannels.clear();
+    }
+
+    /** On the lane: appends, journals, and the fsync a durable topic (or --sync-every) asks for. */
+    private static void writeOnLane(TopicWrite w, long syncEvery) {
+        TopicFiles files = w.topic.files;
+        try {
+            if (!w.regions.isEmpty()) {
+                files.log().append(w.regions);
+                files.unsynced += w.count;
+            }
+            for (int i = 0; i < w.channels.size(); i++) {
+                byte[] ev = w.journals.get(i);
+                var store = files.cursor(w.channels.get(i));
+                store.append(ev, 0, ev.length);
+                if (store.journalBytes() > SNAPSHOT_JOURNAL_BYTES) {
+                    w.snapshotDue.add(w.channels.get(i));
+                }
+            }
+            if (w.topic.durable() || files.unsynced >= syncEvery) {
+                files.force();
+            }
+        } catch (IOException e) {
+            w.error = e;
+            try {
+                w.nextSeqAfterError = files.log().nextSeq();
+            } catch (IOException again) {
+                w.nextSeqAfterError = -1;
+            }
+        }
+    }
+
+    /** On the shard: records become visible, publishers get their answers. */
+    private void writeDone(List<TopicWrite> writes, List<java.util.function.Consumer<Throwable>> waiters) {
+        writeInFlight = false;
+        Throwable failure = null;
+        for (TopicWrite w : writes) {
+            Topic t = w.topic;
+            if (w.error == null) {
+                if (!t.deleted) {
+                    t.written(w.endSeq);
+                    for (String ch : w.snapshotDue) {
+                        Channel c = t.channel(ch);
+                        if (c != null && !c.deleted) {
+                            snapshot(c);
+                        }
+                    }
+                }
+                continue;
+            }
+            failure = w.error;
+            storageFailed("write " + t.name, w.error);
+            if (!t.deleted && w.nextSeqAfterError >= 0 && w.nextSeqAfterError < t.tail.endSeq()) {
+                // nothing from the failed write on is in the log: forget it, and fail every
+                // publisher still waiting on those records (nobody saw them: they were not visible)
+                boolean pendingLost = t.tail.endSeq() > w.endSeq;
+                t.tail.truncate(Math.max(w.nextSeqAfterError, t.writtenSeq));
+                writeTopics.remove(t);
+                if (pendingLost) {
+                    List<java.util.function.Consumer<Throwable>> lost = nextWaiters;
+                    nextWaiters = new ArrayList<>();
+                    Throwable err = w.error;
+                    lost.forEach(l -> l.accept(err));
+                }
+            }
+        }
+        if (failure == null) {
+            broker.storageSucceeded();
+        }
+        Throwable result = failure;
+        waiters.forEach(w -> w.accept(result));
+        if (!writeTopics.isEmpty()) {
+            submitWrite();
+        }
+    }
+
+    /** Replaces a channel's journal with a snapshot of its cursor (on the lane, in order). */
+    private void snapshot(Channel c) {
+        CursorState state = c.snapshot();
+        TopicFiles files = c.topic.files;
+        String name = c.name;
+        lane.execute("snapshot " + c.topic.name + ":" + name, () -> {
+            files.cursor(name).snapshot(state);
+            return null;
         });
     }
 
@@ -207,11 +374,16 @@ public final class Shard {
     }
 
     Topic getOrCreateTopic(String name) {
+        return getOrCreateTopic(name, null);
+    }
+
+    /** {@code durability} null: the daemon's default. An existing topic keeps its level. */
+    Topic getOrCreateTopic(String name, Durability durability) {
         Topic t = topics.get(name);
         if (t != null) {
             return t;
         }
-        t = newTopic(name);
+        t = newTopic(name, durability == null ? storage.defaultDurability() : durability, 0);
         Function<String, Future<List<String>>> lookup = broker.channelLookup();
         if (lookup != null && !t.ephemeral) {
             // Hold messages until the lookups tell which channels this topic has on other nodes,
@@ -227,27 +399,18 @@ public final class Shard {
                     }
                 }
                 topic.awaitingChannels = false;
-                topic.drain();
+                topic.fanOut();
             }));
         }
         return t;
     }
 
-    /** Creates a topic;. */
-    Topic newTopic(String name) {
+    private Topic newTopic(String name, Durability durability, long nextSeq) {
         boolean ephemeral = Names.isEphemeral(name);
-        LazyBackend backend = ephemeral ? null : new LazyBackend(name, backends);
-        Topic t = new Topic(name, ephemeral ? BackendQueue.DISCARD : backend, this);
+        TopicFiles files = ephemeral ? null : storage.filesFor(name);
+        Topic t = new Topic(name, durability, this, files, nextSeq);
         topics.put(name, t);
-        LOG.info("TOPIC({}): created", name);
-        if (backend != null) {
-            openBackend(backend, depth -> {
-                if (depth > 0) {
-                    t.queue.addRestoredDepth(depth);
-                    t.drain();
-                }
-            });
-        }
+        LOG.info("TOPIC({}): created ({})", name, t.durability.flagValue());
         listener.topicCreated(name);
         listener.metadataChanged();
         return t;
@@ -259,33 +422,13 @@ public final class Shard {
             return c;
         }
         boolean ephemeral = Names.isEphemeral(name) || t.ephemeral;
-        LazyBackend backend = ephemeral ? null : new LazyBackend(t.name + ":" + name, backends);
-        Channel ch = new Channel(t, name, Names.isEphemeral(name) || t.ephemeral,
-                ephemeral ? BackendQueue.DISCARD : backend, this);
+        Channel ch = Channel.create(t, name, ephemeral, this, t.channelStart());
         t.channels.put(name, ch);
         LOG.info("TOPIC({}): new channel({})", t.name, name);
-        if (backend != null) {
-            openBackend(backend, depth -> {
-                if (depth > 0) {
-                    ch.queue.addRestoredDepth(depth);
-                    markDirty(ch);
-                }
-            });
-        }
         listener.channelCreated(t.name, name);
         listener.metadataChanged();
-        t.drain();
+        t.fanOut();
         return ch;
-    }
-
-    private void openBackend(LazyBackend backend, java.util.function.Consumer<Long> onDepth) {
-        lane.submit(backend::open, (depth, err) -> {
-            if (err != null) {
-                storageFailed("open", err);
-            } else {
-                onDepth.accept(depth);
-            }
-        });
     }
 
     void deleteTopic(Topic t) {
@@ -298,7 +441,14 @@ public final class Shard {
             deleteChannel(c);
         }
         topics.remove(t.name);
-        t.queue.delete();
+        writeTopics.remove(t);
+        if (t.files != null) {
+            TopicFiles files = t.files;
+            lane.execute("delete " + t.name, () -> {
+                files.delete();
+                return null;
+            });
+        }
         LOG.info("TOPIC({}): deleted", t.name);
         listener.topicDeleted(t.name);
         listener.metadataChanged();
@@ -308,14 +458,21 @@ public final class Shard {
         if (c.deleted) {
             return;
         }
-        c.deleted = true;
+        c.markDeleted();
         c.topic.channels.remove(c.name);
         for (Consumer consumer : new ArrayList<>(c.consumers)) {
             consumer.gone = true;
             consumer.link.close("channel " + c.topic.name + ":" + c.name + " deleted");
         }
         c.consumers.clear();
-        c.queue.delete();
+        if (!c.ephemeral && c.topic.files != null && !c.topic.deleted) {
+            TopicFiles files = c.topic.files;
+            String name = c.name;
+            lane.execute("delete " + c.topic.name + ":" + name, () -> {
+                files.deleteChannel(name);
+                return null;
+            });
+        }
         LOG.info("CHANNEL({}:{}): deleted", c.topic.name, c.name);
         listener.channelDeleted(c.topic.name, c.name);
         listener.metadataChanged();
@@ -348,19 +505,52 @@ public final class Shard {
                 c.scan(now);
             }
         }
+        // cursor events that no publish carried along: one lane write for all of them
+        if (!journalChannels.isEmpty() && !writeInFlight) {
+            submitJournalsOnly();
+        }
     }
 
-    private void syncBackends() {
-        List<BackendQueue> all = new ArrayList<>();
+    private void submitJournalsOnly() {
+        Map<Topic, TopicWrite> byTopic = new java.util.LinkedHashMap<>();
+        collectJournals(byTopic);
+        if (byTopic.isEmpty()) {
+            return;
+        }
+        writeInFlight = true;
+        List<TopicWrite> writes = new ArrayList<>(byTopic.values());
+        long syncEvery = options.syncEvery();
+        lane.submit(() -> {
+            for (TopicWrite w : writes) {
+                writeOnLane(w, syncEvery);
+            }
+            return null;
+        }, (ok, err) -> runNow(() -> writeDone(writes, List.of())));
+    }
+
+    /** --sync-timeout: fsync what memory-first topics wrote since, and drop segments nobody needs. */
+    private void syncTick() {
+        List<TopicFiles> files = new ArrayList<>();
+        List<Long> retain = new ArrayList<>();
         for (Topic t : topics.values()) {
-            all.add(t.queue.backend);
-            for (Channel c : t.channels.values()) {
-                all.add(c.queue.backend);
+            if (t.files != null) {
+                files.add(t.files);
+                retain.add(t.retainFrom());
             }
         }
+        if (files.isEmpty()) {
+            return;
+        }
         lane.execute("sync", () -> {
-            for (BackendQueue b : all) {
-                b.syncIfDirty();
+            for (int i = 0; i < files.size(); i++) {
+                TopicFiles f = files.get(i);
+                if (f.dirty()) {
+                    f.force();
+                }
+                int deleted = f.log().deleteBefore(retain.get(i));
+                if (deleted > 0) {
+                    LOG.debug("deleted {} segments", deleted);
+                }
             }
             return null;
         });
@@ -383,7 +573,7 @@ public final class Shard {
                 }
             }
             channels.sort(java.util.Comparator.comparing(ChannelMetadata::name));
-            out.add(new TopicMetadata(t.name, t.paused, channels));
+            out.add(new TopicMetadata(t.name, t.paused, channels, t.durability.flagValue()));
         }
         return out;
     }
@@ -402,14 +592,101 @@ public final class Shard {
         return out;
     }
 
-    void restore(TopicMetadata meta) {
-        Topic t = topics.containsKey(meta.name()) ? topics.get(meta.name()) : newTopic(meta.name());
-        t.paused = meta.paused();
-        for (ChannelMetadata cm : meta.channels()) {
-            Channel c = getOrCreateChannel(t, cm.name());
-            c.paused = cm.paused();
+    // ---- restore at start ----
+
+    /** What the lane found of one topic at start. */
+    private record Found(String name, TopicMetadata meta, TopicFiles files, long firstSeq, long nextSeq,
+                         Map<String, CursorState> cursors) {
+    }
+
+    /**
+     * Opens the logs and cursors of this shard's topics: those in nsqd.dat and any found on disk
+     * (a topic created just before a crash may be missing from nsqd.dat), then builds them here.
+     */
+    Future<Void> restore(List<TopicMetadata> metas) {
+        Promise<Void> done = Promise.promise();
+        lane.submit(() -> {
+            Map<String, TopicMetadata> byName = new java.util.LinkedHashMap<>();
+            for (TopicMetadata m : metas) {
+                byName.put(m.name(), m);
+            }
+            Path dir = storage.topicsDir();
+            if (Files.isDirectory(dir)) {
+                try (var s = Files.list(dir)) {
+                    for (Path p : s.toList()) {
+                        String name = p.getFileName().toString();
+                        if (Names.isValidTopicName(name) && !Names.isEphemeral(name)
+                                && broker.shardFor(name) == this && !byName.containsKey(name)) {
+                            LOG.info("TOPIC({}): found on disk, not in nsqd.dat: restoring it", name);
+                            byName.put(name, new TopicMetadata(name, false, List.of(), null));
+                        }
+                    }
+                }
+            }
+            List<Found> found = new ArrayList<>();
+            for (TopicMetadata m : byName.values()) {
+                if (Names.isEphemeral(m.name())) {
+                    continue;
+                }
+                TopicFiles files = storage.filesFor(m.name());
+                TopicLog log = files.log();
+                List<String> channels = new ArrayList<>();
+                for (ChannelMetadata cm : m.channels()) {
+                    channels.add(cm.name());
+                }
+                for (String ch : files.channelsOnDisk()) {
+                    if (!channels.contains(ch) && Names.isValidChannelName(ch) && !Names.isEphemeral(ch)) {
+                        channels.add(ch);
+                    }
+                }
+                Map<String, CursorState> cursors = new java.util.LinkedHashMap<>();
+                for (String ch : channels) {
+                    cursors.put(ch, files.recover(ch));
+                }
+                found.add(new Found(m.name(), m, files, log.firstSeq(), log.nextSeq(), cursors));
+            }
+            return found;
+        }, (found, err) -> runNow(() -> {
+            if (err != null) {
+                storageFailed("open", err);
+                done.fail(err);
+                return;
+            }
+            for (Found f : found) {
+                restoreTopic(f);
+            }
+            done.complete();
+        }));
+        return done.future();
+    }
+
+    private void restoreTopic(Found f) {
+        Durability d = f.meta.durability() == null ? storage.defaultDurability() : Durability.parse(f.meta.durability());
+        Topic t = new Topic(f.name, d == null ? storage.defaultDurability() : d, this, f.files, f.nextSeq);
+        // what is on disk is written; a topic without channels holds all of it for its first channel
+        t.visibleSeq = f.firstSeq;
+        t.writtenSeq = f.nextSeq;
+        t.paused = f.meta.paused();
+        topics.put(f.name, t);
+        listener.topicCreated(f.name);
+        long messages = f.nextSeq - f.firstSeq;
+        LOG.info("TOPIC({}): restored ({}, {} messages in the log from seq {})", f.name, t.durability.flagValue(),
+                messages, f.firstSeq);
+        for (Map.Entry<String, CursorState> e : f.cursors.entrySet()) {
+            Channel c = Channel.restore(t, e.getKey(), this, e.getValue(), f.firstSeq);
+            for (ChannelMetadata cm : f.meta.channels()) {
+                if (cm.name().equals(e.getKey())) {
+                    c.paused = cm.paused();
+                }
+            }
+            t.channels.put(c.name, c);
+            listener.channelCreated(t.name, c.name);
+            markDirty(c);
         }
-        t.drain();
+        if (!t.channels.isEmpty()) {
+            // the channels' cursors say what each still has to deliver: everything is visible
+            t.visibleSeq = f.nextSeq;
+        }
     }
 
     // ---- stats and shutdown ----
@@ -429,40 +706,48 @@ public final class Shard {
         return out;
     }
 
-    /** Saves everything queued, in flight and deferred to the backends and closes them. */
+    /**
+     * Writes what is pending, snapshots every channel's cursor (in-flight and deferred messages
+     * included, so they are delivered again after the start), fsyncs and closes the files.
+     */
     Future<Void> close() {
         Promise<Void> done = Promise.promise();
         ctx.runOnContext(v -> {
-            closed = true;
             vertx.cancelTimer(scanTimer);
             vertx.cancelTimer(syncTimer);
-            List<MessageQueue> queues = new ArrayList<>();
-            List<List<Message>> batches = new ArrayList<>();
-            for (Topic t : topics.values()) {
-                for (Channel c : t.channels.values()) {
-                    queues.add(c.queue);
-                    batches.add(c.drainForShutdown());
-                }
-                queues.add(t.queue);
-                batches.add(t.queue.drainForShutdown());
+            // the last group write, then snapshots, then close: the lane runs them in this order
+            if (!writeTopics.isEmpty()) {
+                submitWriteForClose();
             }
-            List<java.util.function.Consumer<Throwable>> waiters = new ArrayList<>(durableWaiters);
-            durableWaiters.clear();
-            lane.submit(() -> {
-                long saved = 0;
-                for (int i = 0; i < queues.size(); i++) {
-                    List<Message> batch = batches.get(i);
-                    // a read-ahead that was still on the lane when we drained
-                    batch.addAll(queues.get(i).takeUnclaimedRead());
-                    BackendQueue target = queues.get(i).backend;
-                    if (!batch.isEmpty()) {
-                        target.put(batch);
-                        saved += batch.size();
-                    }
-                    target.close();
+            closed = true;
+            List<TopicFiles> files = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            List<CursorState> states = new ArrayList<>();
+            List<TopicFiles> owners = new ArrayList<>();
+            for (Topic t : topics.values()) {
+                if (t.files == null) {
+                    continue;
                 }
-                if (saved > 0) {
-                    LOG.info("shard {}: saved {} messages for the next start", index, saved);
+                files.add(t.files);
+                for (Channel c : t.channels.values()) {
+                    if (!c.ephemeral) {
+                        names.add(c.name);
+                        states.add(c.snapshot());
+                        owners.add(t.files);
+                    }
+                }
+            }
+            List<java.util.function.Consumer<Throwable>> waiters = new ArrayList<>(nextWaiters);
+            nextWaiters.clear();
+            lane.submit(() -> {
+                for (int i = 0; i < names.size(); i++) {
+                    owners.get(i).cursor(names.get(i)).snapshot(states.get(i));
+                }
+                for (TopicFiles f : files) {
+                    f.close();
+                }
+                if (!names.isEmpty()) {
+                    LOG.info("shard {}: saved the cursors of {} channels", index, names.size());
                 }
                 return null;
             }, (ok, err) -> {
@@ -478,5 +763,35 @@ public final class Shard {
             lane.shutdown(30_000);
             return null;
         }, false).mapEmpty());
+    }
+
+    /** The pending appends at close: written (and answered) before the files close. */
+    private void submitWriteForClose() {
+        Map<Topic, TopicWrite> byTopic = new java.util.LinkedHashMap<>();
+        for (Topic t : writeTopics) {
+            if (!t.deleted && t.files != null) {
+                byTopic.put(t, TopicWrite.of(t));
+            }
+        }
+        writeTopics.clear();
+        List<java.util.function.Consumer<Throwable>> waiters = nextWaiters;
+        nextWaiters = new ArrayList<>();
+        List<TopicWrite> writes = new ArrayList<>(byTopic.values());
+        long syncEvery = options.syncEvery();
+        lane.submit(() -> {
+            for (TopicWrite w : writes) {
+                writeOnLane(w, syncEvery);
+            }
+            return null;
+        }, (ok, err) -> {
+            Throwable e = null;
+            for (TopicWrite w : writes) {
+                if (w.error != null) {
+                    e = w.error;
+                }
+            }
+            Throwable result = e;
+            waiters.forEach(w -> w.accept(result));
+        });
     }
 }

@@ -27,15 +27,17 @@ public final class ShardedBroker implements Broker {
     private volatile Function<String, Future<List<String>>> channelLookup;
     private volatile Function<String, List<StatsSnapshot.ClientStats>> producers = topic -> List.of();
 
-    public ShardedBroker(Vertx vertx, DaemonOptions options, BackendQueue.Factory backends, BrokerListener listener) {
+    public ShardedBroker(Vertx vertx, DaemonOptions options, BrokerStorage storage, BrokerListener listener) {
+        this(vertx, options, storage, listener, BrokerClock.system());
+    }
+
+    public ShardedBroker(Vertx vertx, DaemonOptions options, BrokerStorage storage, BrokerListener listener,
+                         BrokerClock clock) {
         this.options = options;
-        Instant now = Instant.now();
-        long epochBase = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        long monoBase = System.nanoTime();
         this.shards = new Shard[options.shards()];
         for (int i = 0; i < shards.length; i++) {
             Context ctx = ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
-            shards[i] = new Shard(i, vertx, ctx, options, backends, listener, this, epochBase, monoBase);
+            shards[i] = new Shard(i, vertx, ctx, options, storage, listener, this, clock);
         }
     }
 
@@ -117,8 +119,13 @@ public final class ShardedBroker implements Broker {
 
     @Override
     public Future<Void> createTopic(String topic) {
+        return createTopic(topic, null);
+    }
+
+    @Override
+    public Future<Void> createTopic(String topic, Durability durability) {
         return shardFor(topic).ask(s -> {
-            s.getOrCreateTopic(topic);
+            s.getOrCreateTopic(topic, durability);
             return null;
         });
     }
@@ -157,7 +164,7 @@ public final class ShardedBroker implements Broker {
             if (t.paused != paused) {
                 t.paused = paused;
                 org.slf4j.LoggerFactory.getLogger(Topic.class).info("TOPIC({}): {}", topic, paused ? "paused" : "unpaused");
-                t.drain();
+                t.fanOut();
                 s.metadataChanged();
             }
             return Result.OK;
@@ -268,14 +275,20 @@ public final class ShardedBroker implements Broker {
         });
     }
 
-    /** Recreates topics and channels from nsqd.dat at start, before any client connects. */
+    /**
+     * Opens the logs and cursors of the topics in nsqd.dat and of any found on disk, at start,
+     * before any client connects.
+     */
     public Future<Void> restore(List<TopicMetadata> topics) {
         List<Future<Void>> parts = new ArrayList<>();
-        for (TopicMetadata tm : topics) {
-            parts.add(shardFor(tm.name()).ask(s -> {
-                s.restore(tm);
-                return null;
-            }));
+        for (Shard s : shards) {
+            List<TopicMetadata> mine = new ArrayList<>();
+            for (TopicMetadata tm : topics) {
+                if (shardFor(tm.name()) == s) {
+                    mine.add(tm);
+                }
+            }
+            parts.add(s.restore(mine));
         }
         return Future.all(parts).mapEmpty();
     }

@@ -11,20 +11,42 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A topic: stamps published messages with ID and timestamp and copies each to every channel that
- * exists at that moment. While it has no channel, is paused, or waits for the lookups' channel
- * list, it holds messages in its own queue (memory, then backend) and fans them out later
- * (nsq-protocol.md §1.14, pitfall 11).
+ * A topic: one append-only log (its {@link HotTail} in memory, its {@link TopicFiles} on the disk
+ * lane) that every channel reads with a cursor of its own. A message is written once, whatever
+ * the number of channels.
+ *
+ * <pre>
+ *   seq:  firstSeq ........ visibleSeq ........ writtenSeq ........ endSeq
+ *         |  read by channels |  held (no channel, |  being written   |
+ *         |  (each its cursor)|  paused, awaiting) |  (not yet OK'd)  |
+ * </pre>
+ *
+ * A record is acknowledged to its publisher once the lane wrote it (memory-first) or wrote and
+ * fsynced it (durable); only then can a channel see it. While the topic has no channel, is paused
+ * or waits for the lookups' channel list, {@code visibleSeq} stays put and the records past it are
+ * the topic's own depth (nsq-protocol.md §1.14, pitfall 11).
  *
  * <p>Owned by its shard's context; reach it only through shard tasks.
  */
 public final class Topic {
     final String name;
     final boolean ephemeral;
+    final Durability durability;
     private final Shard shard;
     private final IdGenerator ids;
     final Map<String, Channel> channels = new LinkedHashMap<>();
-    final MessageQueue queue;
+    final HotTail tail;
+    /** The log and cursor files; touched only on the disk lane. Null for an ephemeral topic. */
+    final TopicFiles files;
+
+    /** Records below this are in the log (in the tail only, for an ephemeral topic). */
+    long writtenSeq;
+    /** Records below this have been handed to the channels. */
+    long visibleSeq;
+    /** Held records below this were dropped by an empty of the topic. */
+    private long emptiedTo;
+    /** DPUB records not yet visible: each channel defers them when they become visible. */
+    private final LongQueue deferredSeqs = new LongQueue();
 
     boolean paused;
     /** Holding messages until the lookups said which channels this topic has elsewhere. */
@@ -33,77 +55,138 @@ public final class Topic {
     private long messageCount;
     private long messageBytes;
 
-    Topic(String name, BackendQueue backend, Shard shard) {
+    Topic(String name, Durability durability, Shard shard, TopicFiles files, long nextSeq) {
         this.name = name;
         this.ephemeral = Names.isEphemeral(name);
+        this.durability = ephemeral ? Durability.MEMORY_FIRST : durability;
         this.shard = shard;
-        this.queue = new MessageQueue(name, shard, ephemeral, backend);
+        this.files = files;
         this.ids = new IdGenerator(shard.options.nodeId());
+        this.tail = new HotTail(shard.options.memQueueSize(), nextSeq, !ephemeral);
+        this.writtenSeq = nextSeq;
+        this.visibleSeq = nextSeq;
     }
 
     public String name() {
         return name;
     }
 
+    boolean durable() {
+        return durability == Durability.DURABLE;
+    }
+
+    /** Held messages: written, not yet handed to channels. */
     long depth() {
-        return queue.depth();
+        return Math.max(0, writtenSeq - Math.max(visibleSeq, emptiedTo));
     }
 
     private boolean flowing() {
         return !paused && !awaitingChannels && !channels.isEmpty() && !deleted;
     }
 
+    /** Appends the bodies to the log; they become visible when the lane reports them written. */
     void publish(List<byte[]> bodies, long deferMs) {
+        if (deleted) {
+            throw new PublishException("topic " + name + " is being deleted");
+        }
         long ts = shard.nowEpochNs();
-        boolean direct = flowing() && queue.depth() == 0;
+        int defer = (int) Math.min(Integer.MAX_VALUE, Math.max(0, deferMs));
         for (byte[] body : bodies) {
-            Message m = new Message(ids.next(), ts, body, 0);
+            long seq = tail.append(ids.next(), ts, defer, body, 0, body.length);
+            if (defer > 0) {
+                deferredSeqs.add(seq);
+            }
             messageCount++;
             messageBytes += body.length;
-            if (direct) {
-                fanOut(m, deferMs);
-            } else {
-                m.deferMs = deferMs;
-                hold(m);
+        }
+        if (ephemeral) {
+            written(tail.endSeq());
+            long dropped = tail.evictOverflow();
+            if (dropped > 0 && channels.isEmpty()) {
+                visibleSeq = Math.max(visibleSeq, tail.startSeq()); // what a channel-less topic could not hold
+            }
+        } else {
+            shard.needsWrite(this);
+        }
+    }
+
+    /** The lane wrote every record below {@code endSeq} (on the shard, in order). */
+    void written(long endSeq) {
+        if (endSeq <= writtenSeq) {
+            return;
+        }
+        writtenSeq = endSeq;
+        if (!ephemeral) {
+            tail.evict(writtenSeq);
+        }
+        if (!flowing() && emptiedTo > visibleSeq) {
+            visibleSeq = Math.min(emptiedTo, writtenSeq);
+            dropDeferredBelow(visibleSeq);
+        }
+        fanOut();
+    }
+
+    /** Hands the written records to the channels once the topic flows. */
+    void fanOut() {
+        if (!flowing() || visibleSeq >= writtenSeq) {
+            return;
+        }
+        long from = visibleSeq;
+        visibleSeq = writtenSeq;
+        for (Channel c : channels.values()) {
+            c.becameVisible(from, visibleSeq);
+        }
+        while (!deferredSeqs.isEmpty() && deferredSeqs.peek() < visibleSeq) {
+            long seq = deferredSeqs.poll();
+            if (seq < from || !tail.contains(seq)) {
+                continue; // the scan finds its deferral in the record itself
+            }
+            byte[] a = tail.array(seq);
+            int off = tail.offset(seq);
+            for (Channel c : channels.values()) {
+                c.deferFromPublish(seq, a, off);
             }
         }
     }
 
-    private void hold(Message m) {
-        if (queue.memorySize() >= shard.options.memQueueSize()) {
-            // a deferred message that spills loses its deferral, as in nsqd (pitfall 13)
-            m.deferMs = 0;
-        }
-        queue.put(m);
-    }
-
-    /** The first channel gets the message itself, the others copies sharing its body. */
-    private void fanOut(Message m, long deferMs) {
-        boolean first = true;
-        for (Channel c : channels.values()) {
-            c.accept(first ? m : m.copy(), deferMs);
-            first = false;
+    private void dropDeferredBelow(long seq) {
+        while (!deferredSeqs.isEmpty() && deferredSeqs.peek() < seq) {
+            deferredSeqs.poll();
         }
     }
 
-    /** Moves held messages into the channels once the topic flows again. */
-    void drain() {
-        if (!flowing()) {
-            return;
-        }
-        while (!queue.memoryEmpty()) {
-            Message m = queue.poll();
-            fanOut(m, m.deferMs);
-        }
-        queue.readAhead(0, this::drain);
+    /** Where a new channel starts: the held messages go to a topic's first channel, else from now on. */
+    long channelStart() {
+        return Math.max(visibleSeq, emptiedTo);
     }
 
     Channel channel(String channelName) {
         return channels.get(channelName);
     }
 
+    /** Drops the held messages (nsqd's topic empty); channels keep theirs. */
     void empty() {
-        queue.empty();
+        emptiedTo = tail.endSeq();
+        if (!flowing()) {
+            visibleSeq = Math.max(visibleSeq, Math.min(emptiedTo, writtenSeq));
+            dropDeferredBelow(visibleSeq);
+        }
+    }
+
+    /** The lowest seq some channel (or the first channel to come) may still need. */
+    long retainFrom() {
+        long min = channels.isEmpty() || !flowing() ? channelStart() : writtenSeq;
+        for (Channel c : channels.values()) {
+            if (!c.ephemeral) {
+                min = Math.min(min, c.ackFloor);
+            }
+        }
+        return min;
+    }
+
+    /** The record of {@code seq} is in memory. */
+    boolean inTail(long seq) {
+        return tail.contains(seq);
     }
 
     StatsSnapshot.TopicStats stats(String channelFilter, boolean includeClients, long nowMono) {
@@ -123,6 +206,45 @@ public final class Topic {
             }
         }
         StatsSnapshot.E2eLatency e2e = merged == null ? StatsSnapshot.E2eLatency.NONE : E2eLatency.of(merged, shape.quantiles());
-        return new StatsSnapshot.TopicStats(name, channelStats, depth(), queue.diskDepth(), messageCount, messageBytes, paused, e2e);
+        long depth = depth();
+        long inMemoryFrom = Math.max(tail.startSeq(), Math.max(visibleSeq, emptiedTo));
+        long backend = ephemeral ? 0 : Math.min(depth, Math.max(0, inMemoryFrom - Math.max(visibleSeq, emptiedTo)));
+        return new StatsSnapshot.TopicStats(name, channelStats, depth, backend, messageCount, messageBytes, paused, e2e,
+                durability.flagValue());
+    }
+
+    /** A queue of longs (seqs), without boxing. */
+    static final class LongQueue {
+        private long[] items = new long[16];
+        private int head;
+        private int size;
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        void add(long v) {
+            if (size == items.length) {
+                long[] bigger = new long[items.length * 2];
+                for (int i = 0; i < size; i++) {
+                    bigger[i] = items[(head + i) % items.length];
+                }
+                items = bigger;
+                head = 0;
+            }
+            items[(head + size) % items.length] = v;
+            size++;
+        }
+
+        long peek() {
+            return items[head];
+        }
+
+        long poll() {
+            long v = items[head];
+            head = (head + 1) % items.length;
+            size--;
+            return v;
+        }
     }
 }

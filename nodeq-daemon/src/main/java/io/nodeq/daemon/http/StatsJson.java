@@ -54,6 +54,9 @@ final class StatsJson {
                     .put("message_bytes", t.messageBytes())
                     .put("paused", t.paused())
                     .put("e2e_processing_latency", e2e(t.e2eProcessingLatency())));
+            if (t.durability() != null) {
+                out.getJsonObject(out.size() - 1).put("durability", t.durability());
+            }
         }
         return out;
     }

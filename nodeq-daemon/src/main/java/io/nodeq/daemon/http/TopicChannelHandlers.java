@@ -25,7 +25,15 @@ final class TopicChannelHandlers {
 
     void createTopic(RoutingContext ctx) {
         String topic = Params.validTopic(ctx);
-        Future<Broker.Result> done = broker.get().createTopic(topic).map(Broker.Result.OK);
+        String level = Params.first(ctx, "durability");
+        io.nodeq.daemon.broker.Durability durability = null;
+        if (level != null && !level.isEmpty()) {
+            durability = io.nodeq.daemon.broker.Durability.parse(level);
+            if (durability == null) {
+                throw HttpError.badRequest("INVALID_DURABILITY");
+            }
+        }
+        Future<Broker.Result> done = broker.get().createTopic(topic, durability).map(Broker.Result.OK);
         done.onComplete(r -> answer(ctx, r));
     }
 

@@ -36,7 +36,9 @@ public final class StatsExposition {
             new Family<>("nodeq_topic_channels", GAUGE, "Channels of the topic.",
                     t -> t.channels().size()),
             new Family<>("nodeq_topic_paused", GAUGE, "1 when the topic is paused.",
-                    t -> t.paused() ? 1 : 0));
+                    t -> t.paused() ? 1 : 0),
+            new Family<>("nodeq_topic_durable", GAUGE, "1 when the topic is durable (OK only after fsync), 0 when memory-first.",
+                    t -> "durable".equals(t.durability()) ? 1 : 0));
 
     private static final List<Family<ChannelStats>> CHANNEL = List.of(
             new Family<>("nodeq_channel_depth", GAUGE, "Messages queued in the channel, memory and disk (no in-flight, no deferred).",

@@ -9,8 +9,14 @@ import java.util.List;
  */
 public record StatsSnapshot(long startTime, String health, List<TopicStats> topics, List<ClientStats> producers) {
 
+    /** {@code durability}: the topic's storage level ({@code memory-first}, {@code durable}); null where unknown. */
     public record TopicStats(String topicName, List<ChannelStats> channels, long depth, long backendDepth,
-                             long messageCount, long messageBytes, boolean paused, E2eLatency e2eProcessingLatency) {
+                             long messageCount, long messageBytes, boolean paused, E2eLatency e2eProcessingLatency,
+                             String durability) {
+        public TopicStats(String topicName, List<ChannelStats> channels, long depth, long backendDepth,
+                          long messageCount, long messageBytes, boolean paused, E2eLatency e2eProcessingLatency) {
+            this(topicName, channels, depth, backendDepth, messageCount, messageBytes, paused, e2eProcessingLatency, null);
+        }
     }
 
     public record ChannelStats(String channelName, long depth, long backendDepth, long inFlightCount,

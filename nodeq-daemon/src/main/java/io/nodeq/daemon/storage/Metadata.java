@@ -41,10 +41,16 @@ public record Metadata(List<TopicMetadata> topics, String version) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record TopicMetadata(String name, boolean paused, List<ChannelMetadata> channels) {
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record TopicMetadata(String name, boolean paused, List<ChannelMetadata> channels, String durability) {
         public TopicMetadata {
             // nsqd writes "channels":null for a topic without channels
             channels = channels == null ? List.of() : List.copyOf(channels);
+        }
+
+        /** A topic at the daemon's default level (nsqd's entries carry no level; nsqd ignores nodeq's). */
+        public TopicMetadata(String name, boolean paused, List<ChannelMetadata> channels) {
+            this(name, paused, channels, null);
         }
     }
 
@@ -81,7 +87,7 @@ public record Metadata(List<TopicMetadata> topics, String version) {
                 }
                 channels.add(c);
             }
-            topics.add(new TopicMetadata(t.name(), t.paused(), channels));
+            topics.add(new TopicMetadata(t.name(), t.paused(), channels, t.durability()));
         }
         return new Metadata(topics, raw.version());
     }
@@ -100,7 +106,7 @@ public record Metadata(List<TopicMetadata> topics, String version) {
                 continue;
             }
             List<ChannelMetadata> channels = t.channels().stream().filter(c -> !Names.isEphemeral(c.name())).toList();
-            durable.add(new TopicMetadata(t.name(), t.paused(), channels));
+            durable.add(new TopicMetadata(t.name(), t.paused(), channels, t.durability()));
         }
         return JSON.writeValueAsBytes(new Metadata(durable, version));
     }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
+import io.nodeq.daemon.log.FaultyFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,55 +22,47 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Health after disk failures (nsq-protocol.md §1.14 "Health"): nsqd's TestChannelHealth,
- * TestHealth and TestSetHealth, with mem-queue-size 2 and a backend that fails on demand.
+ * TestHealth and TestSetHealth, with a file layer whose writes fail while the disk is "full":
+ * publishes are refused with the reason, the daemon keeps serving what it has, and accepts again
+ * once space returns.
  */
 class HealthTest {
     @TempDir
     Path dir;
     private Vertx vertx;
     private ShardedBroker broker;
-    private volatile boolean failing = true;
-
-    /** Writes fail with nsqd's test message while {@code failing}. Runs on the disk lane. */
-    final class FailingBackend extends MemoryBackend {
-        @Override
-        public synchronized void put(List<Message> messages) throws IOException {
-            if (failing) {
-                throw new IOException("never gonna happen");
-            }
-            super.put(messages);
-        }
-    }
+    private final FaultyFiles files = new FaultyFiles();
 
     @BeforeEach
     void start() {
         vertx = Vertx.vertx();
         DaemonOptions options = DaemonOptions.forTest(dir).memQueueSize(2).shards(1).build();
-        broker = new ShardedBroker(vertx, options, name -> new FailingBackend(), BrokerListener.NONE);
+        broker = new ShardedBroker(vertx, options, BrokerStorage.of(options, files), BrokerListener.NONE);
         broker.start();
     }
 
     @AfterEach
     void stop() throws Exception {
-        failing = false;
+        files.spaceReturns();
         broker.close().await(10, TimeUnit.SECONDS);
         vertx.close().await(10, TimeUnit.SECONDS);
     }
 
     @Test
-    void aFailedChannelWriteMakesPublishesFailAndHealthNokUntilAWriteSucceeds() throws Exception {
+    void aFailedWriteMakesPublishesFailAndHealthNokUntilAWriteSucceeds() throws Exception {
         result(broker.createTopic("t"));
         result(broker.createChannel("t", "ch"));
         assertThat(broker.health()).isEqualTo("OK");
         result(broker.publish("t", bodies(1), 0));
         result(broker.publish("t", bodies(1), 0));
+        files.diskFull = true;
         assertThatThrownBy(() -> result(broker.publish("t", bodies(1), 0)))
-                .isInstanceOf(PublishException.class).hasMessageContaining("never gonna happen");
-        assertThat(broker.health()).isEqualTo("NOK - never gonna happen");
-        // the refused message is not counted as queued
+                .isInstanceOf(PublishException.class).hasMessageContaining(FaultyFiles.ENOSPC);
+        assertThat(broker.health()).isEqualTo("NOK - " + FaultyFiles.ENOSPC);
+        // the refused message is not queued
         assertThat(channelDepth()).isEqualTo(2);
 
-        failing = false;
+        files.spaceReturns();
         result(broker.publish("t", bodies(1), 0));
         assertThat(broker.health()).isEqualTo("OK");
         assertThat(channelDepth()).isEqualTo(3);
@@ -79,19 +71,23 @@ class HealthTest {
     @Test
     void aTopicWithoutChannelsFailsTheSameForSingleAndMultiPublishes() throws Exception {
         result(broker.createTopic("solo"));
+        result(broker.publish("solo", bodies(2), 0));
+        files.diskFull = true;
         assertThatThrownBy(() -> result(broker.publish("solo", bodies(3), 0))).isInstanceOf(PublishException.class);
         assertThat(broker.health()).startsWith("NOK - ");
-        // two fitted in memory; the one that could not be written is not counted
+        // all or nothing: none of the three is held
         assertThat(result(broker.stats(StatsFilter.ALL)).topics().get(0).depth()).isEqualTo(2);
-        failing = false;
+        files.spaceReturns();
         result(broker.publish("solo", bodies(1), 0));
         assertThat(broker.health()).isEqualTo("OK");
+        assertThat(result(broker.stats(StatsFilter.ALL)).topics().get(0).depth()).isEqualTo(3);
     }
 
     @Test
     void aTcpPublishThatCannotBeWrittenGetsEPubFailed() throws Exception {
         result(broker.createTopic("tcp"));
-        result(broker.publish("tcp", bodies(2), 0)); // fills the memory queue
+        result(broker.publish("tcp", bodies(2), 0));
+        files.diskFull = true;
         Shard shard = broker.shardFor("tcp");
         ShardBatch batch = new ShardBatch(this, null);
         batch.publish("MPUB", "tcp", bodies(2), 0, new Object());
@@ -99,7 +95,7 @@ class HealthTest {
         shard.run(() -> batch.execute(shard, done::complete));
         ShardBatch.Op op = done.get(10, TimeUnit.SECONDS).ops().get(0);
         assertThat(op.error).isNotNull();
-        assertThat(op.error.toString()).isEqualTo("E_MPUB_FAILED MPUB failed never gonna happen");
+        assertThat(op.error.toString()).isEqualTo("E_MPUB_FAILED MPUB failed " + FaultyFiles.ENOSPC);
         assertThat(op.error.fatal()).isTrue();
     }
 

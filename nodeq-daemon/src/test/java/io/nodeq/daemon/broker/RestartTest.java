@@ -114,13 +114,19 @@ class RestartTest {
             assertThat(c.sub(topic, "ch")).isEqualTo("OK");
             c.rdy(10);
             Set<String> bodies = new HashSet<>();
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 2; i++) {
                 RawClient.Frame m = c.readMessage();
                 bodies.add(m.body());
+                if (m.body().equals("in flight")) {
+                    assertThat(m.attempts()).isEqualTo(2); // delivered once before the restart
+                }
                 c.fin(m.id());
             }
-            assertThat(bodies).containsExactlyInAnyOrder("requeued", "in flight", "deferred", "queued");
+            assertThat(bodies).containsExactlyInAnyOrder("in flight", "queued");
+            // the REQ'd and the DPUB'd message keep their due time, a minute away
             assertThat(c.quietFor(300)).isTrue();
+            await().atMost(Duration.ofSeconds(5)).until(
+                    () -> DaemonStats.existingChannel(D.daemon(), topic, "ch").deferredCount() == 2);
         }
     }
 
@@ -152,29 +158,33 @@ class RestartTest {
     }
 
     @Test
-    void aDeferredMessageThatSpillsToTheTopicsDiskLosesItsDeferral() throws Exception {
+    void aDeferredMessageHeldByATopicWithoutChannelsKeepsItsDeferral() throws Exception {
+        // nsqd loses the deferral of a DPUB that spills to the topic's disk queue (pitfall 13);
+        // in the log the due time is part of the record
         String topic = unique("spilldefer");
         try (RawClient p = D.client(); RawClient c = D.client()) {
             List<byte[]> fill = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 fill.add(("fill-" + i).getBytes(StandardCharsets.UTF_8));
             }
-            assertThat(p.mpub(topic, fill)).isEqualTo("OK"); // the topic's memory queue is now full
-            p.dpub(topic, 60_000, "spilled");
+            assertThat(p.mpub(topic, fill)).isEqualTo("OK");
+            p.dpub(topic, 60_000, "deferred");
             assertThat(p.readResponse()).isEqualTo("OK");
-            p.dpub(topic, 60_000, "spilled too");
+            p.dpub(topic, 60_000, "deferred too");
             assertThat(p.readResponse()).isEqualTo("OK");
+            assertThat(DaemonStats.topic(D.daemon(), topic).depth()).isEqualTo(102);
             assertThat(DaemonStats.topic(D.daemon(), topic).backendDepth()).isEqualTo(2);
             assertThat(c.sub(topic, "ch")).isEqualTo("OK");
             c.rdy(200);
             Set<String> bodies = new HashSet<>();
-            for (int i = 0; i < 102; i++) {
+            for (int i = 0; i < 100; i++) {
                 RawClient.Frame m = c.readMessage();
                 bodies.add(m.body());
                 c.fin(m.id());
             }
-            assertThat(bodies).contains("spilled", "spilled too").hasSize(102);
-            assertThat(DaemonStats.existingChannel(D.daemon(), topic, "ch").deferredCount()).isZero();
+            assertThat(bodies).doesNotContain("deferred", "deferred too").hasSize(100);
+            assertThat(c.quietFor(300)).isTrue();
+            assertThat(DaemonStats.existingChannel(D.daemon(), topic, "ch").deferredCount()).isEqualTo(2);
         }
     }
 

@@ -22,11 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Counts write and force calls, so tests can check the batching. Also edits files in place to tear
  * or corrupt them ({@link #truncate}, {@link #flip}).
  */
-final class FaultyFiles implements FileLayer {
+public final class FaultyFiles implements FileLayer {
 
-    static final String ENOSPC = "No space left on device";
+    public static final String ENOSPC = "No space left on device";
 
-    volatile boolean diskFull;
+    public volatile boolean diskFull;
     volatile boolean failForce;
     private final AtomicLong bytesLeft = new AtomicLong(Long.MAX_VALUE);
     final AtomicInteger writeCalls = new AtomicInteger();
@@ -37,7 +37,7 @@ final class FaultyFiles implements FileLayer {
         bytesLeft.set(n);
     }
 
-    void spaceReturns() {
+    public void spaceReturns() {
         diskFull = false;
         bytesLeft.set(Long.MAX_VALUE);
     }

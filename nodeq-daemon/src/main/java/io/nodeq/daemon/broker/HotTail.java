@@ -1,0 +1,264 @@
+package io.nodeq.daemon.broker;
+
+import io.nodeq.daemon.log.LogRecord;
+import io.nodeq.daemon.log.TopicLog;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The newest records of a topic's log, in memory, shared by all its channels: encoded once, in
+ * the log's own record format, into large slabs, so a queued message costs its record (40 bytes of
+ * header and the body) plus 8 bytes of index and no object. The same bytes are what the disk lane
+ * writes to the log, so nothing is encoded or copied twice.
+ *
+ * <pre>
+ *   slabs:  [ rec rec rec ... ][ rec rec ... ][ rec rec      ]   (1 MiB each, oldest dropped first)
+ *   index:  seq startSeq .. endSeq-1  ->  slab number &lt;&lt; 32 | offset
+ *           |--- written to the log ---|--- regions not yet handed to the lane ---|
+ * </pre>
+ *
+ * It keeps at least {@code capacity} records (--mem-queue-size) once they are written; older
+ * slabs are dropped, and a channel that needs them reads the log on the disk lane. An ephemeral
+ * topic has no log: what falls out of its tail is gone, as in NSQ.
+ *
+ * <p>Owned by its topic's shard.
+ */
+final class HotTail {
+    static final int SLAB_SIZE = 1 << 20;
+
+    private static final class Slab {
+        final byte[] bytes;
+        final long firstSeq;
+        int used;
+
+        Slab(int size, long firstSeq) {
+            this.bytes = new byte[size];
+            this.firstSeq = firstSeq;
+        }
+    }
+
+    private final long capacity;
+    /** False for an ephemeral topic: nothing is handed to a lane. */
+    private final boolean logged;
+    private Slab[] slabs = new Slab[8];
+    private int slabHead;
+    private int slabCount;
+    private long firstSlabNo;
+
+    private long[] index = new long[1024];
+    private int indexHead;
+    private long startSeq;
+    private long endSeq;
+    private long bytes;
+
+    /** What the lane has not been given yet: regions of the newest slabs. */
+    private final List<TopicLog.Region> unsubmitted = new ArrayList<>();
+    private long unsubmittedFrom;
+
+    HotTail(long capacity, long nextSeq, boolean logged) {
+        this.capacity = capacity;
+        this.logged = logged;
+        this.startSeq = nextSeq;
+        this.endSeq = nextSeq;
+        this.unsubmittedFrom = nextSeq;
+    }
+
+    long startSeq() {
+        return startSeq;
+    }
+
+    long endSeq() {
+        return endSeq;
+    }
+
+    long size() {
+        return endSeq - startSeq;
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    boolean contains(long seq) {
+        return seq >= startSeq && seq < endSeq;
+    }
+
+    /** Appends one record with the next seq; returns that seq. */
+    long append(long id, long timestampNs, int deferMs, byte[] body, int bodyOff, int bodyLen) {
+        int size = LogRecord.size(bodyLen);
+        Slab slab = slabCount == 0 ? null : slabs[(slabHead + slabCount - 1) % slabs.length];
+        if (slab == null || slab.bytes.length - slab.used < size) {
+            slab = newSlab(Math.max(SLAB_SIZE, size));
+        }
+        long seq = endSeq;
+        int off = slab.used;
+        LogRecord.encode(slab.bytes, off, seq, id, timestampNs, deferMs, body, bodyOff, bodyLen);
+        slab.used += size;
+        long slabNo = firstSlabNo + slabCount - 1;
+        putIndex(seq, slabNo << 32 | off);
+        endSeq = seq + 1;
+        bytes += size;
+        if (!logged) {
+            return seq;
+        }
+        int last = unsubmitted.size() - 1;
+        TopicLog.Region r = last < 0 ? null : unsubmitted.get(last);
+        if (r != null && r.array() == slab.bytes && r.offset() + r.length() == off) {
+            unsubmitted.set(last, new TopicLog.Region(slab.bytes, r.offset(), r.length() + size));
+        } else {
+            unsubmitted.add(new TopicLog.Region(slab.bytes, off, size));
+        }
+        return seq;
+    }
+
+    private Slab newSlab(int size) {
+        if (slabCount == slabs.length) {
+            Slab[] bigger = new Slab[slabs.length * 2];
+            for (int i = 0; i < slabCount; i++) {
+                bigger[i] = slabs[(slabHead + i) % slabs.length];
+            }
+            slabs = bigger;
+            slabHead = 0;
+        }
+        Slab s = new Slab(size, endSeq);
+        slabs[(slabHead + slabCount) % slabs.length] = s;
+        slabCount++;
+        return s;
+    }
+
+    private void putIndex(long seq, long pos) {
+        long n = seq - startSeq;
+        if (n >= index.length) {
+            long[] bigger = new long[index.length * 2];
+            for (int i = 0; i < index.length; i++) {
+                bigger[i] = index[(indexHead + i) & (index.length - 1)];
+            }
+            index = bigger;
+            indexHead = 0;
+        }
+        index[(int) ((indexHead + n) & (index.length - 1))] = pos;
+    }
+
+    private long pos(long seq) {
+        return index[(int) ((indexHead + (seq - startSeq)) & (index.length - 1))];
+    }
+
+    /** The slab holding the record of {@code seq} (which must be in the tail). */
+    byte[] array(long seq) {
+        long slabNo = pos(seq) >>> 32;
+        return slabs[(int) ((slabHead + (slabNo - firstSlabNo)) % slabs.length)].bytes;
+    }
+
+    /** The offset of the record of {@code seq} in {@link #array}. */
+    int offset(long seq) {
+        return (int) pos(seq);
+    }
+
+    /** The regions appended since the last call, for the lane to write; from {@link #unsubmittedFrom()}. */
+    List<TopicLog.Region> takeUnsubmitted() {
+        List<TopicLog.Region> out = new ArrayList<>(unsubmitted);
+        unsubmitted.clear();
+        unsubmittedFrom = endSeq;
+        return out;
+    }
+
+    boolean hasUnsubmitted() {
+        return !unsubmitted.isEmpty();
+    }
+
+    long unsubmittedFrom() {
+        return unsubmittedFrom;
+    }
+
+    /**
+     * Keeps the newest {@code capacity} records, never dropping one at or above {@code keepFrom}
+     * (not yet written to the log). Records leave one by one; a slab's memory goes when its last
+     * record has left.
+     */
+    void evict(long keepFrom) {
+        long target = Math.min(endSeq - capacity, keepFrom);
+        if (target > startSeq) {
+            advanceStart(target);
+            dropUnusedSlabs();
+        }
+    }
+
+    /** Drops records from the oldest end until at most {@code capacity} remain (ephemeral topics); returns how many. */
+    long evictOverflow() {
+        long target = endSeq - capacity;
+        if (target <= startSeq) {
+            return 0;
+        }
+        long dropped = target - startSeq;
+        advanceStart(target);
+        dropUnusedSlabs();
+        return dropped;
+    }
+
+    private void dropUnusedSlabs() {
+        while (slabCount > 1 && slabs[(slabHead + 1) % slabs.length].firstSeq <= startSeq) {
+            dropOldestSlab();
+        }
+        if (slabCount == 1 && startSeq == endSeq && unsubmitted.isEmpty()) {
+            dropOldestSlab(); // everything left (--mem-queue-size 0): the next record starts a new slab
+        }
+    }
+
+    private void dropOldestSlab() {
+        bytes -= slabs[slabHead].used;
+        slabs[slabHead] = null;
+        slabHead = (slabHead + 1) % slabs.length;
+        slabCount--;
+        firstSlabNo++;
+        if (slabCount == 0) {
+            slabHead = 0;
+        }
+    }
+
+    private void advanceStart(long newStart) {
+        indexHead = (int) ((indexHead + (newStart - startSeq)) & (index.length - 1));
+        startSeq = newStart;
+    }
+
+    /** Forgets every record from {@code seq} on (a failed write): the tail ends at {@code seq}. */
+    void truncate(long seq) {
+        if (seq >= endSeq) {
+            return;
+        }
+        if (seq <= startSeq) {
+            reset(seq);
+            return;
+        }
+        // drop whole slabs that start at or after seq, then shorten the last one
+        while (slabCount > 0 && slabs[(slabHead + slabCount - 1) % slabs.length].firstSeq >= seq) {
+            Slab s = slabs[(slabHead + slabCount - 1) % slabs.length];
+            bytes -= s.used;
+            slabs[(slabHead + slabCount - 1) % slabs.length] = null;
+            slabCount--;
+        }
+        Slab last = slabs[(slabHead + slabCount - 1) % slabs.length];
+        if ((pos(seq) >>> 32) == firstSlabNo + slabCount - 1) {
+            int cut = offset(seq);
+            bytes -= last.used - cut;
+            last.used = cut;
+        }
+        endSeq = seq;
+        unsubmitted.clear();
+        unsubmittedFrom = seq;
+    }
+
+    /** Empties the tail; the next record gets {@code nextSeq}. */
+    void reset(long nextSeq) {
+        java.util.Arrays.fill(slabs, null);
+        slabHead = 0;
+        slabCount = 0;
+        firstSlabNo = 0;  // no index entry survives, so slab numbers may start again
+        indexHead = 0;
+        startSeq = nextSeq;
+        endSeq = nextSeq;
+        bytes = 0;
+        unsubmitted.clear();
+        unsubmittedFrom = nextSeq;
+    }
+}

@@ -1,0 +1,146 @@
+package io.nodeq.daemon.broker;
+
+import io.nodeq.daemon.log.CursorStore.CursorState;
+import io.nodeq.daemon.log.CursorStore;
+import io.nodeq.daemon.log.FileLayer;
+import io.nodeq.daemon.log.TopicLog;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A topic's files: its log and one cursor store per channel, under
+ * {@code <data-path>/topics/<topic>/} ({@code log/*.seg}, {@code channels/<channel>.journal|.snapshot}).
+ * Opened lazily, so that a failed open (disk full) is tried again by the next write.
+ *
+ * <p>Owned by its shard's disk lane: every method blocks on file IO.
+ */
+final class TopicFiles {
+    private final Path dir;
+    private final TopicLog.LogOptions options;
+    private TopicLog log;
+    private final Map<String, CursorStore> cursors = new HashMap<>();
+    /** Messages appended since the last fsync (memory-first's --sync-every). */
+    long unsynced;
+
+    TopicFiles(Path topicsDir, String topic, TopicLog.LogOptions options) {
+        this.dir = topicsDir.resolve(topic);
+        this.options = options;
+    }
+
+    static Path topicsDir(Path dataPath) {
+        return dataPath.resolve("topics");
+    }
+
+    FileLayer files() {
+        return options.files();
+    }
+
+    TopicLog log() throws IOException {
+        if (log == null) {
+            log = TopicLog.open(dir.resolve("log"), options);
+        }
+        return log;
+    }
+
+    CursorStore cursor(String channel) throws IOException {
+        CursorStore c = cursors.get(channel);
+        if (c == null) {
+            c = CursorStore.open(dir.resolve("channels"), channel, options.files());
+            cursors.put(channel, c);
+        }
+        return c;
+    }
+
+    /** The recovered state of a channel's cursor (opening its store). */
+    CursorState recover(String channel) throws IOException {
+        return cursor(channel).recovered();
+    }
+
+    /** Channel names that have cursor files. */
+    java.util.List<String> channelsOnDisk() throws IOException {
+        Path channels = dir.resolve("channels");
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (!java.nio.file.Files.isDirectory(channels)) {
+            return out;
+        }
+        try (var s = java.nio.file.Files.list(channels)) {
+            s.forEach(p -> {
+                String f = p.getFileName().toString();
+                for (String ext : new String[] {".journal", ".snapshot"}) {
+                    if (f.endsWith(ext)) {
+                        String name = f.substring(0, f.length() - ext.length());
+                        if (!out.contains(name)) {
+                            out.add(name);
+                        }
+                    }
+                }
+            });
+        }
+        return out;
+    }
+
+    /** fsyncs the log and every cursor store with unsynced writes. */
+    void force() throws IOException {
+        if (log != null) {
+            log.force();
+        }
+        for (CursorStore c : cursors.values()) {
+            c.force();
+        }
+        unsynced = 0;
+    }
+
+    boolean dirty() {
+        if (log != null && log.dirty()) {
+            return true;
+        }
+        for (CursorStore c : cursors.values()) {
+            if (c.dirty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void deleteChannel(String channel) throws IOException {
+        CursorStore c = cursor(channel);
+        cursors.remove(channel);
+        c.delete();
+    }
+
+    void delete() throws IOException {
+        for (CursorStore c : cursors.values()) {
+            c.delete();
+        }
+        cursors.clear();
+        log().delete();
+        log = null;
+        deleteTree(dir);
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!java.nio.file.Files.exists(p)) {
+            return;
+        }
+        try (var walk = java.nio.file.Files.walk(p)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(q);
+            }
+        }
+    }
+
+    void close() throws IOException {
+        force();
+        for (CursorStore c : cursors.values()) {
+            c.close();
+        }
+        cursors.clear();
+        if (log != null) {
+            log.close();
+            log = null;
+        }
+    }
+}
