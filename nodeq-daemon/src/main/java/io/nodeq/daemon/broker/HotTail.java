@@ -39,8 +39,6 @@ final class HotTail {
     }
 
     private final long capacity;
-    /** False for an ephemeral topic: nothing is handed to a lane. */
-    private final boolean logged;
     private Slab[] slabs = new Slab[8];
     private int slabHead;
     private int slabCount;
@@ -52,16 +50,10 @@ final class HotTail {
     private long endSeq;
     private long bytes;
 
-    /** What the lane has not been given yet: regions of the newest slabs. */
-    private final List<TopicLog.Region> unsubmitted = new ArrayList<>();
-    private long unsubmittedFrom;
-
-    HotTail(long capacity, long nextSeq, boolean logged) {
+    HotTail(long capacity, long nextSeq) {
         this.capacity = capacity;
-        this.logged = logged;
         this.startSeq = nextSeq;
         this.endSeq = nextSeq;
-        this.unsubmittedFrom = nextSeq;
     }
 
     long startSeq() {
@@ -99,16 +91,6 @@ final class HotTail {
         putIndex(seq, slabNo << 32 | off);
         endSeq = seq + 1;
         bytes += size;
-        if (!logged) {
-            return seq;
-        }
-        int last = unsubmitted.size() - 1;
-        TopicLog.Region r = last < 0 ? null : unsubmitted.get(last);
-        if (r != null && r.array() == slab.bytes && r.offset() + r.length() == off) {
-            unsubmitted.set(last, new TopicLog.Region(slab.bytes, r.offset(), r.length() + size));
-        } else {
-            unsubmitted.add(new TopicLog.Region(slab.bytes, off, size));
-        }
         return seq;
     }
 
@@ -155,20 +137,25 @@ final class HotTail {
         return (int) pos(seq);
     }
 
-    /** The regions appended since the last call, for the lane to write; from {@link #unsubmittedFrom()}. */
-    List<TopicLog.Region> takeUnsubmitted() {
-        List<TopicLog.Region> out = new ArrayList<>(unsubmitted);
-        unsubmitted.clear();
-        unsubmittedFrom = endSeq;
+    /**
+     * The bytes of every record from {@code fromSeq} (in the tail) to the end, as one region per
+     * slab, for the lane to write. Later appends go after them, so the regions stay as they are.
+     */
+    List<TopicLog.Region> regionsFrom(long fromSeq) {
+        List<TopicLog.Region> out = new ArrayList<>(2);
+        if (fromSeq >= endSeq) {
+            return out;
+        }
+        long slabNo = pos(fromSeq) >>> 32;
+        int off = offset(fromSeq);
+        for (long k = slabNo; k < firstSlabNo + slabCount; k++) {
+            Slab slab = slabs[(int) ((slabHead + (k - firstSlabNo)) % slabs.length)];
+            int from = k == slabNo ? off : 0;
+            if (slab.used > from) {
+                out.add(new TopicLog.Region(slab.bytes, from, slab.used - from));
+            }
+        }
         return out;
-    }
-
-    boolean hasUnsubmitted() {
-        return !unsubmitted.isEmpty();
-    }
-
-    long unsubmittedFrom() {
-        return unsubmittedFrom;
     }
 
     /**
@@ -200,7 +187,7 @@ final class HotTail {
         while (slabCount > 1 && slabs[(slabHead + 1) % slabs.length].firstSeq <= startSeq) {
             dropOldestSlab();
         }
-        if (slabCount == 1 && startSeq == endSeq && unsubmitted.isEmpty()) {
+        if (slabCount == 1 && startSeq == endSeq) {
             dropOldestSlab(); // everything left (--mem-queue-size 0): the next record starts a new slab
         }
     }
@@ -244,8 +231,6 @@ final class HotTail {
             last.used = cut;
         }
         endSeq = seq;
-        unsubmitted.clear();
-        unsubmittedFrom = seq;
     }
 
     /** Empties the tail; the next record gets {@code nextSeq}. */
@@ -258,7 +243,5 @@ final class HotTail {
         startSeq = nextSeq;
         endSeq = nextSeq;
         bytes = 0;
-        unsubmitted.clear();
-        unsubmittedFrom = nextSeq;
     }
 }

@@ -58,6 +58,8 @@ public final class Shard {
     private final List<Channel> dirty = new ArrayList<>();
     private final List<Topic> writeTopics = new ArrayList<>();
     private final List<Channel> journalChannels = new ArrayList<>();
+    /** Memory-first topics whose write failed: their records wait in memory for the next try. */
+    private final List<Topic> failedTopics = new ArrayList<>();
     private List<java.util.function.Consumer<Throwable>> nextWaiters = new ArrayList<>();
     private final List<java.util.function.Consumer<Throwable>> immediateWaiters = new ArrayList<>();
     private boolean appendedThisTask;
@@ -164,7 +166,9 @@ public final class Shard {
 
     /** The topic appended records that the next group write must carry. */
     void needsWrite(Topic t) {
-        appendedThisTask = true;
+        if (t.durable()) {
+            appendedThisTask = true; // its publishers wait for the fsync
+        }
         if (!writeTopics.contains(t)) {
             writeTopics.add(t);
         }
@@ -223,10 +227,12 @@ public final class Shard {
             this.count = count;
         }
 
-        /** The topic's unsubmitted records. */
+        /** The topic's records not yet handed to the lane. */
         static TopicWrite of(Topic t) {
-            long from = t.tail.unsubmittedFrom();
-            return new TopicWrite(t, t.tail.takeUnsubmitted(), t.tail.endSeq(), t.tail.endSeq() - from);
+            long from = t.submittedSeq;
+            long end = t.tail.endSeq();
+            t.submittedSeq = end;
+            return new TopicWrite(t, t.tail.regionsFrom(from), end, end - from);
         }
     }
 
@@ -314,6 +320,9 @@ public final class Shard {
         for (TopicWrite w : writes) {
             Topic t = w.topic;
             if (w.error == null) {
+                if (t.writeError != null) {
+                    LOG.info("TOPIC({}): writing again after: {}", t.name, t.writeError);
+                }
                 if (!t.deleted) {
                     t.written(w.endSeq);
                     for (String ch : w.snapshotDue) {
@@ -326,19 +335,28 @@ public final class Shard {
                 continue;
             }
             failure = w.error;
-            storageFailed("write " + t.name, w.error);
-            if (!t.deleted && w.nextSeqAfterError >= 0 && w.nextSeqAfterError < t.tail.endSeq()) {
-                // nothing from the failed write on is in the log: forget it, and fail every
-                // publisher still waiting on those records (nobody saw them: they were not visible)
-                boolean pendingLost = t.tail.endSeq() > w.endSeq;
-                t.tail.truncate(Math.max(w.nextSeqAfterError, t.writtenSeq));
+            if (t.writeError == null) {
+                storageFailed("write " + t.name, w.error); // once per outage, not once per retry
+            } else {
+                broker.storageFailed(t.writeError);
+            }
+            if (t.deleted) {
+                continue;
+            }
+            boolean pendingLost = t.durable() && t.tail.endSeq() > w.endSeq;
+            t.writeFailed(w.error.getMessage() == null ? w.error.toString() : w.error.getMessage(),
+                    w.nextSeqAfterError < 0 ? t.writtenSeq : w.nextSeqAfterError);
+            if (t.durable()) {
                 writeTopics.remove(t);
+                // the publishers of the records appended since are answered with the error too
                 if (pendingLost) {
                     List<java.util.function.Consumer<Throwable>> lost = nextWaiters;
                     nextWaiters = new ArrayList<>();
                     Throwable err = w.error;
                     lost.forEach(l -> l.accept(err));
                 }
+            } else {
+                failedTopics.add(t); // tried again on the next sync tick
             }
         }
         if (failure == null) {
@@ -530,6 +548,15 @@ public final class Shard {
 
     /** --sync-timeout: fsync what memory-first topics wrote since, and drop segments nobody needs. */
     private void syncTick() {
+        if (!failedTopics.isEmpty()) {
+            for (Topic t : failedTopics) {
+                if (!t.deleted) {
+                    needsWrite(t);
+                }
+            }
+            failedTopics.clear();
+            submitWrite();
+        }
         List<TopicFiles> files = new ArrayList<>();
         List<Long> retain = new ArrayList<>();
         for (Topic t : topics.values()) {

@@ -105,7 +105,13 @@ public final class ShardedBroker implements Broker {
         Promise<Void> promise = Promise.promise();
         Shard shard = shardFor(topic);
         shard.run(() -> {
-            shard.getOrCreateTopic(topic).publish(bodies, deferMs);
+            try {
+                shard.getOrCreateTopic(topic).publish(bodies, deferMs);
+            } catch (RuntimeException e) {
+                PublishException failed = e instanceof PublishException p ? p : new PublishException(e.toString());
+                Shard.complete(caller, () -> promise.fail(failed));
+                return;
+            }
             shard.onDurable(err -> Shard.complete(caller, () -> {
                 if (err == null) {
                     promise.complete();

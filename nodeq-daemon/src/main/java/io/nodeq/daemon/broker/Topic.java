@@ -16,15 +16,19 @@ import java.util.Map;
  * the number of channels.
  *
  * <pre>
- *   seq:  firstSeq ........ visibleSeq ........ writtenSeq ........ endSeq
- *         |  read by channels |  held (no channel, |  being written   |
- *         |  (each its cursor)|  paused, awaiting) |  (not yet OK'd)  |
+ *   seq:  firstSeq ........ visibleSeq ........ writtenSeq ... submittedSeq ... endSeq
+ *         |  read by channels |  held (no channel, |  on the lane  | in the tail only |
+ *         |  (each its cursor)|  paused, awaiting) |               |                  |
  * </pre>
  *
- * A record is acknowledged to its publisher once the lane wrote it (memory-first) or wrote and
- * fsynced it (durable); only then can a channel see it. While the topic has no channel, is paused
- * or waits for the lookups' channel list, {@code visibleSeq} stays put and the records past it are
- * the topic's own depth (nsq-protocol.md §1.14, pitfall 11).
+ * Memory-first (NSQ's level): a record is acknowledged and visible to channels once it is in the
+ * tail; the lane writes it soon after (a crash of the process loses nothing written, a power loss
+ * what came since the last fsync). If a write fails, the records stay in the tail, the write is
+ * tried again, and new publishes are refused until it succeeds. Durable: a record is acknowledged
+ * and visible only once written and fsynced; a failed write is rolled back and its publishers get
+ * the error. While the topic has no channel, is paused or waits for the lookups' channel list,
+ * {@code visibleSeq} stays put and the records past it are the topic's own depth
+ * (nsq-protocol.md §1.14, pitfall 11).
  *
  * <p>Owned by its shard's context; reach it only through shard tasks.
  */
@@ -41,6 +45,10 @@ public final class Topic {
 
     /** Records below this are in the log (in the tail only, for an ephemeral topic). */
     long writtenSeq;
+    /** Records below this were handed to the lane. */
+    long submittedSeq;
+    /** A memory-first topic whose last write failed refuses publishes until a write succeeds. */
+    String writeError;
     /** Records below this have been handed to the channels. */
     long visibleSeq;
     /** Held records below this were dropped by an empty of the topic. */
@@ -62,8 +70,9 @@ public final class Topic {
         this.shard = shard;
         this.files = files;
         this.ids = new IdGenerator(shard.options.nodeId());
-        this.tail = new HotTail(shard.options.memQueueSize(), nextSeq, !ephemeral);
+        this.tail = new HotTail(shard.options.memQueueSize(), nextSeq);
         this.writtenSeq = nextSeq;
+        this.submittedSeq = nextSeq;
         this.visibleSeq = nextSeq;
     }
 
@@ -75,9 +84,14 @@ public final class Topic {
         return durability == Durability.DURABLE;
     }
 
-    /** Held messages: written, not yet handed to channels. */
+    /** Records channels may see: durable ones once fsynced, others at once. */
+    long publishedSeq() {
+        return durable() ? writtenSeq : tail.endSeq();
+    }
+
+    /** Held messages: published, not yet handed to channels. */
     long depth() {
-        return Math.max(0, writtenSeq - Math.max(visibleSeq, emptiedTo));
+        return Math.max(0, publishedSeq() - Math.max(visibleSeq, emptiedTo));
     }
 
     private boolean flowing() {
@@ -88,6 +102,9 @@ public final class Topic {
     void publish(List<byte[]> bodies, long deferMs) {
         if (deleted) {
             throw new PublishException("topic " + name + " is being deleted");
+        }
+        if (writeError != null && !durable()) {
+            throw new PublishException(writeError);
         }
         long ts = shard.nowEpochNs();
         int defer = (int) Math.min(Integer.MAX_VALUE, Math.max(0, deferMs));
@@ -105,13 +122,17 @@ public final class Topic {
             if (dropped > 0 && channels.isEmpty()) {
                 visibleSeq = Math.max(visibleSeq, tail.startSeq()); // what a channel-less topic could not hold
             }
-        } else {
-            shard.needsWrite(this);
+            return;
+        }
+        shard.needsWrite(this);
+        if (!durable()) {
+            fanOut();
         }
     }
 
     /** The lane wrote every record below {@code endSeq} (on the shard, in order). */
     void written(long endSeq) {
+        writeError = null;
         if (endSeq <= writtenSeq) {
             return;
         }
@@ -120,19 +141,33 @@ public final class Topic {
             tail.evict(writtenSeq);
         }
         if (!flowing() && emptiedTo > visibleSeq) {
-            visibleSeq = Math.min(emptiedTo, writtenSeq);
+            visibleSeq = Math.min(emptiedTo, publishedSeq());
             dropDeferredBelow(visibleSeq);
         }
         fanOut();
     }
 
+    /** The lane could not write from {@code logNextSeq} on. */
+    void writeFailed(String error, long logNextSeq) {
+        if (durable()) {
+            // nobody saw these records and their publishers get the error: forget them
+            tail.truncate(Math.max(logNextSeq, writtenSeq));
+            submittedSeq = tail.endSeq();
+        } else {
+            // acknowledged already: keep them in memory and write them again
+            writeError = error;
+            submittedSeq = writtenSeq;
+        }
+    }
+
     /** Hands the written records to the channels once the topic flows. */
     void fanOut() {
-        if (!flowing() || visibleSeq >= writtenSeq) {
+        long published = publishedSeq();
+        if (!flowing() || visibleSeq >= published) {
             return;
         }
         long from = visibleSeq;
-        visibleSeq = writtenSeq;
+        visibleSeq = published;
         for (Channel c : channels.values()) {
             c.becameVisible(from, visibleSeq);
         }
@@ -168,14 +203,14 @@ public final class Topic {
     void empty() {
         emptiedTo = tail.endSeq();
         if (!flowing()) {
-            visibleSeq = Math.max(visibleSeq, Math.min(emptiedTo, writtenSeq));
+            visibleSeq = Math.max(visibleSeq, Math.min(emptiedTo, publishedSeq()));
             dropDeferredBelow(visibleSeq);
         }
     }
 
     /** The lowest seq some channel (or the first channel to come) may still need. */
     long retainFrom() {
-        long min = channels.isEmpty() || !flowing() ? channelStart() : writtenSeq;
+        long min = Math.min(writtenSeq, channels.isEmpty() || !flowing() ? channelStart() : writtenSeq);
         for (Channel c : channels.values()) {
             if (!c.ephemeral) {
                 min = Math.min(min, c.ackFloor);

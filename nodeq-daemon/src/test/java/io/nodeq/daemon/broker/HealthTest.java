@@ -36,7 +36,9 @@ class HealthTest {
     @BeforeEach
     void start() {
         vertx = Vertx.vertx();
-        DaemonOptions options = DaemonOptions.forTest(dir).memQueueSize(2).shards(1).build();
+        // durable by default here: a publish waits for its write, so a failure reaches it
+        DaemonOptions options = DaemonOptions.forTest(dir).memQueueSize(2).shards(1).durability("durable")
+                .syncTimeout(java.time.Duration.ofMillis(100)).build();
         broker = new ShardedBroker(vertx, options, BrokerStorage.of(options, files), BrokerListener.NONE);
         broker.start();
     }
@@ -81,6 +83,26 @@ class HealthTest {
         result(broker.publish("solo", bodies(1), 0));
         assertThat(broker.health()).isEqualTo("OK");
         assertThat(result(broker.stats(StatsFilter.ALL)).topics().get(0).depth()).isEqualTo(3);
+    }
+
+    @Test
+    void aMemoryFirstTopicKeepsWhatItAcknowledgedAndRefusesMoreUntilSpaceReturns() throws Exception {
+        result(broker.createTopic("mf", Durability.MEMORY_FIRST));
+        result(broker.createChannel("mf", "ch"));
+        files.diskFull = true;
+        // acknowledged once in memory, as nsqd would: the write that fails comes after
+        result(broker.publish("mf", bodies(2), 0));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> broker.health().startsWith("NOK - "));
+        assertThatThrownBy(() -> result(broker.publish("mf", bodies(1), 0)))
+                .isInstanceOf(PublishException.class).hasMessageContaining(FaultyFiles.ENOSPC);
+        assertThat(channelDepth()).isEqualTo(2);
+        files.spaceReturns();
+        // the next sync tick writes the two again; then publishes are accepted
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> broker.health().equals("OK"));
+        result(broker.publish("mf", bodies(1), 0));
+        assertThat(channelDepth()).isEqualTo(3);
     }
 
     @Test

@@ -190,7 +190,8 @@ class TopicTest {
             assertThat(p.mpub(topic, bodies)).isEqualTo("OK");
             StatsSnapshot.TopicStats t = DaemonStats.topic(D.daemon(), topic);
             assertThat(t.depth()).isEqualTo(150);
-            assertThat(t.backendDepth()).isEqualTo(50);
+            // the oldest 50 leave memory once the lane has written them to the log
+            await().atMost(Duration.ofSeconds(5)).until(() -> DaemonStats.topic(D.daemon(), topic).backendDepth() == 50);
             assertThat(DaemonStats.await(broker().emptyTopic(topic))).isEqualTo(Broker.Result.OK);
             assertThat(DaemonStats.topic(D.daemon(), topic).depth()).isZero();
             assertThat(c.sub(topic, "ch")).isEqualTo("OK");
