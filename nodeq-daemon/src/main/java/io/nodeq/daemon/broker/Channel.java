@@ -59,6 +59,8 @@ public final class Channel {
     private NavigableMap<Long, Pending> recovered;
     /** Seqs below this were delivered at least once before the restart. */
     private long deliveredBefore;
+    /** Restored from a cursor that named seqs beyond the log: snapshot before anything else. */
+    boolean needsSnapshot;
 
     private final LongMap<Message> inFlight = new LongMap<>(256);
     private final MessageHeap inFlightHeap = new MessageHeap(false);
@@ -118,19 +120,32 @@ public final class Channel {
         return c;
     }
 
-    /** A channel recovered from its cursor files: it scans again from its ack floor. */
-    static Channel restore(Topic topic, String name, Shard shard, CursorState state, long logFirstSeq) {
-        long floor = state.ackFloor() < 0 ? logFirstSeq : Math.max(state.ackFloor(), logFirstSeq);
+    /**
+     * A channel recovered from its cursor files: it scans again from its ack floor. Anything the
+     * cursor says about seqs the log does not hold (after a power loss took the log's unsynced
+     * tail) is dropped: those seqs will be given to new messages. {@link #needsSnapshot} then says
+     * the journal must be replaced before it is replayed again.
+     */
+    static Channel restore(Topic topic, String name, Shard shard, CursorState state, long logFirstSeq,
+                           long logNextSeq) {
+        long floor = state.ackFloor() < 0 ? logFirstSeq
+                : Math.min(Math.max(state.ackFloor(), logFirstSeq), logNextSeq);
         Channel c = new Channel(topic, name, false, shard, floor);
-        c.deliveredBefore = Math.max(floor, state.readSeq());
+        c.deliveredBefore = Math.min(Math.max(floor, state.readSeq()), logNextSeq);
         c.journaledRead = c.deliveredBefore;
+        c.needsSnapshot = state.ackFloor() > logNextSeq || state.readSeq() > logNextSeq;
         state.finished().forEach(seq -> {
-            if (seq >= floor) {
+            if (seq >= logNextSeq) {
+                c.needsSnapshot = true;
+            } else if (seq >= floor) {
                 c.finished.add(seq);
                 c.skip.add(seq);
             }
         });
-        NavigableMap<Long, Pending> pending = state.pending().tailMap(floor, true);
+        if (!state.pending().tailMap(logNextSeq, true).isEmpty()) {
+            c.needsSnapshot = true;
+        }
+        NavigableMap<Long, Pending> pending = state.pending().subMap(floor, true, logNextSeq, false);
         c.recovered = pending.isEmpty() ? null : new TreeMap<>(pending);
         if (state.ackFloor() < 0) {
             c.events.floor(floor);

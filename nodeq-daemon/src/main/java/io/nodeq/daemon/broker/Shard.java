@@ -700,7 +700,13 @@ public final class Shard {
         LOG.info("TOPIC({}): restored ({}, {} messages in the log from seq {})", f.name, t.durability.flagValue(),
                 messages, f.firstSeq);
         for (Map.Entry<String, CursorState> e : f.cursors.entrySet()) {
-            Channel c = Channel.restore(t, e.getKey(), this, e.getValue(), f.firstSeq);
+            Channel c = Channel.restore(t, e.getKey(), this, e.getValue(), f.firstSeq, f.nextSeq);
+            if (c.needsSnapshot) {
+                LOG.warn("CHANNEL({}:{}): its cursor named messages beyond the log's end (seq {}); "
+                        + "the log lost its unsynced tail: cursor trimmed", t.name, c.name, f.nextSeq);
+                c.needsSnapshot = false;
+                snapshot(c);
+            }
             for (ChannelMetadata cm : f.meta.channels()) {
                 if (cm.name().equals(e.getKey())) {
                     c.paused = cm.paused();
