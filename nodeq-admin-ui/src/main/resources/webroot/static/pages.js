@@ -4,6 +4,8 @@
 
 const P = (() => {
   const { esc, num, rate, bytes, e2e, since, badge, paused, enc } = U;
+  // a topic's storage level on a node (nodeq daemons report it; nsqd does not)
+  const level = (d) => (d ? badge(d, d === 'durable' ? 'durable' : 'memory-first', `data-durability="${esc(d)}"`) : '');
   const topicLink = (t) => `<a href="/topics/${enc(t)}" data-link>${esc(t)}</a>`;
   const channelLink = (t, c) => `<a href="/topics/${enc(t)}/${enc(c)}" data-link>${esc(c)}</a>`;
   const nodeLink = (n) => `<a href="/nodes/${enc(n)}" data-link class="mono">${esc(n)}</a>`;
@@ -68,7 +70,7 @@ const P = (() => {
     body: (d, p, info) => {
       if (!d.exists && d.errors.length === 0) return '<div class="alert info">This topic does not exist (or no longer).</div>';
       const t = d.totals;
-      const nodeRows = d.nodes.map((n) => `<tr data-node="${esc(n.node)}"><td>${nodeLink(n.node)}${paused(n.paused)}</td>
+      const nodeRows = d.nodes.map((n) => `<tr data-node="${esc(n.node)}"><td>${nodeLink(n.node)}${paused(n.paused)}${level(n.durability)}</td>
         ${depthCells(n)}<td class="num" data-col="message_count">${num(n.message_count)}</td><td class="num">${bytes(n.message_bytes)}</td>
         <td class="num">${n.channel_count}</td><td>${e2e(n.e2e_processing_latency)}</td>
         <td>${info.mode === 'lookupd' ? btn('Tombstone', 'tombstone', { topic: p.topic, node: n.node }, 'danger') : ''}</td></tr>`).join('');

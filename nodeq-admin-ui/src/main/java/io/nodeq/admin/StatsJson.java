@@ -47,6 +47,9 @@ final class StatsJson {
         }
         r.put("memory_depth", r.getLong("depth") - r.getLong("backend_depth"));
         r.put("paused", src.getBoolean("paused", false));
+        if (src.getString("durability") != null) {
+            r.put("durability", src.getString("durability")); // a topic's storage level (nodeq daemons only)
+        }
         r.put("e2e_processing_latency", e2e(List.of(src)));
         return r;
     }

@@ -117,6 +117,10 @@ class RealDaemonBrowserTest {
             assertThat(browser.number("#page-body tr[data-node='" + addrA + "'] td[data-col=message_count]"))
                     .isEqualTo(publishedOnA);
         });
+        // each node row shows the topic's storage level, as the node's /stats says it
+        assertThat(NsqdHttp.topicStats(addrA, "orders").getString("durability")).isEqualTo("memory-first");
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(
+                browser.text("#page-body tr[data-node='" + addrA + "'] [data-durability]")).isEqualTo("memory-first"));
         await().atMost(WAIT).until(() -> browser.present("#chart canvas"));
         Path shot = Path.of("target", "screenshots", "real-topic-page.png");
         browser.screenshot(shot);
