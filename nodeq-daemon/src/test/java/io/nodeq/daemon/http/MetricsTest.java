@@ -150,6 +150,7 @@ class MetricsTest extends RealDaemonFixture {
         assertThat(m.whole("nodeq_topic_messages_total", "topic", topic)).isEqualTo(t.getLong("message_count"));
         assertThat(m.whole("nodeq_topic_message_bytes_total", "topic", topic)).isEqualTo(t.getLong("message_bytes"));
         assertThat(m.whole("nodeq_topic_paused", "topic", topic)).isEqualTo(t.getBoolean("paused") ? 1L : 0L);
+        assertThat(m.whole("nodeq_topic_durable", "topic", topic)).isEqualTo("durable".equals(t.getString("durability")) ? 1L : 0L);
         assertThat(m.whole("nodeq_topic_channels", "topic", topic)).isEqualTo((long) t.getJsonArray("channels").size());
         assertLatencyMatches(m, "nodeq_topic", t.getJsonObject("e2e_processing_latency"), "topic", topic);
         for (Object o : t.getJsonArray("channels")) {
