@@ -33,7 +33,12 @@ import org.slf4j.LoggerFactory;
 public final class TopicLog implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TopicLog.class);
-    private static final int MIN_READ = 64 * 1024;
+    private static final int MIN_READ = 4096;
+    /**
+     * One read buffer per disk-lane thread, shared by every log the lane owns: a buffer per log would
+     * cost a MiB per topic. Safe because a lane runs one call at a time and a batch is copied out.
+     */
+    private static final ThreadLocal<byte[][]> LANE_SCRATCH = ThreadLocal.withInitial(() -> new byte[][]{new byte[0]});
     private static final int SCAN_CHUNK = 1 << 20;
     private static final int RECENT = 8;
     private static final ByteBuffer[] NO_BUFFERS = new ByteBuffer[0];
@@ -94,7 +99,10 @@ public final class TopicLog implements AutoCloseable {
     private boolean dirDirty;
 
     private final ArrayList<ByteBuffer> writeBufs = new ArrayList<>();
-    private byte[] scratch = new byte[0];
+    /** Segments created by the append in progress (removed again if it fails). */
+    private final ArrayList<Segment> created = new ArrayList<>(1);
+    /** The lane's read buffer, valid during a call (see {@link #ensureScratch}). */
+    private byte[] scratch;
     private int[] offsetsScratch = new int[64];
 
     // where recent reads ended: the next read of a sequential reader starts there without a search
@@ -245,7 +253,8 @@ public final class TopicLog implements AutoCloseable {
         long seqBefore = nextSeq;
         long sizeBefore = sizeBytes;
         int unforcedBefore = unforced.size();
-        List<Segment> created = new ArrayList<>(1);
+        List<Segment> created = this.created;
+        created.clear();
         try {
             if (first != null && first.needsTruncate) {
                 first.channel.truncate(first.size);
@@ -260,6 +269,7 @@ public final class TopicLog implements AutoCloseable {
             throw e;
         } finally {
             writeBufs.clear();
+            created.clear();
         }
     }
 
@@ -374,6 +384,12 @@ public final class TopicLog implements AutoCloseable {
             segments.remove(s.baseSeq);
             s.deleted = true;
             try {
+                // emptied first: should the delete fail, restart must not find the failed records
+                s.channel.truncate(0);
+            } catch (IOException e) {
+                cause.addSuppressed(e);
+            }
+            try {
                 s.closeChannel();
                 files.delete(s.path);
             } catch (IOException e) {
@@ -450,7 +466,7 @@ public final class TopicLog implements AutoCloseable {
             seg = e != null ? e.getValue() : segments.firstEntry().getValue();
             pos = seg.floorPosition(want);
         }
-        int chunk = Math.max(maxBytes, MIN_READ);
+        int chunk = readChunk(maxRecords, maxBytes);
         while (true) {
             if (seg.channel == null) {
                 seg.channel = files.open(seg.path, Set.of(StandardOpenOption.READ));
@@ -580,9 +596,22 @@ public final class TopicLog implements AutoCloseable {
     }
 
     private void ensureScratch(int size) {
-        if (scratch.length < size) {
-            scratch = new byte[size];
+        byte[][] holder = LANE_SCRATCH.get();
+        if (holder[0].length < size) {
+            holder[0] = new byte[size];
         }
+        scratch = holder[0];
+    }
+
+    /** How much to read for maxRecords: about their size at the log's mean record size, within maxBytes. */
+    private int readChunk(int maxRecords, int maxBytes) {
+        long bytes = maxBytes;
+        long records = nextSeq - firstSeq();
+        if (records > 0 && sizeBytes > 0) {
+            long mean = sizeBytes / records + 1;
+            bytes = Math.min(bytes, mean * maxRecords * 5 / 4 + LogRecord.HEADER);
+        }
+        return (int) Math.max(MIN_READ, Math.min(bytes, Integer.MAX_VALUE - 64));
     }
 
     // ------------------------------------------------------------------ deleting

@@ -373,6 +373,21 @@ class TopicLogTest {
     }
 
     @Test
+    void logsOfOneLaneShareItsReadBufferButNotTheirBatches() throws IOException {
+        try (TopicLog a = TopicLog.open(tmp.resolve("a"), opts(1 << 20));
+             TopicLog b = TopicLog.open(tmp.resolve("b"), opts(1 << 20))) {
+            append(a, 0, 20);
+            append(b, 0, 20);
+            ReadBatch fromA = a.read(0, 20, 1 << 20);
+            byte[] copy = fromA.bytes().clone();
+            b.read(5, 20, 1 << 20);
+            assertThat(fromA.bytes()).isEqualTo(copy);
+            assertThat(readAll(a, 0, 3, 1000)).isEqualTo(range(0, 20));
+            assertThat(readAll(b, 0, 20, 1 << 20)).isEqualTo(range(0, 20));
+        }
+    }
+
+    @Test
     void deleteRemovesEverything() throws IOException {
         Path dir = tmp.resolve("log");
         TopicLog log = TopicLog.open(dir, opts(1000));
