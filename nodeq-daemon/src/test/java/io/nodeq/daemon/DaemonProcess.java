@@ -37,9 +37,15 @@ public final class DaemonProcess implements AutoCloseable {
     }
 
     public static DaemonProcess start(Path dataDir, String... extraFlags) throws IOException {
+        return start(dataDir, List.of(), extraFlags);
+    }
+
+    /** As {@link #start(Path, String...)}, with extra JVM options for the daemon's JVM (before its main class). */
+    public static DaemonProcess start(Path dataDir, List<String> jvmOptions, String... extraFlags) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx1g");
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("io.nodeq.daemon.Main");
