@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class MessageHeapTest {
 
     private static Message msg(long id, long key, boolean byDue) {
-        Message m = new Message(id, 0, new byte[0], 0);
+        Message m = new Message(id, id, 0, new byte[0], 0, 0, 0);
         if (byDue) {
             m.due = key;
         } else {
