@@ -196,6 +196,69 @@ public final class Channel {
         skip.add(seq);
         Message m = message(seq, a, off, 0);
         defer(m, dueMs);
+        if (events != null) {
+            // journaled so that a restart finds it without scanning up to it (it comes due on time)
+            flushFinRun();
+            events.requeue(seq, 0, dueMs);
+            queueJournal();
+        }
+    }
+
+    /**
+     * After a restart: reads the records of the deferred messages the cursor names (REQ with a
+     * delay, DPUB) from the log, so each comes due at its time even when the scan is far behind.
+     */
+    void loadRecoveredDeferred() {
+        if (recovered == null || topic.files == null) {
+            return;
+        }
+        List<Long> seqs = new ArrayList<>();
+        for (var e : recovered.entrySet()) {
+            if (e.getValue().dueEpochMs() > 0) {
+                seqs.add(e.getKey());
+            }
+        }
+        if (seqs.isEmpty()) {
+            return;
+        }
+        TopicFiles files = topic.files;
+        int gen = generation;
+        shard.onLane(() -> {
+            List<TopicLog.ReadBatch> out = new ArrayList<>(seqs.size());
+            for (long seq : seqs) {
+                TopicLog.ReadBatch b = files.log().read(seq, 1, 1);
+                if (b != null && b.count() > 0 && b.firstSeq() == seq) {
+                    out.add(b);
+                }
+            }
+            return out;
+        }, (batches, err) -> {
+            if (err != null) {
+                shard.storageFailed("read " + topic.name + ":" + name, err);
+                return;
+            }
+            if (gen != generation || deleted) {
+                return;
+            }
+            for (TopicLog.ReadBatch b : batches) {
+                long seq = b.firstSeq();
+                Pending p = recovered == null || seq < readSeq ? null : recovered.remove(seq);
+                if (p == null) {
+                    continue; // the scan got there first
+                }
+                skip.add(seq);
+                Message m = message(seq, b.bytes(), b.offsets()[0], p.attempts());
+                if (p.dueEpochMs() > shard.nowEpochMs()) {
+                    defer(m, p.dueEpochMs());
+                } else {
+                    requeued.add(m);
+                }
+            }
+            if (recovered != null && recovered.isEmpty()) {
+                recovered = null;
+            }
+            markDirty();
+        });
     }
 
     private static Message message(long seq, byte[] a, int off, int attempts) {

@@ -40,6 +40,8 @@ import java.util.function.Function;
  */
 public final class Shard {
     private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
+    /** A memory-first topic with more records than this not yet written makes its publishers wait. */
+    private static final long MAX_UNWRITTEN = 16_384;
     /** A cursor journal this large is replaced by a snapshot. */
     private static final long SNAPSHOT_JOURNAL_BYTES = 4L << 20;
 
@@ -166,8 +168,10 @@ public final class Shard {
 
     /** The topic appended records that the next group write must carry. */
     void needsWrite(Topic t) {
-        if (t.durable()) {
-            appendedThisTask = true; // its publishers wait for the fsync
+        if (t.durable() || t.tail.endSeq() - t.writtenSeq > MAX_UNWRITTEN) {
+            // durable: its publishers wait for the fsync; memory-first: for the lane to catch up,
+            // so that what a crash of the process can take stays small
+            appendedThisTask = true;
         }
         if (!writeTopics.contains(t)) {
             writeTopics.add(t);
@@ -714,6 +718,7 @@ public final class Shard {
             }
             t.channels.put(c.name, c);
             listener.channelCreated(t.name, c.name);
+            c.loadRecoveredDeferred();
             markDirty(c);
         }
         if (!t.channels.isEmpty()) {
