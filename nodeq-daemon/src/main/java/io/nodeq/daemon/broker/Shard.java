@@ -41,7 +41,7 @@ import java.util.function.Function;
 public final class Shard {
     private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
     /** A memory-first topic with more records than this not yet written makes its publishers wait. */
-    private static final long MAX_UNWRITTEN = 16_384;
+    private static final long MAX_UNWRITTEN = 4_096;
     /** A cursor journal this large is replaced by a snapshot. */
     private static final long SNAPSHOT_JOURNAL_BYTES = 4L << 20;
 
