@@ -128,14 +128,12 @@ final class MessageQueue {
                 // emptied meanwhile: these messages are dropped, and diskDepth already counts
                 // only what was spilled since
                 loaded.run();
-                shard.afterTask();
                 return;
             }
             // the lane has done every spill submitted before this read; later ones are still ours
             diskDepth = depthAfter + spillsSinceReadSubmit;
             memory.addAll(read.messages);
             loaded.run();
-            shard.afterTask();
         });
     }
 

@@ -49,6 +49,18 @@ public final class Shard {
     private long scanTimer = -1;
     private long syncTimer = -1;
     private boolean closed;
+    /** Spill writes on the lane whose completion has not run; a close answers their publishers. */
+    private final java.util.Set<PendingWrite> pendingWrites = new java.util.HashSet<>();
+
+    /** The publishers waiting on one spill write, and its error (set on the lane). */
+    private static final class PendingWrite {
+        final List<java.util.function.Consumer<Throwable>> waiters;
+        volatile Throwable error;
+
+        PendingWrite(List<java.util.function.Consumer<Throwable>> waiters) {
+            this.waiters = waiters;
+        }
+    }
 
     Shard(int index, Vertx vertx, Context ctx, DaemonOptions options, BackendQueue.Factory backends,
           BrokerListener listener, ShardedBroker broker, long epochBaseNs, long monoBase) {
@@ -61,7 +73,7 @@ public final class Shard {
         this.broker = broker;
         this.epochBaseNs = epochBaseNs;
         this.monoBase = monoBase;
-        this.lane = new DiskLane("nodeq-disk-lane-" + index, ctx);
+        this.lane = new DiskLane("nodeq-disk-lane-" + index, this::run);
     }
 
     public int index() {
@@ -175,13 +187,21 @@ public final class Shard {
         List<java.util.function.Consumer<Throwable>> waiters = new ArrayList<>(durableWaiters);
         durableWaiters.clear();
         java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+        PendingWrite pending = new PendingWrite(waiters);
+        pendingWrites.add(pending);
         lane.submit(() -> {
-            for (int i = 0; i < targets.size(); i++) {
-                targets.get(i).backend.put(batches.get(i));
-                written.incrementAndGet();
+            try {
+                for (int i = 0; i < targets.size(); i++) {
+                    targets.get(i).backend.put(batches.get(i));
+                    written.incrementAndGet();
+                }
+            } catch (Throwable t) {
+                pending.error = t;
+                throw t;
             }
             return null;
         }, (ok, err) -> {
+            pendingWrites.remove(pending);
             if (err != null) {
                 storageFailed("write", err);
                 // what was not written is not queued (its publishers get the error, as from nsqd)
@@ -448,7 +468,10 @@ public final class Shard {
             }
             List<java.util.function.Consumer<Throwable>> waiters = new ArrayList<>(durableWaiters);
             durableWaiters.clear();
-            lane.submit(() -> {
+            // their completions come back as shard tasks, which a closed shard drops: answer them here
+            List<PendingWrite> unanswered = new ArrayList<>(pendingWrites);
+            pendingWrites.clear();
+            lane.call(() -> {
                 long saved = 0;
                 for (int i = 0; i < queues.size(); i++) {
                     List<Message> batch = batches.get(i);
@@ -465,13 +488,12 @@ public final class Shard {
                     LOG.info("shard {}: saved {} messages for the next start", index, saved);
                 }
                 return null;
-            }, (ok, err) -> {
-                waiters.forEach(w -> w.accept(err));
-                if (err != null) {
-                    done.fail(err);
-                } else {
-                    done.complete();
+            }).onComplete(ar -> {
+                for (PendingWrite p : unanswered) {
+                    p.waiters.forEach(w -> w.accept(p.error));
                 }
+                waiters.forEach(w -> w.accept(ar.cause()));
+                done.handle(ar.mapEmpty());
             });
         });
         return done.future().eventually(() -> vertx.executeBlocking(() -> {

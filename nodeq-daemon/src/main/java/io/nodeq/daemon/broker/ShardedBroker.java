@@ -103,7 +103,13 @@ public final class ShardedBroker implements Broker {
         Promise<Void> promise = Promise.promise();
         Shard shard = shardFor(topic);
         shard.run(() -> {
-            shard.getOrCreateTopic(topic).publish(bodies, deferMs);
+            try {
+                shard.getOrCreateTopic(topic).publish(bodies, deferMs);
+            } catch (RuntimeException e) {
+                // Shard.run logs and goes on; the publisher must hear of it, not wait forever
+                Shard.complete(caller, () -> promise.fail(e));
+                throw e;
+            }
             shard.onDurable(err -> Shard.complete(caller, () -> {
                 if (err == null) {
                     promise.complete();

@@ -146,8 +146,10 @@ final class PublishHandlers {
         } else if (r.cause() instanceof PublishException) {
             V1.error(ctx, 503, "EXITING");
         } else {
+            // not a storage refusal but a fault in the daemon: say so rather than blame the disk
             LOG.error("publish failed", r.cause());
-            V1.error(ctx, 503, "EXITING");
+            String reason = r.cause().getMessage();
+            V1.error(ctx, 500, "INTERNAL_ERROR" + (reason == null || reason.isBlank() ? "" : ": " + reason));
         }
     }
 

@@ -78,6 +78,14 @@ class PubMpubApiTest extends FakeApiFixture {
     }
 
     @Test
+    void aFaultInsideTheBrokerIs500WithTheReason() throws Exception {
+        start();
+        broker.publishFault = new IllegalStateException("shard task failed");
+        assertError(http.post("/pub?topic=t1", "x"), 500, "INTERNAL_ERROR: shard task failed");
+        assertError(http.post("/mpub?topic=t1", "x\ny"), 500, "INTERNAL_ERROR: shard task failed");
+    }
+
+    @Test
     void mpubTextSplitsOnNewlinesAndSkipsEmptyLines() throws Exception {
         start();
         assertOkText(http.post("/mpub?topic=t1", "a\nbb\nccc\ndddd"));
