@@ -55,6 +55,11 @@ class GoDurationTest {
         assertThat(GoDuration.format(Duration.ofHours(5).plusMinutes(6).plusSeconds(7).plusMillis(1))).isEqualTo("5h6m7.001s");
         assertThat(GoDuration.format(Duration.ofHours(8).plusMinutes(1).plusNanos(1))).isEqualTo("8h1m0.000000001s");
         assertThat(GoDuration.format(Duration.ofHours(2))).isEqualTo("2h0m0s");
+        // what the text /stats and the bench tools print
+        assertThat(GoDuration.format(Duration.ofNanos(46_358_022_524L))).isEqualTo("46.358022524s");
+        assertThat(GoDuration.format(Duration.ofNanos(10_000_213_457L))).isEqualTo("10.000213457s");
+        assertThat(GoDuration.format(Duration.ofSeconds(3605))).isEqualTo("1h0m5s");
+        assertThat(GoDuration.format(Duration.ofSeconds(65))).isEqualTo("1m5s");
         assertThat(GoDuration.format(Duration.ofMillis(-1500))).isEqualTo("-1.5s");
         assertThat(GoDuration.format(Duration.ofNanos(Long.MAX_VALUE))).isEqualTo("2562047h47m16.854775807s");
         assertThat(GoDuration.format(Duration.ofNanos(Long.MIN_VALUE))).isEqualTo("-2562047h47m16.854775808s");
