@@ -44,6 +44,10 @@ public record Flag(String name, String configKey, Kind kind, String help, Object
         return new Flag(name, key, kind, help, defaultValue, ignored);
     }
 
+    public Flag withDefault(Object value) {
+        return new Flag(name, configKey, kind, help, value, ignored);
+    }
+
     /** The default as --help prints it; empty for none. */
     public String defaultText() {
         Object v = defaultValue;

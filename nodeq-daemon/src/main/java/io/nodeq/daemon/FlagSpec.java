@@ -24,7 +24,6 @@ public record FlagSpec(Flag flag, Function<DaemonOptions, Object> getter, BiCons
 
     private static final Map<String, FlagSpec> BY_NAME = new LinkedHashMap<>();
     private static final Map<String, FlagSpec> BY_CFG = new LinkedHashMap<>();
-    private static final DaemonOptions DEFAULTS = DaemonOptions.builder().build();
 
     static {
         add("tcp-address", Kind.STRING, "<addr>:<port> to listen on for TCP clients",
@@ -132,7 +131,9 @@ public record FlagSpec(Flag flag, Function<DaemonOptions, Object> getter, BiCons
 
     private static void add(String name, String cfgKey, Kind kind, String help, Function<DaemonOptions, Object> getter,
                             BiConsumer<DaemonOptions.Builder, Object> setter) {
-        put(new FlagSpec(Flag.of(name, kind, getter.apply(DEFAULTS), help).withConfigKey(cfgKey), getter, setter));
+        // the default is filled in by table(): DaemonOptions' defaults include the hostname, which
+        // must not be looked up when /config first loads this class on an event loop
+        put(new FlagSpec(Flag.of(name, kind, null, help).withConfigKey(cfgKey), getter, setter));
     }
 
     private static void ignored(String name, Kind kind) {
@@ -148,10 +149,13 @@ public record FlagSpec(Flag flag, Function<DaemonOptions, Object> getter, BiCons
         return List.copyOf(BY_NAME.values());
     }
 
-    /** The table the command line and config file are read with. */
+    /** The table the command line and config file are read with, defaults from {@code DaemonOptions}. */
     static FlagTable table(String program, String description) {
+        DaemonOptions defaults = DaemonOptions.builder().build();
         FlagTable table = new FlagTable(program, description);
-        BY_NAME.values().forEach(spec -> table.add(spec.flag));
+        for (FlagSpec spec : BY_NAME.values()) {
+            table.add(spec.supported() ? spec.flag.withDefault(spec.getter.apply(defaults)) : spec.flag);
+        }
         return table;
     }
 

@@ -83,6 +83,7 @@ class DaemonLookupTest {
         assertThat(get(d.httpPort(), "/info").path("hostname").asText()).isEqualTo(Hostname.get());
         assertThat(post(d.httpPort(), "/config/nsqlookupd_tcp_addresses",
                 "[\"127.0.0.1:" + lookup.tcpPort() + "\"]")).isEqualTo(200);
+        assertThat(get(d.httpPort(), "/config/mem_queue_size").asLong()).isEqualTo(10_000);
         assertThat(Hostname.callsOnEventLoop()).as("Hostname.get() calls on an event loop in this JVM").isZero();
     }
 
