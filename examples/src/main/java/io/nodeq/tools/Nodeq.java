@@ -1,5 +1,8 @@
 package io.nodeq.tools;
 
+import io.nodeq.config.FlagTable;
+import io.nodeq.config.UsageException;
+
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -72,13 +75,15 @@ public final class Nodeq {
             return 2;
         }
         try {
-            ToolFlags flags = ToolFlags.parse(Arrays.asList(args).subList(1, args.length), command.flags());
-            if (flags.help()) {
-                out.print(command.usage());
-                return 0;
+            FlagTable.Outcome<FlagTable.Values> parsed = command.flags().parse(
+                    Arrays.copyOfRange(args, 1, args.length), values -> values);
+            if (parsed instanceof FlagTable.Exit<FlagTable.Values> exit) {
+                out.print(exit.stdout());
+                err.print(exit.stderr());
+                return exit.code();
             }
-            return command.run(flags, new ToolIo(in, out, err, stop));
-        } catch (ToolUsageException e) {
+            return command.run(((FlagTable.Run<FlagTable.Values>) parsed).value(), new ToolIo(in, out, err, stop));
+        } catch (UsageException e) {
             err.println("nodeq " + name + ": " + e.getMessage());
             return 2;
         } catch (InterruptedException e) {

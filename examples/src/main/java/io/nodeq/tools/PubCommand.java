@@ -3,6 +3,9 @@ package io.nodeq.tools;
 import io.nodeq.client.NsqAddress;
 import io.nodeq.client.Producer;
 import io.nodeq.client.ProducerOptions;
+import io.nodeq.config.Flag.Kind;
+import io.nodeq.config.FlagTable;
+import io.nodeq.config.UsageException;
 import io.nodeq.protocol.GoDuration;
 
 import java.io.BufferedInputStream;
@@ -11,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -33,47 +35,43 @@ final class PubCommand implements ToolCommand {
     }
 
     @Override
-    public String usage() {
-        return """
-                usage: nodeq pub --topic T [--nsqd-tcp-address A] [--delimiter D] [--batch-size N] [--connect-timeout D]
-
-                Publishes every line of stdin (empty lines skipped) to topic T, batched into MPUB, and prints
-                a one-line summary to stderr when stdin ends.
-
-                  --topic T              topic to publish to (required)
-                  --nsqd-tcp-address A   daemon TCP address (default 127.0.0.1:4150)
-                  --delimiter D          one character ending a message (default \\n; \\t, \\0, \\r accepted as escapes)
-                  --batch-size N         messages per MPUB at most (default 200)
-                  --connect-timeout D    give up (exit 1) if the daemon cannot be reached within D (default 10s)
-                """;
+    public FlagTable flags() {
+        return FLAGS;
     }
 
-    @Override
-    public Set<String> flags() {
-        return Set.of("topic", "nsqd-tcp-address", "delimiter", "batch-size", "connect-timeout");
-    }
+    private static final FlagTable FLAGS = new FlagTable("nodeq pub", """
+            nodeq pub --topic T [--nsqd-tcp-address A] [--delimiter D] [--batch-size N] [--connect-timeout D]
+
+            Publishes every line of stdin (empty lines skipped) to topic T, batched into MPUB, and prints
+            a one-line summary to stderr when stdin ends.""")
+            .add("topic", Kind.STRING, "", "topic to publish to (required)")
+            .add("nsqd-tcp-address", Kind.STRINGS, List.of(DEFAULT_DAEMON), "daemon TCP address")
+            .add("delimiter", Kind.STRING, "\\n", "one character ending a message (\\t, \\0, \\r accepted as escapes)")
+            .add("batch-size", Kind.LONG, 200L, "messages per MPUB at most")
+            .add("connect-timeout", Kind.DURATION, Duration.ofSeconds(10),
+                    "give up (exit 1) if the daemon cannot be reached within this");
 
     @Override
-    public int run(ToolFlags flags, ToolIo io) throws Exception {
+    public int run(FlagTable.Values flags, ToolIo io) throws Exception {
         String topic = flags.required("topic");
-        List<NsqAddress> daemons = flags.addresses("nsqd-tcp-address", 4150);
+        List<NsqAddress> daemons = ToolCommand.addresses(flags, "nsqd-tcp-address", 4150);
         if (daemons.size() > 1) {
-            throw new ToolUsageException("--nsqd-tcp-address may be given once (publish to the local daemon)");
+            throw new UsageException("--nsqd-tcp-address may be given once (publish to the local daemon)");
         }
-        NsqAddress daemon = daemons.isEmpty() ? NsqAddress.parse(DEFAULT_DAEMON, 4150) : daemons.get(0);
-        int delimiter = delimiter(flags.string("delimiter", "\n"));
-        long batch = flags.count("batch-size", 200);
+        NsqAddress daemon = daemons.get(0);
+        int delimiter = delimiter(flags.has("delimiter") ? flags.string("delimiter") : "\n");
+        long batch = ToolCommand.count(flags, "batch-size");
         if (batch < 1 || batch > 10_000) {
-            throw new ToolUsageException("--batch-size must be 1..10000");
+            throw new UsageException("--batch-size must be 1..10000");
         }
-        Duration connectTimeout = flags.duration("connect-timeout", Duration.ofSeconds(10));
+        Duration connectTimeout = ToolCommand.positive(flags, "connect-timeout");
         ProducerOptions options;
         try {
             options = ProducerOptions.builder(daemon).batching(true).batchMaxMessages((int) batch)
                     .linger(Duration.ofMillis(5)).overflowPolicy(ProducerOptions.OverflowPolicy.BLOCK)
                     .maxBlock(Duration.ofSeconds(30)).build();
         } catch (IllegalArgumentException e) {
-            throw new ToolUsageException(e.getMessage());
+            throw new UsageException(e.getMessage());
         }
 
         AtomicLong failed = new AtomicLong();
@@ -135,7 +133,7 @@ final class PubCommand implements ToolCommand {
         return record.size() == 0 ? null : record.toByteArray();
     }
 
-    private static int delimiter(String d) throws ToolUsageException {
+    private static int delimiter(String d) {
         String v = switch (d) {
             case "\\n" -> "\n";
             case "\\t" -> "\t";
@@ -144,7 +142,7 @@ final class PubCommand implements ToolCommand {
             default -> d;
         };
         if (v.length() != 1 || v.charAt(0) > 0x7f) {
-            throw new ToolUsageException("--delimiter must be one ASCII character, got \"" + d + "\"");
+            throw new UsageException("--delimiter must be one ASCII character, got \"" + d + "\"");
         }
         return v.charAt(0);
     }

@@ -1,6 +1,9 @@
 package io.nodeq.tools;
 
 import io.nodeq.client.NsqAddress;
+import io.nodeq.config.Flag.Kind;
+import io.nodeq.config.FlagTable;
+import io.nodeq.config.UsageException;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -8,7 +11,6 @@ import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -34,45 +36,40 @@ final class StatCommand implements ToolCommand {
     }
 
     @Override
-    public String usage() {
-        return """
-                usage: nodeq stat --topic T [--channel C] [--nsqd-http-address A]... | [--lookupd-http-address A]...
-                                  [--interval 2s] [--count N]
-
-                Every interval prints one row per channel of topic T, summed over the daemons:
-                depth (mem + disk), in flight, deferred, requeued and timed out (totals since the daemons
-                started), messages/s since the previous row (- on the first), connected clients.
-                A topic without channels shows one row "-" with the topic's own depth.
-
-                  --topic T                  topic to watch (required)
-                  --channel C                only this channel
-                  --nsqd-http-address A      daemon HTTP address (repeatable)
-                  --lookupd-http-address A   lookup HTTP address to find the daemons (repeatable;
-                                             default 127.0.0.1:4161 when no --nsqd-http-address is given)
-                  --interval D               time between rows (default 2s)
-                  --count N                  stop after N samples (default 0: until Ctrl-C)
-                """;
+    public FlagTable flags() {
+        return FLAGS;
     }
 
-    @Override
-    public Set<String> flags() {
-        return Set.of("topic", "channel", "nsqd-http-address", "lookupd-http-address", "interval", "count");
-    }
+    private static final FlagTable FLAGS = new FlagTable("nodeq stat", """
+            nodeq stat --topic T [--channel C] [--nsqd-http-address A]... | [--lookupd-http-address A]...
+                       [--interval 2s] [--count N]
+
+            Every interval prints one row per channel of topic T, summed over the daemons:
+            depth (mem + disk), in flight, deferred, requeued and timed out (totals since the daemons
+            started), messages/s since the previous row (- on the first), connected clients.
+            A topic without channels shows one row "-" with the topic's own depth.""")
+            .add("topic", Kind.STRING, "", "topic to watch (required)")
+            .add("channel", Kind.STRING, "", "only this channel")
+            .add("nsqd-http-address", Kind.STRINGS, List.of(), "daemon HTTP address (repeatable)")
+            .add("lookupd-http-address", Kind.STRINGS, List.of(), "lookup HTTP address to find the daemons "
+                    + "(repeatable; default 127.0.0.1:4161 when no --nsqd-http-address is given)")
+            .add("interval", Kind.DURATION, Duration.ofSeconds(2), "time between rows")
+            .add("count", Kind.LONG, 0L, "stop after N samples (0: until Ctrl-C)");
 
     @Override
-    public int run(ToolFlags flags, ToolIo io) throws Exception {
+    public int run(FlagTable.Values flags, ToolIo io) throws Exception {
         String topic = flags.required("topic");
-        String channel = flags.string("channel", "");
-        List<NsqAddress> daemons = flags.addresses("nsqd-http-address", 4151);
-        List<NsqAddress> lookups = flags.addresses("lookupd-http-address", 4161);
+        String channel = flags.string("channel");
+        List<NsqAddress> daemons = ToolCommand.addresses(flags, "nsqd-http-address", 4151);
+        List<NsqAddress> lookups = ToolCommand.addresses(flags, "lookupd-http-address", 4161);
         if (!daemons.isEmpty() && !lookups.isEmpty()) {
-            throw new ToolUsageException("use --nsqd-http-address or --lookupd-http-address, not both");
+            throw new UsageException("use --nsqd-http-address or --lookupd-http-address, not both");
         }
         if (daemons.isEmpty() && lookups.isEmpty()) {
             lookups = List.of(NsqAddress.parse(TailCommand.DEFAULT_LOOKUP, 4161));
         }
-        Duration interval = flags.duration("interval", Duration.ofSeconds(2));
-        long count = flags.count("count", 0);
+        Duration interval = ToolCommand.positive(flags, "interval");
+        long count = ToolCommand.count(flags, "count");
 
         MeshStats mesh = new MeshStats(topic, channel.isEmpty() ? null : channel, daemons, lookups);
         PrintStream out = io.out();

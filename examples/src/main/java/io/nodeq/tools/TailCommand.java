@@ -3,10 +3,12 @@ package io.nodeq.tools;
 import io.nodeq.client.Consumer;
 import io.nodeq.client.ConsumerOptions;
 import io.nodeq.client.NsqAddress;
+import io.nodeq.config.Flag.Kind;
+import io.nodeq.config.FlagTable;
+import io.nodeq.config.UsageException;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,39 +32,35 @@ final class TailCommand implements ToolCommand {
     }
 
     @Override
-    public String usage() {
-        return """
-                usage: nodeq tail --topic T [--channel C] [--lookupd-http-address A]... [--nsqd-tcp-address A]... [--n N]
-
-                Prints the body of every message of topic T on its own line of stdout. Ctrl-C stops cleanly.
-
-                  --topic T                  topic to tail (required)
-                  --channel C                channel to read (default: tail<random>#ephemeral, deleted when the tail stops;
-                                             a durable channel name takes messages away from its other consumers)
-                  --lookupd-http-address A   lookup HTTP address to discover daemons from (repeatable;
-                                             default 127.0.0.1:4161 when no --nsqd-tcp-address is given)
-                  --nsqd-tcp-address A       daemon TCP address to read from directly (repeatable)
-                  --n N                      exit after N messages (default 0: never)
-                  --max-in-flight N          messages held at once (default 200)
-                """;
+    public FlagTable flags() {
+        return FLAGS;
     }
 
-    @Override
-    public Set<String> flags() {
-        return Set.of("topic", "channel", "lookupd-http-address", "nsqd-tcp-address", "n", "max-in-flight");
-    }
+    private static final FlagTable FLAGS = new FlagTable("nodeq tail", """
+            nodeq tail --topic T [--channel C] [--lookupd-http-address A]... [--nsqd-tcp-address A]... [--n N]
+
+            Prints the body of every message of topic T on its own line of stdout. Ctrl-C stops cleanly.""")
+            .add("topic", Kind.STRING, "", "topic to tail (required)")
+            .add("channel", Kind.STRING, "", "channel to read (default: tail<random>#ephemeral, deleted when the tail "
+                    + "stops; a durable channel name takes messages away from its other consumers)")
+            .add("lookupd-http-address", Kind.STRINGS, List.of(), "lookup HTTP address to discover daemons from "
+                    + "(repeatable; default 127.0.0.1:4161 when no --nsqd-tcp-address is given)")
+            .add("nsqd-tcp-address", Kind.STRINGS, List.of(), "daemon TCP address to read from directly (repeatable)")
+            .add("n", Kind.LONG, 0L, "exit after N messages (0: never)")
+            .add("max-in-flight", Kind.LONG, 200L, "messages held at once");
 
     @Override
-    public int run(ToolFlags flags, ToolIo io) throws Exception {
+    public int run(FlagTable.Values flags, ToolIo io) throws Exception {
         String topic = flags.required("topic");
-        String channel = flags.string("channel", "tail" + ThreadLocalRandom.current().nextInt(1_000_000) + "#ephemeral");
-        long limit = flags.count("n", 0);
-        long maxInFlight = flags.count("max-in-flight", 200);
+        String channel = flags.has("channel") ? flags.string("channel")
+                : "tail" + ThreadLocalRandom.current().nextInt(1_000_000) + "#ephemeral";
+        long limit = ToolCommand.count(flags, "n");
+        long maxInFlight = ToolCommand.count(flags, "max-in-flight");
         if (maxInFlight < 1 || maxInFlight > 65535) {
-            throw new ToolUsageException("--max-in-flight must be 1..65535");
+            throw new UsageException("--max-in-flight must be 1..65535");
         }
-        List<NsqAddress> daemons = flags.addresses("nsqd-tcp-address", 4150);
-        List<String> lookups = flags.all("lookupd-http-address");
+        List<NsqAddress> daemons = ToolCommand.addresses(flags, "nsqd-tcp-address", 4150);
+        List<String> lookups = flags.strings("lookupd-http-address");
         if (daemons.isEmpty() && lookups.isEmpty()) {
             lookups = List.of(DEFAULT_LOOKUP);
         }
@@ -99,7 +97,7 @@ final class TailCommand implements ToolCommand {
         try {
             built = options.build();
         } catch (IllegalArgumentException e) {
-            throw new ToolUsageException(e.getMessage());
+            throw new UsageException(e.getMessage());
         }
 
         Consumer consumer = Consumer.create(built);

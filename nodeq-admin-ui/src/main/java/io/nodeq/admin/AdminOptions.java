@@ -59,10 +59,10 @@ public record AdminOptions(
             throw new IllegalArgumentException("--http-address port out of range: " + httpPort);
         }
         for (String a : lookupdHttpAddresses) {
-            HostPort.parse(a);
+            UpstreamAddress.parse(a);
         }
         for (String a : nsqdHttpAddresses) {
-            HostPort.parse(a);
+            UpstreamAddress.parse(a);
         }
         positive(connectTimeout, "--http-client-connect-timeout");
         positive(requestTimeout, "--http-client-request-timeout");

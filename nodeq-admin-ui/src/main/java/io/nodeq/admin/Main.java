@@ -1,5 +1,6 @@
 package io.nodeq.admin;
 
+import io.nodeq.config.FlagTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,21 +15,17 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        Flags.Parsed parsed;
-        try {
-            parsed = Flags.parse(args);
-        } catch (Flags.FlagException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
+        FlagTable.Outcome<AdminOptions> outcome = Flags.parse(args);
+        if (outcome instanceof FlagTable.Exit<AdminOptions> exit) {
+            System.out.print(exit.stdout());
+            System.err.print(exit.stderr());
+            System.exit(exit.code());
             return;
         }
-        if (parsed.help()) {
-            System.out.print(Flags.usage());
-            return;
-        }
+        AdminOptions options = ((FlagTable.Run<AdminOptions>) outcome).value();
         AdminServer server;
         try {
-            server = AdminServer.start(parsed.options()).await(30, TimeUnit.SECONDS);
+            server = AdminServer.start(options).await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             System.err.println("cannot start: " + e.getMessage());
             System.exit(1);

@@ -1,5 +1,6 @@
 package io.nodeq.admin;
 
+import io.nodeq.client.NsqAddress;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -28,7 +29,7 @@ record Node(String address, String hostname, String broadcastAddress, int tcpPor
                 tombstones.add(ts != null && i < ts.size() && Boolean.TRUE.equals(ts.getValue(i)));
             }
         }
-        return new Node(HostPort.join(broadcast, httpPort), p.getString("hostname", ""), broadcast,
+        return new Node(NsqAddress.join(broadcast, httpPort), p.getString("hostname", ""), broadcast,
                 p.getInteger("tcp_port", 0), httpPort, p.getString("version", ""), topics, tombstones,
                 List.of(lookupd));
     }

@@ -64,7 +64,7 @@ final class Upstream {
     }
 
     private HttpRequest<Buffer> request(String address, String pathAndQuery, boolean post) {
-        String url = HostPort.parse(address).url(pathAndQuery);
+        String url = UpstreamAddress.parse(address).url(pathAndQuery);
         HttpRequest<Buffer> req = post ? client.postAbs(url) : client.getAbs(url);
         return req.putHeader("Accept", ACCEPT_V1).timeout(requestTimeoutMs);
     }

@@ -1,7 +1,7 @@
 package io.nodeq.admin;
 
 import io.nodeq.admin.fake.FakeLookupd;
-import io.nodeq.admin.fake.FakeNsqd;
+import io.nodeq.testing.FakeNsqd;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -141,10 +141,10 @@ class ActionsApiTest {
     void tombstoneOnLookupsThenDeleteOnThatNodeOnly() throws Exception {
         int port = startLookupdMode();
 
-        Http.Reply r = Http.send(port, "DELETE", "/api/nodes/" + a.address(), new JsonObject().put("topic", "orders"));
+        Http.Reply r = Http.send(port, "DELETE", "/api/nodes/" + a.httpAddress(), new JsonObject().put("topic", "orders"));
 
         assertThat(r.status()).isEqualTo(200);
-        assertThat(lookupd.posts).containsExactly("/topic/tombstone?topic=orders&node=" + a.address().replace(":", "%3A"));
+        assertThat(lookupd.posts).containsExactly("/topic/tombstone?topic=orders&node=" + a.httpAddress().replace(":", "%3A"));
         assertThat(a.posts).containsExactly("/topic/delete?topic=orders");
         assertThat(b.posts).isEmpty();
     }
@@ -157,7 +157,7 @@ class ActionsApiTest {
         Http.Reply r = Http.send(port, "POST", "/api/topics/orders", new JsonObject().put("action", "pause"));
 
         assertThat(r.status()).isEqualTo(502);
-        assertThat(AggregationApiTest.errorAddresses(r.json())).contains(b.address());
+        assertThat(AggregationApiTest.errorAddresses(r.json())).contains(b.httpAddress());
         assertThat(a.topic("orders").paused).isTrue();
     }
 
@@ -196,11 +196,11 @@ class ActionsApiTest {
 
     @Test
     void nsqdModeCreatesTopicsOnEveryDaemon() throws Exception {
-        int port = start(AdminOptions.forNsqds(List.of(a.address(), b.address())));
+        int port = start(AdminOptions.forNsqds(List.of(a.httpAddress(), b.httpAddress())));
 
         assertThat(Http.send(port, "POST", "/api/topics", new JsonObject().put("topic", "direct")).status())
                 .isEqualTo(200);
-        assertThat(Http.send(port, "DELETE", "/api/nodes/" + a.address(), new JsonObject().put("topic", "orders"))
+        assertThat(Http.send(port, "DELETE", "/api/nodes/" + a.httpAddress(), new JsonObject().put("topic", "orders"))
                 .status()).isEqualTo(400);
 
         assertThat(a.topicNames()).contains("direct");

@@ -1,7 +1,7 @@
 package io.nodeq.admin;
 
 import io.nodeq.admin.fake.FakeLookupd;
-import io.nodeq.admin.fake.FakeNsqd;
+import io.nodeq.testing.FakeNsqd;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -40,12 +40,12 @@ class AggregationApiTest {
         slow = nsqd("slow");
         slow.delayMs = SLOW_MS;
         FakeNsqd dead = new FakeNsqd(vertx, "dead").start().await(5, TimeUnit.SECONDS);
-        deadAddress = dead.address();
+        deadAddress = dead.httpAddress();
         dead.stop().await(5, TimeUnit.SECONDS);
 
         good.channel("orders", "billing").depth = 0;
         good.publish("orders", 7, 10);
-        good.channel("orders", "billing").clients.add(FakeNsqd.client("c1", "127.0.0.1:50001", 5, 2, true));
+        good.channel("orders", "billing").clients.add(FakeNsqd.statsClient("c1", "127.0.0.1:50001", 5, 2, true));
         slow.publish("orders", 3, 10);
     }
 
@@ -69,7 +69,7 @@ class AggregationApiTest {
 
     @Test
     void nsqdModeReturnsGoodNodeAndErrorsForSlowAndDeadWithinTimeout() throws Exception {
-        startAdmin(AdminOptions.forNsqds(List.of(good.address(), slow.address(), deadAddress)));
+        startAdmin(AdminOptions.forNsqds(List.of(good.httpAddress(), slow.httpAddress(), deadAddress)));
 
         long start = System.nanoTime();
         Http.Reply r = Http.get(admin.httpPort(), "/api/topics");
@@ -80,7 +80,7 @@ class AggregationApiTest {
         assertThat(orders.getString("topic")).isEqualTo("orders");
         assertThat(orders.getLong("message_count")).isEqualTo(7L);
         assertThat(orders.getInteger("node_count")).isEqualTo(1);
-        assertThat(errorAddresses(r.json())).containsExactlyInAnyOrder(slow.address(), deadAddress);
+        assertThat(errorAddresses(r.json())).containsExactlyInAnyOrder(slow.httpAddress(), deadAddress);
         assertThat(tookMs).isLessThan(SLOW_MS / 3);
     }
 
@@ -104,13 +104,13 @@ class AggregationApiTest {
         assertThat(v.getBoolean("exists")).isTrue();
         assertThat(v.getJsonArray("nodes")).hasSize(1);
         JsonObject node = v.getJsonArray("nodes").getJsonObject(0);
-        assertThat(node.getString("node")).isEqualTo(good.address());
+        assertThat(node.getString("node")).isEqualTo(good.httpAddress());
         assertThat(node.getLong("message_count")).isEqualTo(7L);
         JsonObject billing = v.getJsonArray("channels").getJsonObject(0);
         assertThat(billing.getString("channel")).isEqualTo("billing");
         assertThat(billing.getLong("depth")).isEqualTo(7L);
         assertThat(billing.getLong("client_count")).isEqualTo(1L);
-        assertThat(errorAddresses(v)).containsExactlyInAnyOrder(slow.address(), dead.address());
+        assertThat(errorAddresses(v)).containsExactlyInAnyOrder(slow.httpAddress(), dead.httpAddress());
         assertThat(tookMs).isLessThan(SLOW_MS / 3);
     }
 
@@ -129,10 +129,10 @@ class AggregationApiTest {
 
         JsonObject topic = Http.get(admin.httpPort(), "/api/topics/orders").json();
         assertThat(topic.getJsonArray("nodes")).hasSize(1);
-        assertThat(errorAddresses(topic)).containsExactly(other.address());
+        assertThat(errorAddresses(topic)).containsExactly(other.httpAddress());
         assertThat(topic.getJsonArray("errors").getJsonObject(0).getString("message"))
                 .startsWith("no longer registered with any lookup");
-        assertThat(errorAddresses(Http.get(admin.httpPort(), "/api/nodes").json())).containsExactly(other.address());
+        assertThat(errorAddresses(Http.get(admin.httpPort(), "/api/nodes").json())).containsExactly(other.httpAddress());
     }
 
     @Test
@@ -147,7 +147,7 @@ class AggregationApiTest {
 
         JsonArray nodes = r.json().getJsonArray("nodes");
         assertThat(nodes).hasSize(1);
-        assertThat(nodes.getJsonObject(0).getString("node")).isEqualTo(good.address());
+        assertThat(nodes.getJsonObject(0).getString("node")).isEqualTo(good.httpAddress());
         assertThat(nodes.getJsonObject(0).getBoolean("missing_from_lookupds")).isTrue();
         JsonObject err = r.json().getJsonArray("errors").getJsonObject(0);
         assertThat(err.getString("kind")).isEqualTo("lookupd");
@@ -158,11 +158,11 @@ class AggregationApiTest {
     @Test
     void totalsSumNodesAndChannelPageListsClients() throws Exception {
         FakeNsqd second = nsqd("second");
-        second.channel("orders", "billing").clients.add(FakeNsqd.client("c2", "127.0.0.1:50002", 1, 0, false));
+        second.channel("orders", "billing").clients.add(FakeNsqd.statsClient("c2", "127.0.0.1:50002", 1, 0, false));
         second.publish("orders", 5, 10);
         second.channel("orders", "billing").backendDepth = 2;
         second.channel("orders", "billing").paused = true;
-        startAdmin(AdminOptions.forNsqds(List.of(good.address(), second.address())));
+        startAdmin(AdminOptions.forNsqds(List.of(good.httpAddress(), second.httpAddress())));
 
         JsonObject topic = Http.get(admin.httpPort(), "/api/topics/orders").json();
         assertThat(topic.getJsonObject("totals").getLong("message_count")).isEqualTo(12L);
@@ -177,7 +177,7 @@ class AggregationApiTest {
         assertThat(channel.getJsonArray("clients")).hasSize(2);
         JsonObject c1 = channel.getJsonArray("clients").stream().map(JsonObject.class::cast)
                 .filter(c -> c.getString("client_id").equals("c1")).findFirst().orElseThrow();
-        assertThat(c1.getString("node")).isEqualTo(good.address());
+        assertThat(c1.getString("node")).isEqualTo(good.httpAddress());
         assertThat(c1.getInteger("ready_count")).isEqualTo(5);
         assertThat(c1.getBoolean("tls")).isTrue();
         assertThat(c1.getString("user_agent")).isEqualTo("nsq-j/1.2");
@@ -188,9 +188,9 @@ class AggregationApiTest {
 
     @Test
     void nodePageShowsOneNodesTopicsAndChannels() throws Exception {
-        startAdmin(AdminOptions.forNsqds(List.of(good.address(), slow.address())));
+        startAdmin(AdminOptions.forNsqds(List.of(good.httpAddress(), slow.httpAddress())));
 
-        JsonObject v = Http.get(admin.httpPort(), "/api/nodes/" + good.address()).json();
+        JsonObject v = Http.get(admin.httpPort(), "/api/nodes/" + good.httpAddress()).json();
 
         assertThat(v.getBoolean("exists")).isTrue();
         assertThat(v.getJsonObject("info").getString("hostname")).isEqualTo("good");

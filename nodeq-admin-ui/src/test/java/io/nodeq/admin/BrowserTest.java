@@ -1,7 +1,7 @@
 package io.nodeq.admin;
 
 import io.nodeq.admin.fake.FakeLookupd;
-import io.nodeq.admin.fake.FakeNsqd;
+import io.nodeq.testing.FakeNsqd;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,8 +53,8 @@ class BrowserTest {
             n.channel("orders", "audit");
             n.channel("clicks", "stats");
         }
-        a.channel("orders", "billing").clients.add(FakeNsqd.client("billing-1", "127.0.0.1:50100", 10, 3, true));
-        b.channel("orders", "billing").clients.add(FakeNsqd.client("billing-2", "127.0.0.1:50101", 10, 1, false));
+        a.channel("orders", "billing").clients.add(FakeNsqd.statsClient("billing-1", "127.0.0.1:50100", 10, 3, true));
+        b.channel("orders", "billing").clients.add(FakeNsqd.statsClient("billing-2", "127.0.0.1:50101", 10, 1, false));
         session = AdminSession.start(AdminOptions.forLookupds(List.of(lookupd.address())), tmp.resolve("profile"));
         browser = session.browser;
         base = session.base;
@@ -80,8 +80,8 @@ class BrowserTest {
                 {"/", "#page-body tr[data-topic=orders]", "topics"},
                 {"/topics/orders", "#page-body tr[data-channel=billing]", "topic"},
                 {"/topics/orders/billing", "#page-body tr[data-client='127.0.0.1:50100']", "channel"},
-                {"/nodes", "#page-body tr[data-node='" + a.address() + "']", "nodes"},
-                {"/nodes/" + a.address(), "#page-body tr[data-topic=orders]", "node"},
+                {"/nodes", "#page-body tr[data-node='" + a.httpAddress() + "']", "nodes"},
+                {"/nodes/" + a.httpAddress(), "#page-body tr[data-topic=orders]", "node"},
                 {"/lookup", "#page-body tr[data-topic=signups]", "lookup"},
                 {"/counter", "#page-body [data-stat=counter]", "counter"},
             };

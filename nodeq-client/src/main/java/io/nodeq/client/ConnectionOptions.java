@@ -1,7 +1,7 @@
 package io.nodeq.client;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.nodeq.config.Hostname;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -147,19 +147,11 @@ public record ConnectionOptions(String clientId, String hostname, String userAge
         public Builder maxFrameSize(int v) { maxFrameSize = v; return this; }
 
         public ConnectionOptions build() {
-            String host = hostname != null ? hostname : localHostName();
+            String host = hostname != null ? hostname : Hostname.get();
             String id = clientId != null ? clientId : shortName(host);
             return new ConnectionOptions(id, host, userAgent, heartbeatInterval, msgTimeout, outputBufferSize,
                     outputBufferTimeout, sampleRate, tls, snappy, deflate, deflateLevel, authSecret,
                     connectTimeout, maxFrameSize);
-        }
-
-        private static String localHostName() {
-            try {
-                return InetAddress.getLocalHost().getHostName();
-            } catch (UnknownHostException e) {
-                return "localhost";
-            }
         }
 
         private static String shortName(String host) {

@@ -49,7 +49,7 @@ public final class GoDuration {
             String unit = in.substring(unitStart, i);
             long scale = switch (unit) {
                 case "ns" -> 1L;
-                case "us", "µs" -> 1_000L;
+                case "us", "µs", "μs" -> 1_000L;
                 case "ms" -> 1_000_000L;
                 case "s" -> 1_000_000_000L;
                 case "m" -> 60_000_000_000L;
@@ -64,31 +64,54 @@ public final class GoDuration {
         return Duration.ofNanos(negative ? -nanos : nanos);
     }
 
-    /** Go's Duration.String() for round values: 2s, 250ms, 1h0m0s, 15m0s. */
+    /**
+     * What Go's {@code time.Duration.String()} prints: {@code 1.5s}, {@code 1m30s}, {@code 2h0m0s},
+     * {@code 1.5ms}, {@code 1µs}, {@code 0s} (the same algorithm: below a second the largest unit
+     * below it with a fraction, above it h/m/s with the seconds' fraction, trailing zeros dropped).
+     */
     public static String format(Duration d) {
-        long nanos = d.toNanos();
-        if (nanos == 0) {
+        long n = d.toNanos();
+        if (n == 0) {
             return "0s";
         }
-        if (nanos % 1_000_000_000L != 0) {
-            if (nanos % 1_000_000L == 0) {
-                return (nanos / 1_000_000L) + "ms";
+        // Long.MIN_VALUE has no positive counterpart: go through its magnitude as unsigned text
+        boolean negative = n < 0;
+        long u = negative ? -n : n;
+        StringBuilder b = new StringBuilder(negative ? "-" : "");
+        if (u > 0 && u < 1_000_000_000L) {
+            if (u < 1_000L) {
+                b.append(u).append("ns");
+            } else if (u < 1_000_000L) {
+                b.append(u / 1_000L).append(fraction(u % 1_000L, 3)).append("µs");
+            } else {
+                b.append(u / 1_000_000L).append(fraction(u % 1_000_000L, 6)).append("ms");
             }
-            if (nanos % 1_000L == 0) {
-                return (nanos / 1_000L) + "µs";
+            return b.toString();
+        }
+        long seconds = Long.divideUnsigned(u, 1_000_000_000L);
+        String secondsText = Long.remainderUnsigned(seconds, 60) + fraction(Long.remainderUnsigned(u, 1_000_000_000L), 9) + "s";
+        long minutes = seconds / 60;
+        if (minutes > 0) {
+            long hours = minutes / 60;
+            if (hours > 0) {
+                b.append(hours).append('h');
             }
-            return nanos + "ns";
+            b.append(minutes % 60).append('m');
         }
-        long secs = nanos / 1_000_000_000L;
-        long h = secs / 3600;
-        long m = (secs % 3600) / 60;
-        long sec = secs % 60;
-        if (h > 0) {
-            return h + "h" + m + "m" + sec + "s";
+        return b.append(secondsText).toString();
+    }
+
+    /** {@code .5} for 500 of 3 digits; empty for 0. */
+    private static String fraction(long value, int digits) {
+        if (value == 0) {
+            return "";
         }
-        if (m > 0) {
-            return m + "m" + sec + "s";
+        String s = String.valueOf(value);
+        s = "0".repeat(digits - s.length()) + s;
+        int end = s.length();
+        while (s.charAt(end - 1) == '0') {
+            end--;
         }
-        return sec + "s";
+        return "." + s.substring(0, end);
     }
 }

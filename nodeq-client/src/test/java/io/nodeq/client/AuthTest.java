@@ -1,5 +1,6 @@
 package io.nodeq.client;
 
+import io.nodeq.testing.FakeNsqd;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,7 +23,7 @@ class AuthTest {
     @BeforeEach
     void setUp() throws Exception {
         vertx = Vertx.vertx();
-        nsqd = FakeNsqd.start(vertx, 0);
+        nsqd = FakeNsqd.start(vertx);
         nsqd.authSecret = "s3cret";
     }
 
@@ -38,12 +39,12 @@ class AuthTest {
 
     @Test
     void producerAndConsumerAuthorizeWithTheSecretBeforeAnythingElse() throws Exception {
-        try (Producer p = Producer.create(ProducerOptions.builder(nsqd.address()).connection(secret("s3cret")).build())) {
+        try (Producer p = Producer.create(ProducerOptions.builder(nsqd.tcpAddress()).connection(secret("s3cret")).build())) {
             p.publish("t", "hello").get(5, TimeUnit.SECONDS);
         }
         List<String> got = new CopyOnWriteArrayList<>();
         Consumer c = Consumer.create(ConsumerOptions.builder("t", "ch", m -> got.add(m.bodyAsString()))
-                .daemon(nsqd.address()).connection(secret("s3cret")).build());
+                .daemon(nsqd.tcpAddress()).connection(secret("s3cret")).build());
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> nsqd.fins() == 1);
             assertThat(got).containsExactly("hello");
@@ -58,7 +59,7 @@ class AuthTest {
 
     @Test
     void aWrongSecretNeverGetsConnectedAndNothingIsPublished() {
-        try (Producer p = Producer.create(ProducerOptions.builder(nsqd.address()).connection(secret("wrong"))
+        try (Producer p = Producer.create(ProducerOptions.builder(nsqd.tcpAddress()).connection(secret("wrong"))
                 .reconnectMinDelay(Duration.ofMillis(20)).reconnectMaxDelay(Duration.ofMillis(100))
                 .closeTimeout(Duration.ofMillis(200)).build())) {
             CompletableFuture<Void> f = p.publish("t", "never");
@@ -75,7 +76,7 @@ class AuthTest {
     @Test
     void withoutASecretTheClientStopsAtIdentifyAndNeverSubscribes() {
         Consumer c = Consumer.create(ConsumerOptions.builder("t", "ch", m -> { })
-                .daemon(nsqd.address()).reconnectMinDelay(Duration.ofMillis(20))
+                .daemon(nsqd.tcpAddress()).reconnectMinDelay(Duration.ofMillis(20))
                 .reconnectMaxDelay(Duration.ofMillis(100)).build());
         try {
             // it keeps trying (each time IDENTIFY, then closing without AUTH) but never subscribes

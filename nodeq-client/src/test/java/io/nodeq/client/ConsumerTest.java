@@ -1,5 +1,6 @@
 package io.nodeq.client;
 
+import io.nodeq.testing.FakeNsqd;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,7 +42,7 @@ class ConsumerTest {
     }
 
     private FakeNsqd daemon() throws Exception {
-        FakeNsqd d = FakeNsqd.start(vertx, 0);
+        FakeNsqd d = FakeNsqd.start(vertx);
         daemons.add(d);
         return d;
     }
@@ -68,7 +69,7 @@ class ConsumerTest {
         Consumer c = start(ConsumerOptions.builder("t", "ch", m -> {
             calls.incrementAndGet();
             seen.add(m.bodyAsString());
-        }).daemon(d.address()).maxInFlight(50).concurrency(4));
+        }).daemon(d.tcpAddress()).maxInFlight(50).concurrency(4));
         await().atMost(Duration.ofSeconds(10)).until(() -> d.fins() == 500);
         assertThat(seen).hasSize(500);
         assertThat(calls.get()).isEqualTo(500);
@@ -96,7 +97,7 @@ class ConsumerTest {
             active.decrementAndGet();
         }).maxInFlight(1).concurrency(4).rdyCheckInterval(Duration.ofMillis(10))
                 .lowRdyIdleTimeout(Duration.ofMillis(50)).lowRdyHoldTimeout(Duration.ofMillis(100));
-        ds.forEach(d -> b.daemon(d.address()));
+        ds.forEach(d -> b.daemon(d.tcpAddress()));
         start(b);
         await().atMost(Duration.ofSeconds(15)).until(() -> seen.size() == 120);
         assertThat(maxActive.get()).isEqualTo(1);
@@ -116,7 +117,7 @@ class ConsumerTest {
             if (m.attempts() < 3) {
                 throw new IllegalStateException("not yet");
             }
-        }).daemon(d.address()).requeueDelay(Duration.ofMillis(20)).backoffMultiplier(Duration.ofMillis(20)));
+        }).daemon(d.tcpAddress()).requeueDelay(Duration.ofMillis(20)).backoffMultiplier(Duration.ofMillis(20)));
         await().atMost(Duration.ofSeconds(10)).until(() -> d.fins() == 1);
         assertThat(attempts).containsExactly(1, 2, 3);
         assertThat(d.reqs()).isEqualTo(2);
@@ -137,7 +138,7 @@ class ConsumerTest {
         Consumer c = start(ConsumerOptions.builder("t", "ch", m -> {
             calls.incrementAndGet();
             throw new IllegalArgumentException("always");
-        }).daemon(d.address()).maxAttempts(2).giveUpHandler(m -> gaveUp.add(m.attempts()))
+        }).daemon(d.tcpAddress()).maxAttempts(2).giveUpHandler(m -> gaveUp.add(m.attempts()))
                 .requeueDelay(Duration.ofMillis(10)).noBackoff());
         await().atMost(Duration.ofSeconds(10)).until(() -> d.fins() == 1);
         assertThat(calls.get()).isEqualTo(2);
@@ -150,7 +151,7 @@ class ConsumerTest {
         FakeNsqd d = daemon();
         d.put("t", "held");
         List<Message> held = new CopyOnWriteArrayList<>();
-        start(ConsumerOptions.builder("t", "ch", held::add).daemon(d.address()).autoFinish(false));
+        start(ConsumerOptions.builder("t", "ch", held::add).daemon(d.tcpAddress()).autoFinish(false));
         await().atMost(Duration.ofSeconds(5)).until(() -> held.size() == 1);
         Message m = held.get(0);
         assertThat(m.isResponded()).isFalse();
@@ -169,7 +170,7 @@ class ConsumerTest {
         d.msgTimeoutMs = 1000;
         d.put("t", "slow");
         CountDownLatch release = new CountDownLatch(1);
-        start(ConsumerOptions.builder("t", "ch", m -> release.await(10, TimeUnit.SECONDS)).daemon(d.address())
+        start(ConsumerOptions.builder("t", "ch", m -> release.await(10, TimeUnit.SECONDS)).daemon(d.tcpAddress())
                 .connection(ConnectionOptions.builder().msgTimeout(Duration.ofSeconds(1)).build()).autoTouch(true));
         await().atMost(Duration.ofSeconds(5)).until(() -> d.touches() >= 2);
         release.countDown();
@@ -185,7 +186,7 @@ class ConsumerTest {
         Consumer c = start(ConsumerOptions.builder("t", "ch", m -> {
             started.incrementAndGet();
             release.await(10, TimeUnit.SECONDS);
-        }).daemon(d.address()).maxInFlight(3).concurrency(3));
+        }).daemon(d.tcpAddress()).maxInFlight(3).concurrency(3));
         await().atMost(Duration.ofSeconds(5)).until(() -> started.get() == 3);
         var stopping = c.stopAsync();
         await().atMost(Duration.ofSeconds(5)).until(() -> d.commands.contains("CLS"));
@@ -203,7 +204,7 @@ class ConsumerTest {
         d.heartbeatEvery(50);
         Set<String> seen = ConcurrentHashMap.newKeySet();
         Consumer c = start(ConsumerOptions.builder("t", "ch", m -> seen.add(m.bodyAsString()))
-                .daemon(d.address()).maxInFlight(10));
+                .daemon(d.tcpAddress()).maxInFlight(10));
         fill(d, "a", 20);
         await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 20);
         await().atMost(Duration.ofSeconds(5)).until(() -> d.nops() >= 2);

@@ -1,5 +1,6 @@
 package io.nodeq.client;
 
+import io.nodeq.testing.FakeNsqd;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import org.junit.jupiter.api.AfterEach;
@@ -31,8 +32,8 @@ class DiscoveryAndPoolTest {
     @BeforeEach
     void setUp() throws Exception {
         vertx = Vertx.vertx();
-        d1 = FakeNsqd.start(vertx, 0);
-        d2 = FakeNsqd.start(vertx, 0);
+        d1 = FakeNsqd.start(vertx);
+        d2 = FakeNsqd.start(vertx);
         lookup = vertx.createHttpServer().requestHandler(req -> {
             acceptHeaders.add(req.getHeader("Accept"));
             if (!req.path().equals("/lookup") || !"t".equals(req.getParam("topic"))) {
@@ -40,7 +41,7 @@ class DiscoveryAndPoolTest {
                 return;
             }
             String producers = listed.stream().map(d -> "{\"remote_address\":\"127.0.0.1:1\",\"hostname\":\"h\","
-                    + "\"broadcast_address\":\"127.0.0.1\",\"tcp_port\":" + d.port() + ",\"http_port\":1,"
+                    + "\"broadcast_address\":\"127.0.0.1\",\"tcp_port\":" + d.tcpPort() + ",\"http_port\":1,"
                     + "\"version\":\"1.3.0\"}").collect(Collectors.joining(","));
             req.response().putHeader("Content-Type", "application/json")
                     .end("{\"channels\":[\"ch\"],\"producers\":[" + producers + "]}");
@@ -79,8 +80,8 @@ class DiscoveryAndPoolTest {
 
     @Test
     void poolSpreadsPublishesAndFailsOverWhenADaemonGoes() throws Exception {
-        try (ProducerPool pool = ProducerPool.create(List.of(d1.address(), d2.address()),
-                ProducerOptions.builder(d1.address()).reconnectMinDelay(Duration.ofMillis(50)).build())) {
+        try (ProducerPool pool = ProducerPool.create(List.of(d1.tcpAddress(), d2.tcpAddress()),
+                ProducerOptions.builder(d1.tcpAddress()).reconnectMinDelay(Duration.ofMillis(50)).build())) {
             await().atMost(Duration.ofSeconds(5)).until(() -> pool.producers().stream().allMatch(Producer::isConnected));
             List<CompletableFuture<Void>> fs = new ArrayList<>();
             for (int i = 0; i < 100; i++) {

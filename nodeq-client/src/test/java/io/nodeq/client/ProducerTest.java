@@ -1,5 +1,6 @@
 package io.nodeq.client;
 
+import io.nodeq.testing.FakeNsqd;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +25,7 @@ class ProducerTest {
     @BeforeEach
     void setUp() throws Exception {
         vertx = Vertx.vertx();
-        nsqd = FakeNsqd.start(vertx, 0);
+        nsqd = FakeNsqd.start(vertx);
     }
 
     @AfterEach
@@ -34,7 +35,7 @@ class ProducerTest {
     }
 
     private ProducerOptions.Builder opts() {
-        return ProducerOptions.builder(nsqd.address())
+        return ProducerOptions.builder(nsqd.tcpAddress())
                 .reconnectMinDelay(Duration.ofMillis(20)).reconnectMaxDelay(Duration.ofMillis(200));
     }
 
@@ -133,7 +134,7 @@ class ProducerTest {
 
     @Test
     void fullBufferFailsFastWithAClearException() throws Exception {
-        int port = nsqd.port();
+        int port = nsqd.tcpPort();
         nsqd.close();
         try (Producer p = Producer.create(ProducerOptions.builder(new NsqAddress("127.0.0.1", port))
                 .maxMessageSize(1000).maxPendingBytes(2000).closeTimeout(Duration.ofMillis(100)).build())) {
@@ -151,7 +152,7 @@ class ProducerTest {
 
     @Test
     void blockPolicyWaitsThenQueuedMessagesGoOutOnceTheDaemonIsBack() throws Exception {
-        int port = nsqd.port();
+        int port = nsqd.tcpPort();
         nsqd.close();
         try (Producer p = Producer.create(ProducerOptions.builder(new NsqAddress("127.0.0.1", port))
                 .reconnectMinDelay(Duration.ofMillis(20)).reconnectMaxDelay(Duration.ofMillis(100))
@@ -172,7 +173,7 @@ class ProducerTest {
     void reconnectsAfterDaemonRestartAndSendsWhatWasQueued() throws Exception {
         try (Producer p = Producer.create(opts().batching(true).build())) {
             p.publish("t", "before").orTimeout(5, TimeUnit.SECONDS).join();
-            int port = nsqd.port();
+            int port = nsqd.tcpPort();
             nsqd.close();
             await().atMost(Duration.ofSeconds(5)).until(() -> !p.isConnected());
             List<CompletableFuture<Void>> queued = new ArrayList<>();

@@ -1,5 +1,7 @@
 package io.nodeq.daemon;
 
+import io.nodeq.client.NsqAddress;
+import io.nodeq.config.Hostname;
 import io.nodeq.daemon.broker.Broker;
 import io.nodeq.daemon.broker.BrokerListener;
 import io.nodeq.daemon.broker.BrokerStorage;
@@ -100,7 +102,7 @@ public final class Daemon implements DaemonView {
         Vertx vertx = metrics.createVertx(new VertxOptions().setEventLoopPoolSize(loops)
                 .setPreferNativeTransport(false));
         Daemon d = new Daemon(options, vertx, metrics, lock, BrokerStorage.of(options, files));
-        HostPort tcpAddr = HostPort.parse(options.tcpAddress(), "--tcp-address");
+        NsqAddress tcpAddr = listenAddress(options.tcpAddress(), "--tcp-address");
         d.broker.start();
         return d.broker.restore(metadata.topics())
                 .compose(v -> {
@@ -111,9 +113,11 @@ public final class Daemon implements DaemonView {
                     LOG.info("TCP: listening on {}:{}", tcpAddr.host(), port);
                     return d.startHttp();
                 })
-                .map(v -> {
-                    d.startLookupPeers();
-                    return v;
+                // the hostname may take a DNS lookup: not on an event loop
+                .compose(v -> vertx.executeBlocking(Hostname::get, false))
+                .map(hostname -> {
+                    d.startLookupPeers(hostname);
+                    return hostname;
                 })
                 .map(v -> d)
                 .recover(err -> d.close().transform(ar -> Future.failedFuture(err)));
@@ -123,7 +127,7 @@ public final class Daemon implements DaemonView {
         if (options.httpAddress() == null || options.httpAddress().isEmpty()) {
             return Future.succeededFuture();
         }
-        HostPort addr = HostPort.parse(options.httpAddress(), "--http-address");
+        NsqAddress addr = listenAddress(options.httpAddress(), "--http-address");
         return io.nodeq.daemon.http.HttpApi.start(vertx, this, addr.host(), addr.port()).map(server -> {
             httpPort = server.actualPort();
             httpClose = server::close;
@@ -136,16 +140,24 @@ public final class Daemon implements DaemonView {
      * Registers with every --lookupd-tcp-address (also later ones set over HTTP), and lets new
      * topics ask the lookups for their channels before messages flow.
      */
-    private void startLookupPeers() {
+    private void startLookupPeers(String hostname) {
         int tcpPort = options.broadcastTcpPort() > 0 ? options.broadcastTcpPort() : tcp.port();
         int http = options.broadcastHttpPort() > 0 ? options.broadcastHttpPort() : httpPort;
-        NodeInfo self = new NodeInfo(options.broadcastAddress(), DaemonOptions.defaultHostname(), tcpPort, http,
+        NodeInfo self = new NodeInfo(options.broadcastAddress(), hostname, tcpPort, http,
                 DaemonOptions.VERSION);
         LookupPeers peers = new LookupPeers(vertx, lookupdTcpAddresses, self, registrations::snapshot);
         lookupPeers = peers;
         peers.start();
         if (!lookupdTcpAddresses.isEmpty()) {
             broker.setChannelLookup(peers::channelsOf);
+        }
+    }
+
+    private static NsqAddress listenAddress(String address, String flag) {
+        try {
+            return NsqAddress.listen(address);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + ": " + e.getMessage());
         }
     }
 

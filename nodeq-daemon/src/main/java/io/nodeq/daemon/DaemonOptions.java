@@ -1,5 +1,7 @@
 package io.nodeq.daemon;
 
+import io.nodeq.config.Hostname;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -143,11 +145,11 @@ public record DaemonOptions(
     public static final class Builder {
         private String tcpAddress = "0.0.0.0:4150";
         private String httpAddress = "0.0.0.0:4151";
-        private String broadcastAddress = defaultHostname();
+        private String broadcastAddress;
         private int broadcastTcpPort = 0;
         private int broadcastHttpPort = 0;
         private List<String> lookupdTcpAddresses = List.of();
-        private int nodeId = defaultNodeId();
+        private int nodeId;
         private Path dataPath = Path.of(".");
         private long memQueueSize = 10_000;
         private long maxBytesPerFile = 100L * 1024 * 1024;
@@ -180,7 +182,10 @@ public record DaemonOptions(
         private int shards = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         private String durability = "memory-first";
 
+        /** The hostname defaults are looked up here (maybe DNS): build a fresh builder off the event loops. */
         Builder() {
+            broadcastAddress = Hostname.get();
+            nodeId = defaultNodeId();
         }
 
         Builder(DaemonOptions o) {
@@ -274,19 +279,11 @@ public record DaemonOptions(
         }
     }
 
-    public static String defaultHostname() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            return "localhost";
-        }
-    }
-
     /** nsqd: crc32(md5(hostname)) % 1024. */
     static int defaultNodeId() {
         try {
             byte[] md5 = java.security.MessageDigest.getInstance("MD5")
-                    .digest(defaultHostname().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    .digest(Hostname.get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             java.util.zip.CRC32 crc = new java.util.zip.CRC32();
             crc.update(md5);
             return (int) (crc.getValue() % 1024);

@@ -1,6 +1,8 @@
 package io.nodeq.daemon;
 
-import io.nodeq.protocol.GoDuration;
+import io.nodeq.config.Flag;
+import io.nodeq.config.Flag.Kind;
+import io.nodeq.config.FlagTable;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,30 +14,13 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * One nsqd option as it appears on the command line ({@code --mem-queue-size}), in a config file
- * and at {@code /config/:opt} ({@code mem_queue_size}; a few keys differ, as in nsqd), with its
- * type, one-line help, and how it reads from and writes to {@link DaemonOptions}. The single table
- * behind {@link DaemonFlags}, {@link ConfigFile} and the HTTP {@code /config} endpoint.
- * {@code getter} null marks an nsqd flag nodeq accepts for compatibility but ignores.
+ * One nsqd option: its {@link Flag} row (command line {@code --mem-queue-size}, config file and
+ * {@code /config/:opt} key {@code mem_queue_size}; a few keys differ, as in nsqd) and how it reads
+ * from and writes to {@link DaemonOptions}. The single table behind {@link DaemonFlags} and the
+ * HTTP {@code /config} endpoint: a new option is one {@code add} line below (or {@code ignored}
+ * for an nsqd flag nodeq accepts and does not implement).
  */
-public record FlagSpec(String name, String cfgKey, Kind kind, String help,
-                       Function<DaemonOptions, Object> getter, BiConsumer<DaemonOptions.Builder, Object> setter) {
-
-    /** Value types; lists are repeatable on the command line. */
-    public enum Kind {
-        STRING("string"), INT("int"), LONG("int"), DURATION("duration"), BOOL("bool"), PATH("string"),
-        STRING_LIST("string"), FLOAT_LIST("float");
-
-        final String placeholder;
-
-        Kind(String placeholder) {
-            this.placeholder = placeholder;
-        }
-
-        boolean repeatable() {
-            return this == STRING_LIST || this == FLOAT_LIST;
-        }
-    }
+public record FlagSpec(Flag flag, Function<DaemonOptions, Object> getter, BiConsumer<DaemonOptions.Builder, Object> setter) {
 
     private static final Map<String, FlagSpec> BY_NAME = new LinkedHashMap<>();
     private static final Map<String, FlagSpec> BY_CFG = new LinkedHashMap<>();
@@ -51,13 +36,13 @@ public record FlagSpec(String name, String cfgKey, Kind kind, String help,
                 DaemonOptions::broadcastTcpPort, (b, v) -> b.broadcastTcpPort((Integer) v));
         add("broadcast-http-port", Kind.INT, "HTTP port registered with nsqlookupd (0 = the listening port)",
                 DaemonOptions::broadcastHttpPort, (b, v) -> b.broadcastHttpPort((Integer) v));
-        add("lookupd-tcp-address", "nsqlookupd_tcp_addresses", Kind.STRING_LIST,
+        add("lookupd-tcp-address", "nsqlookupd_tcp_addresses", Kind.STRINGS,
                 "lookupd TCP address (may be given multiple times)",
                 DaemonOptions::lookupdTcpAddresses, (b, v) -> b.lookupdTcpAddresses(strings(v)));
         add("node-id", "id", Kind.INT, "unique part for message IDs, 0..1023; the default is derived from the hostname",
                 DaemonOptions::nodeId, (b, v) -> b.nodeId((Integer) v));
         add("data-path", Kind.PATH, "path to store disk-backed messages",
-                o -> o.dataPath().toString(), (b, v) -> b.dataPath((Path) v));
+                DaemonOptions::dataPath, (b, v) -> b.dataPath((Path) v));
         add("mem-queue-size", Kind.LONG, "number of a topic's newest messages kept in memory, shared by its channels (older ones are read from its log)",
                 DaemonOptions::memQueueSize, (b, v) -> b.memQueueSize((Long) v));
         add("max-bytes-per-file", Kind.LONG, "number of bytes per log segment file before rolling",
@@ -90,7 +75,7 @@ public record FlagSpec(String name, String cfgKey, Kind kind, String help,
                 DaemonOptions::outputBufferTimeout, (b, v) -> b.outputBufferTimeout((Duration) v));
         add("max-channel-consumers", Kind.INT, "maximum channel consumer connection count per nsqd instance (0 = unlimited)",
                 DaemonOptions::maxChannelConsumers, (b, v) -> b.maxChannelConsumers((Integer) v));
-        add("e2e-processing-latency-percentile", "e2e_processing_latency_percentiles", Kind.FLOAT_LIST,
+        add("e2e-processing-latency-percentile", "e2e_processing_latency_percentiles", Kind.FLOATS,
                 "message processing time percentiles (as float (0, 1.0]) to track (repeatable or comma separated)",
                 DaemonOptions::e2eProcessingLatencyPercentiles, (b, v) -> b.e2eProcessingLatencyPercentiles(doubles(v)));
         add("e2e-processing-latency-window-time", Kind.DURATION, "calculate end to end latency quantiles for this duration of time",
@@ -105,14 +90,14 @@ public record FlagSpec(String name, String cfgKey, Kind kind, String help,
                 DaemonOptions::tlsCert, (b, v) -> b.tlsCert((String) v));
         add("tls-key", Kind.STRING, "path to key file",
                 DaemonOptions::tlsKey, (b, v) -> b.tlsKey((String) v));
-        add("auth-http-address", "auth_http_addresses", Kind.STRING_LIST,
+        add("auth-http-address", "auth_http_addresses", Kind.STRINGS,
                 "<addr>:<port> or a full url to query auth server (may be given multiple times)",
                 DaemonOptions::authHttpAddresses, (b, v) -> b.authHttpAddresses(strings(v)));
         add("log-level", Kind.STRING, "set log verbosity: debug, info, warn, error, or fatal",
                 DaemonOptions::logLevel, (b, v) -> b.logLevel((String) v));
         add("log-prefix", Kind.STRING, "log message prefix",
                 DaemonOptions::logPrefix, (b, v) -> b.logPrefix((String) v));
-        add("durability", Kind.STRING, "nodeq: default storage level of new topics: memory-first (OK once written, fsync every --sync-every/--sync-timeout) or durable (OK only after fsync)",
+        add("durability", Kind.STRING, "nodeq: default storage level of new topics: memory-first (OK from memory, written at once, fsync every --sync-every/--sync-timeout) or durable (OK only after the fsync)",
                 DaemonOptions::durability, (b, v) -> b.durability((String) v));
         add("shards", Kind.INT, "nodeq: number of event-loop shards that own topics (1..64)",
                 DaemonOptions::shards, (b, v) -> b.shards((Integer) v));
@@ -137,7 +122,7 @@ public record FlagSpec(String name, String cfgKey, Kind kind, String help,
         ignored("tls-min-version", Kind.STRING);
         ignored("topology-region", Kind.STRING);
         ignored("topology-zone", Kind.STRING);
-        ignored("enable-experiment", Kind.STRING_LIST);
+        ignored("enable-experiment", Kind.STRINGS);
         ignored("verbose", Kind.BOOL);
     }
 
@@ -148,17 +133,32 @@ public record FlagSpec(String name, String cfgKey, Kind kind, String help,
 
     private static void add(String name, String cfgKey, Kind kind, String help, Function<DaemonOptions, Object> getter,
                             BiConsumer<DaemonOptions.Builder, Object> setter) {
-        FlagSpec spec = new FlagSpec(name, cfgKey, kind, help, getter, setter);
-        BY_NAME.put(name, spec);
-        BY_CFG.put(cfgKey, spec);
+        // the default is filled in by table(): DaemonOptions' defaults include the hostname, which
+        // must not be looked up when /config first loads this class on an event loop
+        put(new FlagSpec(Flag.of(name, kind, null, help).withConfigKey(cfgKey), getter, setter));
     }
 
     private static void ignored(String name, Kind kind) {
-        add(name, name.replace('-', '_'), kind, "(nsqd flag, not supported by nodeq: ignored)", null, null);
+        put(new FlagSpec(Flag.ignored(name, kind), null, null));
+    }
+
+    private static void put(FlagSpec spec) {
+        BY_NAME.put(spec.name(), spec);
+        BY_CFG.put(spec.flag.configKey(), spec);
     }
 
     public static List<FlagSpec> all() {
         return List.copyOf(BY_NAME.values());
+    }
+
+    /** The table the command line and config file are read with, defaults from {@code DaemonOptions}. */
+    static FlagTable table(String program, String description) {
+        DaemonOptions defaults = DaemonOptions.builder().build();
+        FlagTable table = new FlagTable(program, description);
+        for (FlagSpec spec : BY_NAME.values()) {
+            table.add(spec.supported() ? spec.flag.withDefault(spec.getter.apply(defaults)) : spec.flag);
+        }
+        return table;
     }
 
     /** By flag name without dashes ({@code mem-queue-size}); null when unknown. */
@@ -169,6 +169,10 @@ public record FlagSpec(String name, String cfgKey, Kind kind, String help,
     /** By config-file / {@code /config} key ({@code mem_queue_size}, {@code id}); null when unknown. */
     public static FlagSpec byConfigKey(String key) {
         return BY_CFG.get(key);
+    }
+
+    public String name() {
+        return flag.name();
     }
 
     public boolean supported() {
@@ -184,25 +188,10 @@ public record FlagSpec(String name, String cfgKey, Kind kind, String help,
             return null;
         }
         Object v = getter.apply(options);
+        if (v instanceof Path path) {
+            return path.toString();
+        }
         return v instanceof Duration d ? (Object) d.toNanos() : v;
-    }
-
-    /** The default as --help prints it. */
-    public String defaultText(DaemonOptions defaults) {
-        if (getter == null) {
-            return "";
-        }
-        Object v = getter.apply(defaults);
-        if (v instanceof Duration d) {
-            return GoDuration.format(d);
-        }
-        if (v instanceof List<?> list) {
-            return list.isEmpty() ? "" : list.toString();
-        }
-        if (v instanceof String s) {
-            return s.isEmpty() ? "" : "\"" + s + "\"";
-        }
-        return String.valueOf(v);
     }
 
     @SuppressWarnings("unchecked")

@@ -1,5 +1,6 @@
 package io.nodeq.daemon;
 
+import io.nodeq.config.FlagTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,26 +40,27 @@ public final class Main {
 
     /** Parses and starts without exiting or installing hooks, so tests can run it in-process. */
     static Launch launch(String[] args, PrintStream out, PrintStream err) {
-        DaemonFlags.Outcome outcome = DaemonFlags.parse(args);
-        if (outcome instanceof DaemonFlags.Exit exit) {
+        FlagTable.Outcome<DaemonOptions> outcome = DaemonFlags.parse(args);
+        if (outcome instanceof FlagTable.Exit<DaemonOptions> exit) {
             out.print(exit.stdout());
             err.print(exit.stderr());
             return new Launch(exit.code(), null);
         }
-        DaemonFlags.Run run = (DaemonFlags.Run) outcome;
+        FlagTable.Run<DaemonOptions> run = (FlagTable.Run<DaemonOptions>) outcome;
+        DaemonOptions options = run.value();
         run.warnings().forEach(err::println);
-        LogLevels.apply(run.options().logLevel());
+        LogLevels.apply(options.logLevel());
         try {
-            Daemon daemon = Daemon.start(run.options()).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Daemon daemon = Daemon.start(options).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             LOG.info("{} started (pid {}, data path {})", DaemonFlags.version(), ProcessHandle.current().pid(),
-                    run.options().dataPath().toAbsolutePath());
+                    options.dataPath().toAbsolutePath());
             return new Launch(0, daemon);
         } catch (Exception e) {
             String why = describe(e);
             if (cause(e) instanceof java.net.BindException) {
                 // the exception does not say which listener failed
-                why += " (--tcp-address " + run.options().tcpAddress() + ", --http-address "
-                        + run.options().httpAddress() + ")";
+                why += " (--tcp-address " + options.tcpAddress() + ", --http-address "
+                        + options.httpAddress() + ")";
             }
             err.println(DaemonFlags.PROGRAM + ": cannot start: " + why);
             return new Launch(1, null);

@@ -2,6 +2,7 @@ package io.nodeq.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nodeq.config.Hostname;
 import io.nodeq.lookup.LookupOptions;
 import io.nodeq.lookup.LookupServer;
 import org.junit.jupiter.api.AfterEach;
@@ -66,6 +67,24 @@ class DaemonLookupTest {
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .method(body.startsWith("[") ? "PUT" : "POST", pub).build();
         return http.send(req, HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    /**
+     * The hostname (a DNS lookup when the kernel has no name) is found off the event loops: at the
+     * daemon's and the lookup's start, for /info, for registration, and when options change.
+     */
+    @Test
+    void noHostnameLookupRunsOnAnEventLoop() throws Exception {
+        Daemon d = daemon("a", true);
+        assertThat(post(d.httpPort(), "/topic/create?topic=names", "")).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(get(lookup.httpPort(), "/lookup?topic=names").path("producers").get(0).path("hostname").asText())
+                        .isEqualTo(Hostname.get()));
+        assertThat(get(d.httpPort(), "/info").path("hostname").asText()).isEqualTo(Hostname.get());
+        assertThat(post(d.httpPort(), "/config/nsqlookupd_tcp_addresses",
+                "[\"127.0.0.1:" + lookup.tcpPort() + "\"]")).isEqualTo(200);
+        assertThat(get(d.httpPort(), "/config/mem_queue_size").asLong()).isEqualTo(10_000);
+        assertThat(Hostname.callsOnEventLoop()).as("Hostname.get() calls on an event loop in this JVM").isZero();
     }
 
     @Test

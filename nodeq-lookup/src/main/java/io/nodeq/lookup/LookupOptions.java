@@ -1,5 +1,7 @@
 package io.nodeq.lookup;
 
+import io.nodeq.client.NsqAddress;
+import io.nodeq.config.Hostname;
 import io.nodeq.lookup.registry.ClusterOptions;
 import java.time.Duration;
 
@@ -18,10 +20,10 @@ public record LookupOptions(String tcpAddress, String httpAddress, String broadc
     public static final Duration DEFAULT_REAP = Duration.ofSeconds(1);
 
     public LookupOptions {
-        HostPort.parse(tcpAddress);
-        HostPort.parse(httpAddress);
+        NsqAddress.listen(tcpAddress);
+        NsqAddress.listen(httpAddress);
         if (broadcastAddress == null || broadcastAddress.isEmpty()) {
-            broadcastAddress = HostPort.hostname();
+            broadcastAddress = Hostname.get();
         }
         positive("inactive-producer-timeout", inactiveProducerTimeout);
         positive("tombstone-lifetime", tombstoneLifetime);

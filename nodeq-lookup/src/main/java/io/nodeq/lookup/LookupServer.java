@@ -1,6 +1,8 @@
 package io.nodeq.lookup;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.nodeq.client.NsqAddress;
+import io.nodeq.config.Hostname;
 import io.nodeq.lookup.http.LookupHttpApi;
 import io.nodeq.lookup.metrics.LookupMetrics;
 import io.nodeq.lookup.registry.HazelcastRegistry;
@@ -42,6 +44,7 @@ public final class LookupServer {
     private final AtomicBoolean closing = new AtomicBoolean();
     private HazelcastInstance hazelcast;
     private Registry registry;
+    private volatile String hostname;
     private RegistryLane lane;
     private String deploymentId;
     private volatile int tcpPort;
@@ -84,7 +87,11 @@ public final class LookupServer {
                 return new HazelcastRegistry(hazelcast);
             }, false);
         }
-        return reg.compose(r -> {
+        // the hostname may take a DNS lookup: found here, off the event loops, for IDENTIFY answers
+        return reg.compose(r -> vertx.executeBlocking(Hostname::get, false).map(h -> {
+            hostname = h;
+            return r;
+        })).compose(r -> {
             registry = r;
             LookupOps ops = new LookupOps(r, options.inactiveProducerTimeout().toNanos(),
                     options.tombstoneLifetime().toNanos(), hazelcast != null, LookupServer::nowNanos);
@@ -190,8 +197,8 @@ public final class LookupServer {
         @Override
         public Future<?> start() {
             lane = new RegistryLane(vertx, ops);
-            HostPort tcpAddr = HostPort.parse(options.tcpAddress());
-            HostPort httpAddr = HostPort.parse(options.httpAddress());
+            NsqAddress tcpAddr = NsqAddress.listen(options.tcpAddress());
+            NsqAddress httpAddr = NsqAddress.listen(options.httpAddress());
             String idScope = hazelcast == null ? "" : "@" + hazelcast.getCluster().getLocalMember().getAddress();
             http = vertx.createHttpServer().requestHandler(new LookupHttpApi(lane, VERSION, metrics).router(vertx));
             tcp = vertx.createNetServer(new NetServerOptions())
@@ -204,7 +211,7 @@ public final class LookupServer {
                         httpPort = http.actualPort();
                         identifyResponse = new JsonObject()
                                 .put("broadcast_address", options.broadcastAddress())
-                                .put("hostname", HostPort.hostname())
+                                .put("hostname", hostname)
                                 .put("http_port", httpPort)
                                 .put("tcp_port", tcpPort)
                                 .put("version", VERSION).encode();

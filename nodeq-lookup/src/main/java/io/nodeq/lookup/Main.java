@@ -1,5 +1,6 @@
 package io.nodeq.lookup;
 
+import io.nodeq.config.FlagTable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -11,22 +12,14 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        LookupFlags.Parsed p;
-        try {
-            p = LookupFlags.parse(args);
-        } catch (LookupFlags.FlagException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
+        FlagTable.Outcome<LookupFlags.Parsed> outcome = LookupFlags.parse(args);
+        if (outcome instanceof FlagTable.Exit<LookupFlags.Parsed> exit) {
+            System.out.print(exit.stdout());
+            System.err.print(exit.stderr());
+            System.exit(exit.code());
             return;
         }
-        if (p.help()) {
-            System.out.print(LookupFlags.usage());
-            return;
-        }
-        if (p.version()) {
-            System.out.println("nodeq-lookup v" + LookupServer.VERSION + " (nsqlookupd compatible)");
-            return;
-        }
+        LookupFlags.Parsed p = ((FlagTable.Run<LookupFlags.Parsed>) outcome).value();
         LogSetup.configure(p.logLevel(), p.logPrefix());
         Logger log = LoggerFactory.getLogger(Main.class);
         log.info("nodeq-lookup v{} (pid {})", LookupServer.VERSION, ProcessHandle.current().pid());

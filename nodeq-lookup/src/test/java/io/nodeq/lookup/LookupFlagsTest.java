@@ -1,24 +1,41 @@
 package io.nodeq.lookup;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import io.nodeq.config.FlagTable;
+import io.nodeq.config.Hostname;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** nsqlookupd's flags, defaults and Go durations. */
+import static org.assertj.core.api.Assertions.assertThat;
+
 class LookupFlagsTest {
+
+    private static LookupFlags.Parsed run(String... args) {
+        FlagTable.Outcome<LookupFlags.Parsed> o = LookupFlags.parse(args);
+        assertThat(o).as("outcome of %s", String.join(" ", args)).isInstanceOf(FlagTable.Run.class);
+        return ((FlagTable.Run<LookupFlags.Parsed>) o).value();
+    }
+
+    private static String usageError(String... args) {
+        FlagTable.Outcome<LookupFlags.Parsed> o = LookupFlags.parse(args);
+        assertThat(o).isInstanceOf(FlagTable.Exit.class);
+        FlagTable.Exit<LookupFlags.Parsed> exit = (FlagTable.Exit<LookupFlags.Parsed>) o;
+        assertThat(exit.code()).isEqualTo(2);
+        assertThat(exit.stdout()).isEmpty();
+        assertThat(exit.stderr()).endsWith("\n").hasLineCount(1);
+        return exit.stderr().strip();
+    }
 
     @Test
     void defaultsAreNsqlookupds() {
-        LookupFlags.Parsed p = LookupFlags.parse(new String[0]);
+        LookupFlags.Parsed p = run();
         LookupOptions o = p.options();
         assertThat(o.tcpAddress()).isEqualTo("0.0.0.0:4160");
         assertThat(o.httpAddress()).isEqualTo("0.0.0.0:4161");
-        assertThat(o.broadcastAddress()).isEqualTo(HostPort.hostname());
+        assertThat(o.broadcastAddress()).isEqualTo(Hostname.get());
         assertThat(o.inactiveProducerTimeout()).isEqualTo(Duration.ofSeconds(300));
         assertThat(o.tombstoneLifetime()).isEqualTo(Duration.ofSeconds(45));
         assertThat(o.cluster()).isNull();
@@ -28,9 +45,9 @@ class LookupFlagsTest {
 
     @Test
     void flagSpellings() {
-        LookupFlags.Parsed p = LookupFlags.parse(new String[] {"--tcp-address", "127.0.0.1:5160",
+        LookupFlags.Parsed p = run("--tcp-address", "127.0.0.1:5160",
                 "-http-address=127.0.0.1:5161", "--broadcast-address=lk1", "--inactive-producer-timeout", "2m",
-                "--tombstone-lifetime=250ms", "--log-level", "WARN", "--log-prefix="});
+                "--tombstone-lifetime=250ms", "--log-level", "WARN", "--log-prefix=");
         LookupOptions o = p.options();
         assertThat(o.tcpAddress()).isEqualTo("127.0.0.1:5160");
         assertThat(o.httpAddress()).isEqualTo("127.0.0.1:5161");
@@ -43,75 +60,72 @@ class LookupFlagsTest {
 
     @Test
     void clusterFlags() {
-        LookupOptions o = LookupFlags.parse(new String[] {"--cluster-name", "prod", "--cluster-bind", "10.0.0.5:5801",
-                "--cluster-member", "10.0.0.6:5801", "--cluster-member", "10.0.0.7:5801,10.0.0.8:5801"}).options();
+        LookupOptions o = run("--cluster-name", "prod", "--cluster-bind", "10.0.0.5:5801",
+                "--cluster-member", "10.0.0.6:5801", "--cluster-member", "10.0.0.7:5801,10.0.0.8:5801").options();
         assertThat(o.cluster().clusterName()).isEqualTo("prod");
         assertThat(o.cluster().bindHost()).isEqualTo("10.0.0.5");
         assertThat(o.cluster().bindPort()).isEqualTo(5801);
         assertThat(o.cluster().members()).containsExactly("10.0.0.6:5801", "10.0.0.7:5801", "10.0.0.8:5801");
-        // any cluster flag turns it on, with defaults for the rest
-        LookupOptions d = LookupFlags.parse(new String[] {"--cluster-member", "127.0.0.1:5702"}).options();
+
+        LookupOptions d = run("--cluster-member", "127.0.0.1:5702").options();
         assertThat(d.cluster().clusterName()).isEqualTo("nodeq-lookup");
         assertThat(d.cluster().bindPort()).isEqualTo(5701);
     }
 
     @Test
-    void configFileThenCommandLine(@TempDir Path dir) throws Exception {
+    void configFileWithCommentsAndArraysThenCommandLine(@TempDir Path dir) throws Exception {
         Path cfg = dir.resolve("lookup.cfg");
         Files.writeString(cfg, """
                 # nsqlookupd style
-                tcp_address = "127.0.0.1:6160"
+                tcp_address = "127.0.0.1:6160"   # a comment after a value is not part of it
                 tombstone_lifetime = "10s"
-                cluster_member = ["127.0.0.1:5801", "127.0.0.1:5802"]
+                inactive_producer_timeout = 90000   # a bare number of milliseconds, as go-options reads it
+                cluster_member = [
+                    "127.0.0.1:5801", # one, with a comma in this comment
+                    "127.0.0.1:5802",
+                ]
+                log_prefix = "[a, b] "
                 """);
-        LookupOptions o = LookupFlags.parse(new String[] {"--config", cfg.toString(), "--tombstone-lifetime", "20s"}).options();
+        LookupOptions o = run("--config", cfg.toString(), "--tombstone-lifetime", "20s").options();
         assertThat(o.tcpAddress()).isEqualTo("127.0.0.1:6160");
         assertThat(o.tombstoneLifetime()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(o.inactiveProducerTimeout()).isEqualTo(Duration.ofSeconds(90));
         assertThat(o.cluster().members()).containsExactly("127.0.0.1:5801", "127.0.0.1:5802");
+        assertThat(run("--config=" + cfg).logPrefix()).isEqualTo("[a, b] ");
+    }
+
+    @Test
+    void aBadConfigKeyIsOneLine(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("lookup.cfg");
+        Files.writeString(cfg, "tcp_adress = \"127.0.0.1:6160\"\n");
+        assertThat(usageError("--config", cfg.toString()))
+                .isEqualTo("nodeq-lookup: config file " + cfg + ": unknown option tcp_adress");
     }
 
     @Test
     void badFlagsAreOneLine() {
-        assertThatThrownBy(() -> LookupFlags.parse(new String[] {"--nope"}))
-                .hasMessage("flag provided but not defined: -nope");
-        assertThatThrownBy(() -> LookupFlags.parse(new String[] {"--tombstone-lifetime", "45"}))
-                .hasMessage("missing unit in duration \"45\"");
-        assertThatThrownBy(() -> LookupFlags.parse(new String[] {"--tombstone-lifetime", "0s"}))
-                .hasMessage("--tombstone-lifetime must be positive");
-        assertThatThrownBy(() -> LookupFlags.parse(new String[] {"--tcp-address", "nohost"}))
-                .hasMessage("address nohost: missing port");
-        assertThatThrownBy(() -> LookupFlags.parse(new String[] {"--log-level", "loud"}))
-                .hasMessageContaining("invalid log level");
-        assertThatThrownBy(() -> LookupFlags.parse(new String[] {"--http-address"}))
-                .hasMessage("flag needs an argument: -http-address");
+        assertThat(usageError("--nope")).isEqualTo("nodeq-lookup: unknown flag --nope (see --help)");
+        assertThat(usageError("--tombstone-lifetime", "45"))
+                .isEqualTo("nodeq-lookup: invalid value \"45\" for flag --tombstone-lifetime: not a duration (examples: 60s, 250ms, 1h30m)");
+        assertThat(usageError("--tombstone-lifetime", "0s")).isEqualTo("nodeq-lookup: --tombstone-lifetime must be positive");
+        assertThat(usageError("--tcp-address", "nohost"))
+                .isEqualTo("nodeq-lookup: invalid address \"nohost\" (want host:port)");
+        assertThat(usageError("--log-level", "loud")).contains("invalid log level");
+        assertThat(usageError("--http-address")).isEqualTo("nodeq-lookup: flag needs a value: --http-address");
     }
 
     @Test
     void usageListsEveryFlagWithItsDefault() {
-        String u = LookupFlags.usage();
+        FlagTable.Exit<LookupFlags.Parsed> help = (FlagTable.Exit<LookupFlags.Parsed>) LookupFlags.parse("--help");
+        assertThat(help.code()).isZero();
+        String u = help.stdout();
         for (String f : new String[] {"tcp-address", "http-address", "broadcast-address", "inactive-producer-timeout",
                 "tombstone-lifetime", "log-level", "log-prefix", "cluster-name", "cluster-bind", "cluster-member",
-                "config", "help"}) {
+                "config", "help", "version"}) {
             assertThat(u).contains("--" + f);
         }
-        assertThat(u).contains("(default \"0.0.0.0:4160\")").contains("(default \"300s\")").contains("(default \"45s\")");
-    }
-
-    @Test
-    void goDurations() {
-        assertThat(Durations.parse("300s")).isEqualTo(Duration.ofSeconds(300));
-        assertThat(Durations.parse("250ms")).isEqualTo(Duration.ofMillis(250));
-        assertThat(Durations.parse("1h")).isEqualTo(Duration.ofHours(1));
-        assertThat(Durations.parse("2m")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(Durations.parse("1h30m10.5s")).isEqualTo(Duration.ofSeconds(5410, 500_000_000));
-        assertThat(Durations.parse("1.5s")).isEqualTo(Duration.ofMillis(1500));
-        assertThat(Durations.parse("10us")).isEqualTo(Duration.ofNanos(10_000));
-        assertThat(Durations.parse("0")).isEqualTo(Duration.ZERO);
-        assertThatThrownBy(() -> Durations.parse("5x")).hasMessage("unknown unit \"x\" in duration \"5x\"");
-        assertThatThrownBy(() -> Durations.parse("s")).isInstanceOf(IllegalArgumentException.class);
-        assertThat(Durations.format(Duration.ofSeconds(300))).isEqualTo("5m0s");
-        assertThat(Durations.format(Duration.ofSeconds(45))).isEqualTo("45s");
-        assertThat(Durations.format(Duration.ofMillis(250))).isEqualTo("250ms");
-        assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1.5s");
+        assertThat(u).contains("(default \"0.0.0.0:4160\")").contains("(default 5m0s)").contains("(default 45s)");
+        assertThat(((FlagTable.Exit<LookupFlags.Parsed>) LookupFlags.parse("-version")).stdout())
+                .startsWith("nodeq-lookup v");
     }
 }

@@ -22,7 +22,8 @@ class LookupMainProcessTest {
         try (LookupProcess bad = new LookupProcess("--tombstone-lifetime", "soon")) {
             assertThat(bad.waitFor(Duration.ofSeconds(30))).isEqualTo(2);
             await().atMost(Duration.ofSeconds(2)).until(() -> !bad.stderr.isEmpty());
-            assertThat(bad.stderr).containsExactly("invalid duration \"soon\"");
+            assertThat(bad.stderr).containsExactly("nodeq-lookup: invalid value \"soon\" for flag --tombstone-lifetime: "
+                    + "not a duration (examples: 60s, 250ms, 1h30m)");
         }
     }
 

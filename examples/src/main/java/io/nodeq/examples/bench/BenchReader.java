@@ -42,7 +42,7 @@ public final class BenchReader {
 
     /** Runs with command-line flags; returns the exit code (0 ok, 1 failed, 2 bad flags). */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        return BenchCommand.run(TOOL, BenchReaderOptions.USAGE, args, BenchReaderOptions::fromArgs, BenchReader::bench, out, err);
+        return BenchCommand.run(BenchReaderOptions.FLAGS, args, BenchReaderOptions::from, BenchReader::bench, out, err);
     }
 
     static Result bench(BenchReaderOptions o, PrintStream out) throws Exception {
@@ -122,7 +122,7 @@ public final class BenchReader {
 
         @Override
         public void prepare() throws Exception {
-            conn = BenchConnection.open(o.address().socketAddress(), Duration.ofSeconds(5));
+            conn = BenchConnection.open(new java.net.InetSocketAddress(o.address().host(), o.address().port()), Duration.ofSeconds(5));
             conn.appendWithBody("IDENTIFY", identifyBody(o).getBytes(StandardCharsets.UTF_8));
             conn.flush();
             String identify = conn.awaitResponse();

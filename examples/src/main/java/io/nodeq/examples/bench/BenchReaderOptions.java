@@ -1,10 +1,12 @@
 package io.nodeq.examples.bench;
 
+import io.nodeq.client.NsqAddress;
+import io.nodeq.config.Flag.Kind;
+import io.nodeq.config.FlagTable;
 import io.nodeq.protocol.Names;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
 
 /**
  * BenchReader's flags; names and defaults are those of NSQ's bench_reader (one connection per CPU,
@@ -16,25 +18,24 @@ import java.util.Set;
  * @param count               stop once this many messages are finished; 0 = only {@code runfor}
  * @param warmup              also report the rate from this long after the start (see {@link WarmupMark})
  */
-record BenchReaderOptions(NsqdAddress address, String topic, String channel, int size, int rdy, Duration runfor,
+record BenchReaderOptions(NsqAddress address, String topic, String channel, int size, int rdy, Duration runfor,
                           Instant deadline, int concurrency, long count, int outputBufferSize, Duration outputBufferTimeout,
                           Duration warmup) {
-    static final Set<String> FLAGS = Set.of("nsqd-tcp-address", "topic", "channel", "size", "rdy", "flight", "runfor",
-            "deadline", "concurrency", "count", "output-buffer-size", "output-buffer-timeout", "warmup");
-    static final String USAGE = """
-            usage: BenchReader [flags]
-              --nsqd-tcp-address host:port  nsqd to consume from (default 127.0.0.1:4150)
-              --topic name                  topic (default sub_bench)
-              --channel name                channel (default ch)
-              --size n                      expected bytes per message; others are counted (default 200)
-              --rdy n, --flight n           RDY per connection = messages in flight (default 2500)
-              --runfor duration             how long to consume, Go syntax (default 10s)
-              --deadline "YYYY-MM-DD hh:mm:ss"  UTC time to start at (default now)
-              --concurrency n               connections (default: number of CPUs)
-              --count n                     stop once n messages are finished (default 0 = no limit)
-              --output-buffer-size n        IDENTIFY output_buffer_size (default: server's, 16384)
-              --output-buffer-timeout d     IDENTIFY output_buffer_timeout (default: server's, 250ms)
-              --warmup d                    also report the rate after the first d of the run (default 0s)""";
+    static final FlagTable FLAGS = new FlagTable(BenchReader.TOOL, "Consumes over raw protocol V2, as NSQ's "
+            + "bench_reader does, and prints the rate.")
+            .add("nsqd-tcp-address", Kind.STRING, "127.0.0.1:4150", "nsqd to consume from (host:port)")
+            .add("topic", Kind.STRING, "sub_bench", "topic")
+            .add("channel", Kind.STRING, "ch", "channel")
+            .add("size", Kind.INT, 200, "expected bytes per message; others are counted")
+            .add("rdy", Kind.INT, 2500, "RDY per connection = messages in flight")
+            .add("flight", Kind.INT, 2500, "the same as --rdy (NSQ's name)")
+            .add("runfor", Kind.DURATION, Duration.ofSeconds(10), "how long to consume")
+            .add("deadline", Kind.STRING, "", "UTC time to start at, \"YYYY-MM-DD hh:mm:ss\" (default now)")
+            .add("concurrency", Kind.INT, Runtime.getRuntime().availableProcessors(), "connections (default: number of CPUs)")
+            .add("count", Kind.LONG, 0L, "stop once n messages are finished (0 = no limit)")
+            .add("output-buffer-size", Kind.INT, 0, "IDENTIFY output_buffer_size (0: the server's, 16384)")
+            .add("output-buffer-timeout", Kind.DURATION, null, "IDENTIFY output_buffer_timeout (default: the server's, 250ms)")
+            .add("warmup", Kind.DURATION, Duration.ZERO, "also report the rate after the first d of the run");
 
     BenchReaderOptions {
         if (!Names.isValidTopicName(topic)) {
@@ -55,22 +56,10 @@ record BenchReaderOptions(NsqdAddress address, String topic, String channel, int
         }
     }
 
-    /** Null when {@code --help} was asked for. */
-    static BenchReaderOptions fromArgs(String[] args) throws UsageException {
-        BenchFlags f = BenchFlags.parse(args, FLAGS);
-        if (f.help()) {
-            return null;
-        }
-        NsqdAddress address = NsqdAddress.parse("nsqd-tcp-address", f.string("nsqd-tcp-address", "127.0.0.1:4150"));
-        int rdy = f.integer("rdy", f.integer("flight", 2500));
-        try {
-            return new BenchReaderOptions(address, f.string("topic", "sub_bench"), f.string("channel", "ch"),
-                    f.integer("size", 200), rdy, f.duration("runfor", Duration.ofSeconds(10)), f.deadline("deadline"),
-                    f.integer("concurrency", Runtime.getRuntime().availableProcessors()), f.longValue("count", 0),
-                    f.integer("output-buffer-size", 0), f.duration("output-buffer-timeout", null),
-                    f.duration("warmup", Duration.ZERO));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
+    static BenchReaderOptions from(FlagTable.Values f) {
+        int rdy = f.has("rdy") ? f.integer("rdy") : f.integer("flight");
+        return new BenchReaderOptions(BenchCommand.daemon(f), f.string("topic"), f.string("channel"), f.integer("size"),
+                rdy, f.duration("runfor"), BenchCommand.deadline(f), f.integer("concurrency"), f.longValue("count"),
+                f.integer("output-buffer-size"), f.duration("output-buffer-timeout"), f.duration("warmup"));
     }
 }

@@ -1,8 +1,8 @@
 package io.nodeq.examples.bench;
 
+import io.nodeq.protocol.GoDuration;
 import org.HdrHistogram.Histogram;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -16,7 +16,7 @@ final class BenchReport {
         double seconds = duration.toNanos() / 1e9;
         String usPerOp = messages == 0 ? "+Inf" : String.format(Locale.ROOT, "%.03f", duration.toNanos() / 1e3 / messages);
         return String.format(Locale.ROOT, "duration: %s - %.03fmb/s - %.03fops/s - %sus/op",
-                goDuration(duration), bodyBytes / seconds / 1024 / 1024, messages / seconds, usPerOp);
+                GoDuration.format(duration), bodyBytes / seconds / 1024 / 1024, messages / seconds, usPerOp);
     }
 
     /** Round-trip percentiles of a histogram recorded in nanoseconds, in milliseconds. */
@@ -35,34 +35,6 @@ final class BenchReport {
             return "cpu: unknown";
         }
         return String.format(Locale.ROOT, "cpu: %.3fs (%.0f%% of one core)", cpuNanos / 1e9, 100.0 * cpuNanos / Math.max(1, wall.toNanos()));
-    }
-
-    /** Go's Duration.String: 10.000213s, 1m30s, 250ms. */
-    static String goDuration(Duration d) {
-        long ns = d.toNanos();
-        if (ns == 0) {
-            return "0s";
-        }
-        if (ns < 1_000) {
-            return ns + "ns";
-        }
-        if (ns < 1_000_000) {
-            return plain(BigDecimal.valueOf(ns, 3)) + "µs";
-        }
-        if (ns < 1_000_000_000) {
-            return plain(BigDecimal.valueOf(ns, 6)) + "ms";
-        }
-        long hours = ns / 3_600_000_000_000L;
-        long minutes = ns / 60_000_000_000L % 60;
-        String seconds = plain(BigDecimal.valueOf(ns % 60_000_000_000L, 9)) + "s";
-        if (hours > 0) {
-            return hours + "h" + minutes + "m" + seconds;
-        }
-        return minutes > 0 ? minutes + "m" + seconds : seconds;
-    }
-
-    private static String plain(BigDecimal v) {
-        return v.signum() == 0 ? "0" : v.stripTrailingZeros().toPlainString();
     }
 
     private static double ms(long nanos) {

@@ -1,5 +1,7 @@
 package io.nodeq.examples.bench;
 
+import io.nodeq.protocol.GoDuration;
+
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -75,7 +77,7 @@ final class BenchRun {
             }
             if (failure.get() == null && deadline != null) {
                 Duration wait = Duration.between(Instant.now(), deadline);
-                log.println("[" + tool + "] sleeping until " + deadline + " (" + BenchReport.goDuration(wait.isNegative() ? Duration.ZERO : wait) + ")");
+                log.println("[" + tool + "] sleeping until " + deadline + " (" + GoDuration.format(wait.isNegative() ? Duration.ZERO : wait) + ")");
                 if (!wait.isNegative()) {
                     Thread.sleep(wait.toMillis());
                 }
@@ -98,7 +100,7 @@ final class BenchRun {
             }
             if (t.isAlive() && !stopping.get()) {
                 if (abortIsFailure) {
-                    failure.compareAndSet(null, new IllegalStateException("workers still busy " + BenchReport.goDuration(abortAfter) + " after the start: nsqd stopped answering?"));
+                    failure.compareAndSet(null, new IllegalStateException("workers still busy " + GoDuration.format(abortAfter) + " after the start: nsqd stopped answering?"));
                 }
                 stop();
             }

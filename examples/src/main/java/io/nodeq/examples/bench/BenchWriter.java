@@ -39,7 +39,7 @@ public final class BenchWriter {
 
     /** Runs with command-line flags; returns the exit code (0 ok, 1 failed, 2 bad flags). */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        return BenchCommand.run(TOOL, BenchWriterOptions.USAGE, args, BenchWriterOptions::fromArgs, BenchWriter::bench, out, err);
+        return BenchCommand.run(BenchWriterOptions.FLAGS, args, BenchWriterOptions::from, BenchWriter::bench, out, err);
     }
 
     static Result bench(BenchWriterOptions o, PrintStream out) throws Exception {
@@ -114,7 +114,7 @@ public final class BenchWriter {
 
         @Override
         public void prepare() throws Exception {
-            conn = BenchConnection.open(o.address().socketAddress(), Duration.ofSeconds(5));
+            conn = BenchConnection.open(new java.net.InetSocketAddress(o.address().host(), o.address().port()), Duration.ofSeconds(5));
             conn.appendWithBody("IDENTIFY", ("{\"client_id\":\"writer\",\"hostname\":\"writer\",\"user_agent\":\"nodeq-"
                     + TOOL + "/0.1\"}").getBytes(StandardCharsets.UTF_8));
             conn.flush();

@@ -1,10 +1,12 @@
 package io.nodeq.examples.bench;
 
+import io.nodeq.client.NsqAddress;
+import io.nodeq.config.Flag.Kind;
+import io.nodeq.config.FlagTable;
 import io.nodeq.protocol.Names;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
 
 /**
  * BenchWriter's flags; names and defaults are those of NSQ's bench_writer, plus {@code --concurrency}
@@ -13,21 +15,21 @@ import java.util.Set;
  * @param count  stop after this many messages (rounded up to whole batches); 0 = only {@code runfor}
  * @param warmup also report the rate from this long after the start (see {@link WarmupMark})
  */
-record BenchWriterOptions(NsqdAddress address, String topic, int size, int batchSize, Duration runfor,
+record BenchWriterOptions(NsqAddress address, String topic, int size, int batchSize, Duration runfor,
                           Instant deadline, int concurrency, long count, Duration warmup) {
-    static final Set<String> FLAGS = Set.of("nsqd-tcp-address", "topic", "size", "batch-size", "runfor", "deadline", "concurrency", "count",
-            "warmup");
-    static final String USAGE = """
-            usage: BenchWriter [flags]
-              --nsqd-tcp-address host:port  nsqd to publish to (default 127.0.0.1:4150)
-              --topic name                  topic to publish to (default sub_bench)
-              --size n                      bytes per message (default 200)
-              --batch-size n                messages per MPUB (default 200)
-              --runfor duration             how long to publish, Go syntax (default 10s)
-              --deadline "YYYY-MM-DD hh:mm:ss"  UTC time to start at, to line up several runs (default now)
-              --concurrency n               connections, one MPUB in flight on each (default: number of CPUs)
-              --count n                     stop after n messages, rounded up to whole batches (default 0 = no limit)
-              --warmup d                    also report the rate after the first d of the run (default 0s)""";
+    static final FlagTable FLAGS = new FlagTable(BenchWriter.TOOL, "Publishes MPUB batches over raw protocol V2, "
+            + "as NSQ's bench_writer does, and prints the rate.")
+            .add("nsqd-tcp-address", Kind.STRING, "127.0.0.1:4150", "nsqd to publish to (host:port)")
+            .add("topic", Kind.STRING, "sub_bench", "topic to publish to")
+            .add("size", Kind.INT, 200, "bytes per message")
+            .add("batch-size", Kind.INT, 200, "messages per MPUB")
+            .add("runfor", Kind.DURATION, Duration.ofSeconds(10), "how long to publish")
+            .add("deadline", Kind.STRING, "", "UTC time to start at, \"YYYY-MM-DD hh:mm:ss\", to line up several runs "
+                    + "(default now)")
+            .add("concurrency", Kind.INT, Runtime.getRuntime().availableProcessors(),
+                    "connections, one MPUB in flight on each (default: number of CPUs)")
+            .add("count", Kind.LONG, 0L, "stop after n messages, rounded up to whole batches (0 = no limit)")
+            .add("warmup", Kind.DURATION, Duration.ZERO, "also report the rate after the first d of the run");
     /** Largest MPUB we build; far beyond nsqd's default --max-body-size (5 MiB) but bounded. */
     private static final long MAX_MPUB_BYTES = 256L * 1024 * 1024;
 
@@ -44,20 +46,9 @@ record BenchWriterOptions(NsqdAddress address, String topic, int size, int batch
         BenchCommand.checkRun(runfor, concurrency, count);
     }
 
-    /** Null when {@code --help} was asked for. */
-    static BenchWriterOptions fromArgs(String[] args) throws UsageException {
-        BenchFlags f = BenchFlags.parse(args, FLAGS);
-        if (f.help()) {
-            return null;
-        }
-        NsqdAddress address = NsqdAddress.parse("nsqd-tcp-address", f.string("nsqd-tcp-address", "127.0.0.1:4150"));
-        try {
-            return new BenchWriterOptions(address, f.string("topic", "sub_bench"), f.integer("size", 200),
-                    f.integer("batch-size", 200), f.duration("runfor", Duration.ofSeconds(10)), f.deadline("deadline"),
-                    f.integer("concurrency", Runtime.getRuntime().availableProcessors()), f.longValue("count", 0),
-                    f.duration("warmup", Duration.ZERO));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
+    static BenchWriterOptions from(FlagTable.Values f) {
+        return new BenchWriterOptions(BenchCommand.daemon(f), f.string("topic"), f.integer("size"), f.integer("batch-size"),
+                f.duration("runfor"), BenchCommand.deadline(f), f.integer("concurrency"), f.longValue("count"),
+                f.duration("warmup"));
     }
 }

@@ -3,6 +3,8 @@ package io.nodeq.examples.bench;
 import io.nodeq.client.Consumer;
 import io.nodeq.client.ConsumerOptions;
 import io.nodeq.client.NsqAddress;
+import io.nodeq.config.Flag.Kind;
+import io.nodeq.config.FlagTable;
 import io.nodeq.protocol.Names;
 import io.vertx.core.Vertx;
 
@@ -11,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -23,18 +24,18 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ClientBenchConsumer {
     static final String TOOL = "client_bench_consumer";
-    static final String USAGE = """
-            usage: ClientBenchConsumer [flags]
-              --nsqd-tcp-address host:port  daemon to consume from (default 127.0.0.1:4150)
-              --topic name                  topic (default sub_bench)
-              --channel name                channel (default ch)
-              --size n                      bytes per message, for the mb/s figure (default 200)
-              --max-in-flight n             maxInFlight of each consumer (default 2500)
-              --handler-threads n           handler threads of each consumer (default 1)
-              --runfor duration             how long to consume, Go syntax (default 10s)
-              --concurrency n               consumers, one connection each (default 1)
-              --count n                     stop once n messages are handled (default 0 = no limit)
-              --warmup d                    also report the rate after the first d of the run (default 0s)""";
+    static final FlagTable FLAGS = new FlagTable(TOOL, "Consumers of nodeq-client (auto-FIN, an empty handler) "
+            + "against one daemon; prints BenchReader's result line.")
+            .add("nsqd-tcp-address", Kind.STRING, "127.0.0.1:4150", "daemon to consume from")
+            .add("topic", Kind.STRING, "sub_bench", "topic")
+            .add("channel", Kind.STRING, "ch", "channel")
+            .add("size", Kind.INT, 200, "bytes per message, for the mb/s figure")
+            .add("max-in-flight", Kind.INT, 2500, "maxInFlight of each consumer")
+            .add("handler-threads", Kind.INT, 1, "handler threads of each consumer")
+            .add("runfor", Kind.DURATION, Duration.ofSeconds(10), "how long to consume")
+            .add("concurrency", Kind.INT, 1, "consumers, one connection each")
+            .add("count", Kind.LONG, 0L, "stop once n messages are handled (0 = no limit)")
+            .add("warmup", Kind.DURATION, Duration.ZERO, "also report the rate after the first d of the run");
 
     record Options(NsqAddress address, String topic, String channel, int size, int maxInFlight, int handlerThreads,
                    Duration runfor, int concurrency, long count, Duration warmup) {
@@ -48,21 +49,10 @@ public final class ClientBenchConsumer {
             BenchCommand.checkRun(runfor, concurrency, count);
         }
 
-        static Options parse(String[] args) throws UsageException {
-            BenchFlags f = BenchFlags.parse(args, Set.of("nsqd-tcp-address", "topic", "channel", "size",
-                    "max-in-flight", "handler-threads", "runfor", "concurrency", "count", "warmup"));
-            if (f.help()) {
-                return null;
-            }
-            try {
-                return new Options(NsqAddress.parse(f.string("nsqd-tcp-address", "127.0.0.1:4150"), 4150),
-                        f.string("topic", "sub_bench"), f.string("channel", "ch"), f.integer("size", 200),
-                        f.integer("max-in-flight", 2500), f.integer("handler-threads", 1),
-                        f.duration("runfor", Duration.ofSeconds(10)), f.integer("concurrency", 1), f.longValue("count", 0),
-                        f.duration("warmup", Duration.ZERO));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
-            }
+        static Options from(FlagTable.Values f) {
+            return new Options(NsqAddress.parse(f.string("nsqd-tcp-address"), 4150), f.string("topic"), f.string("channel"),
+                    f.integer("size"), f.integer("max-in-flight"), f.integer("handler-threads"), f.duration("runfor"),
+                    f.integer("concurrency"), f.longValue("count"), f.duration("warmup"));
         }
     }
 
@@ -70,7 +60,7 @@ public final class ClientBenchConsumer {
     }
 
     public static void main(String[] args) {
-        System.exit(BenchCommand.run(TOOL, USAGE, args, Options::parse, ClientBenchConsumer::bench, System.out, System.err));
+        System.exit(BenchCommand.run(FLAGS, args, Options::from, ClientBenchConsumer::bench, System.out, System.err));
     }
 
     static void bench(Options o, PrintStream out) throws Exception {

@@ -3,6 +3,8 @@ package io.nodeq.examples.bench;
 import io.nodeq.client.NsqAddress;
 import io.nodeq.client.Producer;
 import io.nodeq.client.ProducerOptions;
+import io.nodeq.config.Flag.Kind;
+import io.nodeq.config.FlagTable;
 import io.nodeq.protocol.Names;
 import io.vertx.core.Vertx;
 
@@ -11,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,19 +25,19 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ClientBenchProducer {
     static final String TOOL = "client_bench_producer";
-    static final String USAGE = """
-            usage: ClientBenchProducer [flags]
-              --nsqd-tcp-address host:port  daemon to publish to (default 127.0.0.1:4150)
-              --topic name                  topic (default sub_bench)
-              --size n                      bytes per message (default 200)
-              --batch-size n                messages per MPUB (default 200)
-              --linger duration             batch linger, Go syntax (default 0: send what gathered meanwhile)
-              --runfor duration             how long to publish (default 10s)
-              --concurrency n               producers (connections), one publishing thread each (default 1)
-              --count n                     stop after n messages (default 0 = no limit)
-              --max-pending-mb n            each producer's pending buffer (default 4: a small live set keeps GC cheap)
-              --max-in-flight-commands n    unanswered MPUBs per producer (default: the producer's default)
-              --warmup d                    also report the rate after the first d of the run (default 0s)""";
+    static final FlagTable FLAGS = new FlagTable(TOOL, "Producers of nodeq-client (automatic batching) against "
+            + "one daemon; prints BenchWriter's result line.")
+            .add("nsqd-tcp-address", Kind.STRING, "127.0.0.1:4150", "daemon to publish to")
+            .add("topic", Kind.STRING, "sub_bench", "topic")
+            .add("size", Kind.INT, 200, "bytes per message")
+            .add("batch-size", Kind.INT, 200, "messages per MPUB")
+            .add("linger", Kind.DURATION, Duration.ZERO, "batch linger (0: send what gathered meanwhile)")
+            .add("runfor", Kind.DURATION, Duration.ofSeconds(10), "how long to publish")
+            .add("concurrency", Kind.INT, 1, "producers (connections), one publishing thread each")
+            .add("count", Kind.LONG, 0L, "stop after n messages (0 = no limit)")
+            .add("max-pending-mb", Kind.INT, 4, "each producer's pending buffer (a small live set keeps GC cheap)")
+            .add("max-in-flight-commands", Kind.INT, 0, "unanswered MPUBs per producer (0: the producer's default)")
+            .add("warmup", Kind.DURATION, Duration.ZERO, "also report the rate after the first d of the run");
 
     record Options(NsqAddress address, String topic, int size, int batchSize, Duration linger, Duration runfor,
                    int concurrency, long count, int maxPendingMb, int maxInFlightCommands, Duration warmup) {
@@ -50,21 +51,11 @@ public final class ClientBenchProducer {
             BenchCommand.checkRun(runfor, concurrency, count);
         }
 
-        static Options parse(String[] args) throws UsageException {
-            BenchFlags f = BenchFlags.parse(args, Set.of("nsqd-tcp-address", "topic", "size", "batch-size", "linger",
-                    "runfor", "concurrency", "count", "max-pending-mb", "max-in-flight-commands", "warmup"));
-            if (f.help()) {
-                return null;
-            }
-            try {
-                return new Options(NsqAddress.parse(f.string("nsqd-tcp-address", "127.0.0.1:4150"), 4150),
-                        f.string("topic", "sub_bench"), f.integer("size", 200), f.integer("batch-size", 200),
-                        f.duration("linger", Duration.ZERO), f.duration("runfor", Duration.ofSeconds(10)),
-                        f.integer("concurrency", 1), f.longValue("count", 0), f.integer("max-pending-mb", 4),
-                        f.integer("max-in-flight-commands", 0), f.duration("warmup", Duration.ZERO));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
-            }
+        static Options from(FlagTable.Values f) {
+            return new Options(NsqAddress.parse(f.string("nsqd-tcp-address"), 4150), f.string("topic"), f.integer("size"),
+                    f.integer("batch-size"), f.duration("linger"), f.duration("runfor"), f.integer("concurrency"),
+                    f.longValue("count"), f.integer("max-pending-mb"), f.integer("max-in-flight-commands"),
+                    f.duration("warmup"));
         }
     }
 
@@ -72,7 +63,7 @@ public final class ClientBenchProducer {
     }
 
     public static void main(String[] args) {
-        System.exit(BenchCommand.run(TOOL, USAGE, args, Options::parse, ClientBenchProducer::bench, System.out, System.err));
+        System.exit(BenchCommand.run(FLAGS, args, Options::from, ClientBenchProducer::bench, System.out, System.err));
     }
 
     static void bench(Options o, PrintStream out) throws Exception {

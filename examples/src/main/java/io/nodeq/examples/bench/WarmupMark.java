@@ -1,5 +1,7 @@
 package io.nodeq.examples.bench;
 
+import io.nodeq.protocol.GoDuration;
+
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -54,10 +56,10 @@ final class WarmupMark {
         }
         long at = nanos;
         if (at < 0 || endNanos <= at) {
-            return "after the " + BenchReport.goDuration(warmup) + " warm-up: the run ended first";
+            return "after the " + GoDuration.format(warmup) + " warm-up: the run ended first";
         }
         long n = total - count;
-        return "after the " + BenchReport.goDuration(warmup) + " warm-up: "
+        return "after the " + GoDuration.format(warmup) + " warm-up: "
                 + BenchReport.throughputLine(Duration.ofNanos(endNanos - at), n, n * size);
     }
 }

@@ -1,5 +1,6 @@
 package io.nodeq.examples.bench;
 
+import io.nodeq.testing.FakeNsqd;
 import io.nodeq.protocol.GoDuration;
 
 import org.junit.jupiter.api.Test;
@@ -34,15 +35,15 @@ class BenchToolsTest {
     }
 
     @Test
-    void writerPublishesForRunforAndPrintsNsqStyleFigures() {
-        try (FakeNsqd nsqd = new FakeNsqd(200, null)) {
+    void writerPublishesForRunforAndPrintsNsqStyleFigures() throws Exception {
+        try (FakeNsqd nsqd = fake(null)) {
             long t0 = System.nanoTime();
-            Run r = writer("--nsqd-tcp-address", "127.0.0.1:" + nsqd.port(), "--runfor", "1s", "--concurrency", "2", "--batch-size", "50");
+            Run r = writer("--nsqd-tcp-address", nsqd.tcpAddress().toString(), "--runfor", "1s", "--concurrency", "2", "--batch-size", "50");
             long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
             assertThat(r.code).as(r.err).isZero();
             Matcher pub = r.find(PUBLISHED);
             long messages = Long.parseLong(pub.group(1));
-            assertThat(messages).isPositive().isEqualTo(nsqd.published.get()).isEqualTo(Long.parseLong(pub.group(2)) * 50);
+            assertThat(messages).isPositive().isEqualTo(nsqd.publishedCount()).isEqualTo(Long.parseLong(pub.group(2)) * 50);
 
             Matcher line = r.find(THROUGHPUT);
             Duration d = GoDuration.parse(line.group(2));
@@ -56,42 +57,42 @@ class BenchToolsTest {
     }
 
     @Test
-    void writerStopsAtCountInWholeBatches() {
-        try (FakeNsqd nsqd = new FakeNsqd(200, null)) {
-            Run r = writer("--nsqd-tcp-address", "127.0.0.1:" + nsqd.port(), "--runfor", "40s", "--count", "1050", "--batch-size", "100", "--concurrency", "3");
+    void writerStopsAtCountInWholeBatches() throws Exception {
+        try (FakeNsqd nsqd = fake(null)) {
+            Run r = writer("--nsqd-tcp-address", nsqd.tcpAddress().toString(), "--runfor", "40s", "--count", "1050", "--batch-size", "100", "--concurrency", "3");
             assertThat(r.code).as(r.err).isZero();
             assertThat(r.find(PUBLISHED).group(1)).isEqualTo("1100");
-            assertThat(nsqd.published.get()).isEqualTo(1100);
+            assertThat(nsqd.publishedCount()).isEqualTo(1100);
             assertThat(GoDuration.parse(r.find(THROUGHPUT).group(2))).as("ended by --count").isLessThan(Duration.ofSeconds(40));
         }
     }
 
     @Test
-    void readerFinishesWhatNsqdDeliversAndAnswersHeartbeats() {
-        try (FakeNsqd nsqd = new FakeNsqd(200, null)) {
-            nsqd.queued.set(5_000_000);
-            Run r = reader("--nsqd-tcp-address", "127.0.0.1:" + nsqd.port(), "--runfor", "1s", "--concurrency", "2", "--rdy", "300");
+    void readerFinishesWhatNsqdDeliversAndAnswersHeartbeats() throws Exception {
+        try (FakeNsqd nsqd = fake(null)) {
+            nsqd.backlog(5_000_000, 200);
+            Run r = reader("--nsqd-tcp-address", nsqd.tcpAddress().toString(), "--runfor", "1s", "--concurrency", "2", "--rdy", "300");
             assertThat(r.code).as(r.err).isZero();
             Matcher fin = r.find(FINISHED);
             long messages = Long.parseLong(fin.group(1));
-            assertThat(messages).isPositive().isLessThanOrEqualTo(nsqd.delivered.get());
+            assertThat(messages).isPositive().isLessThanOrEqualTo(nsqd.delivered());
             assertThat(fin.group(2)).as("redelivered").isEqualTo("0");
             assertThat(fin.group(3)).as("size mismatches").isEqualTo("0");
             assertThat(fin.group(4)).as("E_FIN_FAILED").isEqualTo("0");
             // The last FINs may still be in the fake's socket buffer when the tool returns.
-            await().atMost(Duration.ofSeconds(10)).until(() -> nsqd.finished.get() == messages);
-            assertThat(nsqd.finUnknown.get()).isZero();
-            assertThat(nsqd.nops.get()).as("one NOP per connection for the heartbeat after SUB").isEqualTo(2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> nsqd.fins() == messages);
+            assertThat(nsqd.finUnknown()).isZero();
+            assertThat(nsqd.nops()).as("one NOP per connection for the heartbeat after SUB").isEqualTo(2);
             Matcher line = r.find(THROUGHPUT);
             assertThat(GoDuration.parse(line.group(2))).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
         }
     }
 
     @Test
-    void readerAlsoReportsThroughputUntilTheBacklogRanOut() {
-        try (FakeNsqd nsqd = new FakeNsqd(200, null)) {
-            nsqd.queued.set(2_000);
-            Run r = reader("--nsqd-tcp-address", "127.0.0.1:" + nsqd.port(), "--runfor", "3s", "--concurrency", "1");
+    void readerAlsoReportsThroughputUntilTheBacklogRanOut() throws Exception {
+        try (FakeNsqd nsqd = fake(null)) {
+            nsqd.backlog(2_000, 200);
+            Run r = reader("--nsqd-tcp-address", nsqd.tcpAddress().toString(), "--runfor", "3s", "--concurrency", "1");
             assertThat(r.code).as(r.err).isZero();
             assertThat(r.find(FINISHED).group(1)).isEqualTo("2000");
             Matcher whole = r.find(THROUGHPUT);
@@ -103,23 +104,23 @@ class BenchToolsTest {
     }
 
     @Test
-    void readerStopsAtCountLongBeforeRunfor() {
-        try (FakeNsqd nsqd = new FakeNsqd(200, null)) {
-            nsqd.queued.set(10_000);
-            Run r = reader("--nsqd-tcp-address", "127.0.0.1:" + nsqd.port(), "--runfor", "40s", "--count", "10000", "--flight", "500");
+    void readerStopsAtCountLongBeforeRunfor() throws Exception {
+        try (FakeNsqd nsqd = fake(null)) {
+            nsqd.backlog(10_000, 200);
+            Run r = reader("--nsqd-tcp-address", nsqd.tcpAddress().toString(), "--runfor", "40s", "--count", "10000", "--flight", "500");
             assertThat(r.code).as(r.err).isZero();
             assertThat(r.find(FINISHED).group(1)).isEqualTo("10000");
             assertThat(GoDuration.parse(r.find(THROUGHPUT).group(2))).as("ended by --count").isLessThan(Duration.ofSeconds(40));
-            await().atMost(Duration.ofSeconds(10)).until(() -> nsqd.finished.get() == 10_000);
+            await().atMost(Duration.ofSeconds(10)).until(() -> nsqd.fins() == 10_000);
         }
     }
 
     @Test
-    void writerThenReaderMoveTheSameMessages() {
-        try (FakeNsqd nsqd = new FakeNsqd(200, null)) {
-            Run w = writer("--nsqd-tcp-address", "127.0.0.1:" + nsqd.port(), "--runfor", "20s", "--count", "20000");
+    void writerThenReaderMoveTheSameMessages() throws Exception {
+        try (FakeNsqd nsqd = fake(null)) {
+            Run w = writer("--nsqd-tcp-address", nsqd.tcpAddress().toString(), "--runfor", "20s", "--count", "20000");
             assertThat(w.code).as(w.err).isZero();
-            Run r = reader("--nsqd-tcp-address", "127.0.0.1:" + nsqd.port(), "--runfor", "20s", "--count", "20000");
+            Run r = reader("--nsqd-tcp-address", nsqd.tcpAddress().toString(), "--runfor", "20s", "--count", "20000");
             assertThat(r.code).as(r.err).isZero();
             assertThat(r.find(FINISHED).group(1)).isEqualTo("20000");
         }
@@ -127,8 +128,8 @@ class BenchToolsTest {
 
     @Test
     void serverErrorsAndRefusedConnectionsExitWithOne() throws Exception {
-        try (FakeNsqd nsqd = new FakeNsqd(200, "E_MPUB_FAILED MPUB failed exiting")) {
-            Run r = writer("--nsqd-tcp-address", "127.0.0.1:" + nsqd.port(), "--runfor", "5s");
+        try (FakeNsqd nsqd = fake("E_MPUB_FAILED MPUB failed exiting")) {
+            Run r = writer("--nsqd-tcp-address", nsqd.tcpAddress().toString(), "--runfor", "5s");
             assertThat(r.code).isEqualTo(1);
             assertThat(r.err).isEqualTo("bench_writer: nsqd answered E_MPUB_FAILED MPUB failed exiting\n");
         }
@@ -142,7 +143,7 @@ class BenchToolsTest {
     }
 
     @Test
-    void badFlagsExitWithTwoAndOneLine() {
+    void badFlagsExitWithTwoAndOneLine() throws Exception {
         String[][] bad = {{"--size", "x"}, {"--nope", "1"}, {"--runfor", "10"}, {"--topic", "bad topic"}, {"stray"},
                 {"--nsqd-tcp-address", "nohost"}, {"--batch-size", "0"}, {"--size"}, {"--deadline", "tomorrow"}};
         for (String[] args : bad) {
@@ -156,6 +157,16 @@ class BenchToolsTest {
             assertThat(r.err).startsWith("bench_reader: ").hasLineCount(1);
         }
         assertThat(writer("--help").code).isZero();
+    }
+
+    /** Counts what is published (bodies are not kept) and delivers 200-byte messages, as NSQ's bench tools expect. */
+    private static FakeNsqd fake(String publishError) throws Exception {
+        FakeNsqd nsqd = FakeNsqd.standalone();
+        nsqd.keepBodies = false;
+        nsqd.heartbeatAfterSub = true;
+        nsqd.publishError = publishError;
+        nsqd.backlog(0, 200);
+        return nsqd;
     }
 
     private static Run writer(String... args) {

@@ -1,5 +1,6 @@
 package io.nodeq.admin.fake;
 
+import io.nodeq.testing.FakeNsqd;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -35,20 +36,20 @@ public final class FakeLookupd {
     }
 
     public Future<FakeLookupd> start() {
-        Router r = FakeNsqd.delayedRouter(vertx, () -> delayMs);
-        r.get("/info").handler(ctx -> FakeNsqd.v1(ctx, new JsonObject().put("version", "1.3.0")));
-        r.get("/topics").handler(ctx -> FakeNsqd.v1(ctx, new JsonObject().put("topics", new JsonArray(topics()))));
-        r.get("/channels").handler(ctx -> FakeNsqd.v1(ctx, new JsonObject()
+        Router r = delayedRouter(vertx, () -> delayMs);
+        r.get("/info").handler(ctx -> v1(ctx, new JsonObject().put("version", "1.3.0")));
+        r.get("/topics").handler(ctx -> v1(ctx, new JsonObject().put("topics", new JsonArray(topics()))));
+        r.get("/channels").handler(ctx -> v1(ctx, new JsonObject()
                 .put("channels", new JsonArray(channels(ctx.request().getParam("topic"))))));
         r.get("/nodes").handler(ctx -> {
             JsonArray out = new JsonArray();
             for (FakeNsqd n : producers) {
                 List<String> t = n.topicNames();
                 JsonArray ts = new JsonArray();
-                t.forEach(name -> ts.add(tombstones.contains(name + "@" + n.address())));
+                t.forEach(name -> ts.add(tombstones.contains(name + "@" + n.httpAddress())));
                 out.add(producer(n).put("topics", new JsonArray(t)).put("tombstones", ts));
             }
-            FakeNsqd.v1(ctx, new JsonObject().put("producers", out));
+            v1(ctx, new JsonObject().put("producers", out));
         });
         r.get("/lookup").handler(ctx -> {
             String topic = ctx.request().getParam("topic");
@@ -59,11 +60,11 @@ public final class FakeLookupd {
             }
             JsonArray out = new JsonArray();
             for (FakeNsqd n : producers) {
-                if (n.topicNames().contains(topic) && !tombstones.contains(topic + "@" + n.address())) {
+                if (n.topicNames().contains(topic) && !tombstones.contains(topic + "@" + n.httpAddress())) {
                     out.add(producer(n));
                 }
             }
-            FakeNsqd.v1(ctx, new JsonObject().put("channels", new JsonArray(channels(topic))).put("producers", out));
+            v1(ctx, new JsonObject().put("channels", new JsonArray(channels(topic))).put("producers", out));
         });
         r.post("/topic/create").handler(ctx -> post(ctx, () -> ownTopics.computeIfAbsent(
                 ctx.request().getParam("topic"), k -> new TreeSet<>())));
@@ -121,7 +122,27 @@ public final class FakeLookupd {
 
     private static JsonObject producer(FakeNsqd n) {
         return new JsonObject().put("remote_address", "127.0.0.1:45044").put("hostname", n.hostname())
-                .put("broadcast_address", "127.0.0.1").put("tcp_port", 4150).put("http_port", n.port())
+                .put("broadcast_address", "127.0.0.1").put("tcp_port", 4150).put("http_port", n.httpPort())
                 .put("version", "1.3.0").put("topology_zone", "").put("topology_region", "");
+    }
+
+    /** A router that answers {@code /ping} and holds every request for the current delay first. */
+    static Router delayedRouter(Vertx vertx, java.util.function.LongSupplier delayMs) {
+        Router r = Router.router(vertx);
+        r.route().handler(ctx -> {
+            long d = delayMs.getAsLong();
+            if (d > 0) {
+                vertx.setTimer(d, t -> ctx.next());
+            } else {
+                ctx.next();
+            }
+        });
+        r.get("/ping").handler(ctx -> ctx.response().end("OK"));
+        return r;
+    }
+
+    static void v1(io.vertx.ext.web.RoutingContext ctx, JsonObject body) {
+        ctx.response().putHeader("X-NSQ-Content-Type", "nsq; version=1.0")
+                .putHeader("Content-Type", "application/json; charset=utf-8").end(body.encode());
     }
 }

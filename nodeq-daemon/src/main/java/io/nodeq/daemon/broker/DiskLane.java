@@ -1,10 +1,12 @@
 package io.nodeq.daemon.broker;
 
-import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -12,15 +14,17 @@ import java.util.function.BiConsumer;
 
 /**
  * One ordered worker thread per shard for blocking file IO, like NSQ's disk queue io loop: work
- * runs in submission order, results come back on the shard's context.
+ * runs in submission order; results come back as a task of the shard ({@link Shard#run}), so a
+ * completion gets the shard's catch, its closed check and its {@code afterTask} like any other task.
  */
 final class DiskLane {
     private static final Logger LOG = LoggerFactory.getLogger(DiskLane.class);
     private final ExecutorService executor;
-    private final Context shardContext;
+    private final Executor onShard;
 
-    DiskLane(String name, Context shardContext) {
-        this.shardContext = shardContext;
+    /** {@code onShard} runs a completion as a shard task: {@code shard::run}. */
+    DiskLane(String name, Executor onShard) {
+        this.onShard = onShard;
         this.executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -28,7 +32,10 @@ final class DiskLane {
         });
     }
 
-    /** Runs {@code work} on the lane, then {@code done(result, error)} on the shard. */
+    /**
+     * Runs {@code work} on the lane, then {@code done(result, error)} as a shard task; dropped
+     * with every other task once the shard is closed.
+     */
     <T> void submit(Callable<T> work, BiConsumer<T, Throwable> done) {
         executor.execute(() -> {
             T result = null;
@@ -40,8 +47,21 @@ final class DiskLane {
             }
             T r = result;
             Throwable e = error;
-            shardContext.runOnContext(v -> done.accept(r, e));
+            onShard.execute(() -> done.accept(r, e));
         });
+    }
+
+    /** Runs {@code work} on the lane; the future completes on the lane thread (for the shutdown save, after the shard closed). */
+    <T> Future<T> call(Callable<T> work) {
+        Promise<T> promise = Promise.promise();
+        executor.execute(() -> {
+            try {
+                promise.complete(work.call());
+            } catch (Throwable t) {
+                promise.fail(t);
+            }
+        });
+        return promise.future();
     }
 
     /** Runs {@code work} on the lane; a failure is logged, nobody waits. */

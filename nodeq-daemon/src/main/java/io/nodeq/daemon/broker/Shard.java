@@ -80,7 +80,8 @@ public final class Shard {
         this.listener = listener;
         this.broker = broker;
         this.clock = clock;
-        this.lane = new DiskLane("nodeq-disk-lane-" + index, ctx);
+        // lane completions run as shard tasks: the catch, the closed check and afterTask apply
+        this.lane = new DiskLane("nodeq-disk-lane-" + index, this::run);
     }
 
     public int index() {
@@ -140,9 +141,9 @@ public final class Shard {
         }
     }
 
-    /** Runs {@code work} on the disk lane, then {@code done} as a task of this shard. */
+    /** Runs {@code work} on the disk lane, then {@code done} as a task of this shard (dropped once closed). */
     <T> void onLane(Callable<T> work, BiConsumer<T, Throwable> done) {
-        lane.submit(work, (r, e) -> runNow(() -> done.accept(r, e)));
+        lane.submit(work, done);
     }
 
     long nowMono() {
@@ -261,15 +262,24 @@ public final class Shard {
         }
         List<java.util.function.Consumer<Throwable>> waiters = nextWaiters;
         nextWaiters = new ArrayList<>();
+        startWrite(new ArrayList<>(byTopic.values()), waiters);
+    }
+
+    /** The group write on the lane, if any: a close answers its publishers when the shard cannot. */
+    private List<TopicWrite> inFlightWrites;
+    private List<java.util.function.Consumer<Throwable>> inFlightWaiters = List.of();
+
+    private void startWrite(List<TopicWrite> writes, List<java.util.function.Consumer<Throwable>> waiters) {
         writeInFlight = true;
-        List<TopicWrite> writes = new ArrayList<>(byTopic.values());
+        inFlightWrites = writes;
+        inFlightWaiters = waiters;
         long syncEvery = options.syncEvery();
         lane.submit(() -> {
             for (TopicWrite w : writes) {
                 writeOnLane(w, syncEvery);
             }
             return null;
-        }, (ok, err) -> runNow(() -> writeDone(writes, waiters)));
+        }, (ok, err) -> writeDone(writes, waiters));
     }
 
     private void collectJournals(Map<Topic, TopicWrite> byTopic) {
@@ -320,6 +330,8 @@ public final class Shard {
     /** On the shard: records become visible, publishers get their answers. */
     private void writeDone(List<TopicWrite> writes, List<java.util.function.Consumer<Throwable>> waiters) {
         writeInFlight = false;
+        inFlightWrites = null;
+        inFlightWaiters = List.of();
         Throwable failure = null;
         for (TopicWrite w : writes) {
             Topic t = w.topic;
@@ -539,15 +551,7 @@ public final class Shard {
         if (byTopic.isEmpty()) {
             return;
         }
-        writeInFlight = true;
-        List<TopicWrite> writes = new ArrayList<>(byTopic.values());
-        long syncEvery = options.syncEvery();
-        lane.submit(() -> {
-            for (TopicWrite w : writes) {
-                writeOnLane(w, syncEvery);
-            }
-            return null;
-        }, (ok, err) -> runNow(() -> writeDone(writes, List.of())));
+        startWrite(new ArrayList<>(byTopic.values()), List.of());
     }
 
     /** --sync-timeout: fsync what memory-first topics wrote since, and drop segments nobody needs. */
@@ -677,7 +681,7 @@ public final class Shard {
                 found.add(new Found(m.name(), m, files, log.firstSeq(), log.nextSeq(), cursors));
             }
             return found;
-        }, (found, err) -> runNow(() -> {
+        }, (found, err) -> {
             if (err != null) {
                 storageFailed("open", err);
                 done.fail(err);
@@ -687,7 +691,7 @@ public final class Shard {
                 restoreTopic(f);
             }
             done.complete();
-        }));
+        });
         return done.future();
     }
 
@@ -753,10 +757,19 @@ public final class Shard {
         ctx.runOnContext(v -> {
             vertx.cancelTimer(scanTimer);
             vertx.cancelTimer(syncTimer);
-            // the last group write, then snapshots, then close: the lane runs them in this order
-            if (!writeTopics.isEmpty()) {
-                submitWriteForClose();
+            // once closed, lane completions no longer run here: whoever waits on the group write
+            // on the lane, or on records not handed to it yet, is answered by the final lane job
+            List<TopicWrite> onLane = inFlightWrites == null ? List.of() : inFlightWrites;
+            List<java.util.function.Consumer<Throwable>> onLaneWaiters = inFlightWaiters;
+            List<TopicWrite> last = new ArrayList<>();
+            for (Topic t : writeTopics) {
+                if (!t.deleted && t.files != null) {
+                    last.add(TopicWrite.of(t));
+                }
             }
+            writeTopics.clear();
+            List<java.util.function.Consumer<Throwable>> lastWaiters = nextWaiters;
+            nextWaiters = new ArrayList<>();
             closed = true;
             List<TopicFiles> files = new ArrayList<>();
             List<String> names = new ArrayList<>();
@@ -770,14 +783,17 @@ public final class Shard {
                 for (Channel c : t.channels.values()) {
                     if (!c.ephemeral) {
                         names.add(c.name);
-                        states.add(c.snapshot());
+                        states.add(c.snapshot()); // covers its journal events too
                         owners.add(t.files);
                     }
                 }
             }
-            List<java.util.function.Consumer<Throwable>> waiters = new ArrayList<>(nextWaiters);
-            nextWaiters.clear();
-            lane.submit(() -> {
+            long syncEvery = options.syncEvery();
+            // the last group write, then the snapshots, then fsync and close: one lane job, in order
+            lane.call(() -> {
+                for (TopicWrite w : last) {
+                    writeOnLane(w, syncEvery);
+                }
                 for (int i = 0; i < names.size(); i++) {
                     owners.get(i).cursor(names.get(i)).snapshot(states.get(i));
                 }
@@ -788,10 +804,14 @@ public final class Shard {
                     LOG.info("shard {}: saved the cursors of {} channels", index, names.size());
                 }
                 return null;
-            }, (ok, err) -> {
-                waiters.forEach(w -> w.accept(err));
-                if (err != null) {
-                    done.fail(err);
+            }).onComplete(ar -> {
+                Throwable failed = ar.failed() ? ar.cause() : null;
+                Throwable onLaneError = firstError(onLane);
+                onLaneWaiters.forEach(w -> w.accept(onLaneError));
+                Throwable lastError = failed != null ? failed : firstError(last);
+                lastWaiters.forEach(w -> w.accept(lastError));
+                if (failed != null) {
+                    done.fail(failed);
                 } else {
                     done.complete();
                 }
@@ -803,33 +823,12 @@ public final class Shard {
         }, false).mapEmpty());
     }
 
-    /** The pending appends at close: written (and answered) before the files close. */
-    private void submitWriteForClose() {
-        Map<Topic, TopicWrite> byTopic = new java.util.LinkedHashMap<>();
-        for (Topic t : writeTopics) {
-            if (!t.deleted && t.files != null) {
-                byTopic.put(t, TopicWrite.of(t));
+    private static Throwable firstError(List<TopicWrite> writes) {
+        for (TopicWrite w : writes) {
+            if (w.error != null) {
+                return w.error;
             }
         }
-        writeTopics.clear();
-        List<java.util.function.Consumer<Throwable>> waiters = nextWaiters;
-        nextWaiters = new ArrayList<>();
-        List<TopicWrite> writes = new ArrayList<>(byTopic.values());
-        long syncEvery = options.syncEvery();
-        lane.submit(() -> {
-            for (TopicWrite w : writes) {
-                writeOnLane(w, syncEvery);
-            }
-            return null;
-        }, (ok, err) -> {
-            Throwable e = null;
-            for (TopicWrite w : writes) {
-                if (w.error != null) {
-                    e = w.error;
-                }
-            }
-            Throwable result = e;
-            waiters.forEach(w -> w.accept(result));
-        });
+        return null;
     }
 }

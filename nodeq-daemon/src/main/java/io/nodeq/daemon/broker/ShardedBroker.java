@@ -108,15 +108,18 @@ public final class ShardedBroker implements Broker {
             try {
                 shard.getOrCreateTopic(topic).publish(bodies, deferMs);
             } catch (RuntimeException e) {
-                PublishException failed = e instanceof PublishException p ? p : new PublishException(e.toString());
-                Shard.complete(caller, () -> promise.fail(failed));
-                return;
+                Shard.complete(caller, () -> promise.fail(e));
+                if (e instanceof PublishException) {
+                    return; // a refusal (storage failing, topic being deleted), not a fault
+                }
+                // Shard.run logs the fault and goes on; the publisher has heard of it
+                throw e;
             }
             shard.onDurable(err -> Shard.complete(caller, () -> {
                 if (err == null) {
                     promise.complete();
                 } else {
-                    promise.fail(new PublishException(err.getMessage()));
+                    promise.fail(new PublishException(err.getMessage() == null ? err.toString() : err.getMessage(), true));
                 }
             }));
         });

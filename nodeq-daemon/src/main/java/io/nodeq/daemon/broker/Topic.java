@@ -104,7 +104,7 @@ public final class Topic {
             throw new PublishException("topic " + name + " is being deleted");
         }
         if (writeError != null && !durable()) {
-            throw new PublishException(writeError);
+            throw new PublishException(writeError, true);
         }
         long ts = shard.nowEpochNs();
         int defer = (int) Math.min(Integer.MAX_VALUE, Math.max(0, deferMs));

@@ -13,7 +13,6 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -46,7 +45,7 @@ public final class HttpApi {
 
     /** Starts the HTTP API on host:port (0 = any free port); completes once it is listening. */
     public static Future<HttpServer> start(Vertx vertx, DaemonView view, String host, int port) {
-        return vertx.executeBlocking(HttpApi::localHostname).compose(hostname -> {
+        return vertx.executeBlocking(io.nodeq.config.Hostname::get).compose(hostname -> {
             HttpApi api = new HttpApi(view, hostname);
             Router router = api.router(vertx);
             return vertx.createHttpServer().requestHandler(router).listen(port, host)
@@ -164,13 +163,5 @@ public final class HttpApi {
                 .put("topology_zone", "")
                 .put("topology_region", "")
                 .encode());
-    }
-
-    private static String localHostname() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            return "localhost";
-        }
     }
 }

@@ -143,11 +143,16 @@ final class PublishHandlers {
     private static void published(RoutingContext ctx, io.vertx.core.AsyncResult<Void> r) {
         if (r.succeeded()) {
             V1.text(ctx, "OK");
+        } else if (r.cause() instanceof PublishException p && p.storage()) {
+            // the disk refused it (full, IO error): nothing was queued, say why
+            V1.error(ctx, 500, "STORAGE_FAILED: " + p.getMessage());
         } else if (r.cause() instanceof PublishException) {
             V1.error(ctx, 503, "EXITING");
         } else {
+            // not a storage refusal but a fault in the daemon: say so rather than blame the disk
             LOG.error("publish failed", r.cause());
-            V1.error(ctx, 503, "EXITING");
+            String reason = r.cause().getMessage();
+            V1.error(ctx, 500, "INTERNAL_ERROR" + (reason == null || reason.isBlank() ? "" : ": " + reason));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.nodeq.daemon.http;
 
+import io.nodeq.protocol.GoDuration;
 import io.nodeq.daemon.DaemonOptions;
 import io.nodeq.daemon.stats.StatsSnapshot;
 import io.nodeq.daemon.stats.StatsSnapshot.ChannelStats;
@@ -7,6 +8,7 @@ import io.nodeq.daemon.stats.StatsSnapshot.ClientStats;
 import io.nodeq.daemon.stats.StatsSnapshot.E2eLatency;
 import io.nodeq.daemon.stats.StatsSnapshot.TopicStats;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -28,7 +30,7 @@ final class StatsText {
         w.append("nsqd v").append(DaemonOptions.VERSION).append(" (built w/java").append(Runtime.version()).append(")\n");
         w.append("start_time ").append(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
                 Instant.ofEpochSecond(s.startTime()).atZone(ZoneId.systemDefault()).toOffsetDateTime())).append('\n');
-        w.append("uptime ").append(goDuration(Math.max(0, nowMillis - s.startTime() * 1000) * 1_000_000L)).append('\n');
+        w.append("uptime ").append(GoDuration.format(Duration.ofMillis(Math.max(0, nowMillis - s.startTime() * 1000)))).append('\n');
         w.append("\nHealth: ").append(s.health()).append('\n');
         if (memory != null) {
             w.append("\nMemory:\n");
@@ -81,7 +83,7 @@ final class StatsText {
         String remote = c.remoteAddress() == null ? "" : c.remoteAddress();
         String port = remote.substring(remote.lastIndexOf(':') + 1);
         String id = c.hostname() + ":" + port + " " + c.userAgent();
-        String connected = goDuration(Math.max(0, nowSec - c.connectTs()) * 1_000_000_000L);
+        String connected = GoDuration.format(Duration.ofSeconds(Math.max(0, nowSec - c.connectTs())));
         if (c.pubCounts() != null && !c.pubCounts().isEmpty()) {
             long total = 0;
             List<String> topics = new ArrayList<>();
@@ -124,48 +126,4 @@ final class StatsText {
         return String.join(", ", parts);
     }
 
-    /** Go's time.Duration.String(): {@code 46.358022524s}, {@code 1h0m5s}, {@code 250ms}, {@code 0s}. */
-    static String goDuration(long nanos) {
-        if (nanos == 0) {
-            return "0s";
-        }
-        boolean negative = nanos < 0;
-        long n = Math.abs(nanos);
-        StringBuilder b = new StringBuilder();
-        if (n < 1_000_000_000L) {
-            if (n < 1_000L) {
-                b.append(n).append("ns");
-            } else if (n < 1_000_000L) {
-                b.append(fraction(n, 1_000L)).append("µs");
-            } else {
-                b.append(fraction(n, 1_000_000L)).append("ms");
-            }
-        } else {
-            long h = n / 3_600_000_000_000L;
-            long m = (n / 60_000_000_000L) % 60;
-            long secNanos = n % 60_000_000_000L;
-            if (h > 0) {
-                b.append(h).append('h');
-            }
-            if (h > 0 || m > 0) {
-                b.append(m).append('m');
-            }
-            b.append(fraction(secNanos, 1_000_000_000L)).append('s');
-        }
-        return negative ? "-" + b : b.toString();
-    }
-
-    private static String fraction(long value, long unit) {
-        long whole = value / unit;
-        long rest = value % unit;
-        if (rest == 0) {
-            return Long.toString(whole);
-        }
-        String digits = Long.toString(unit + rest).substring(1);
-        int end = digits.length();
-        while (end > 0 && digits.charAt(end - 1) == '0') {
-            end--;
-        }
-        return whole + "." + digits.substring(0, end);
-    }
 }

@@ -1,5 +1,6 @@
 package io.nodeq.daemon.lookup;
 
+import io.nodeq.client.NsqAddress;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -50,13 +51,9 @@ final class LookupPeer {
 
     LookupPeer(String address, Vertx vertx, NetClient net, NodeInfo self, Supplier<List<Registration>> snapshot) {
         this.address = address;
-        int colon = address.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("lookup address must be host:port: " + address);
-        }
-        String h = address.substring(0, colon);
-        this.host = h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
-        this.port = Integer.parseInt(address.substring(colon + 1));
+        NsqAddress parsed = LookupPeers.parse(address);
+        this.host = parsed.host();
+        this.port = parsed.port();
         this.vertx = vertx;
         this.net = net;
         this.self = self;

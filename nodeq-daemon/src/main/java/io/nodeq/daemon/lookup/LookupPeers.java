@@ -1,5 +1,6 @@
 package io.nodeq.daemon.lookup;
 
+import io.nodeq.client.NsqAddress;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -59,7 +60,7 @@ public final class LookupPeers {
         this.pingIntervalMs = Math.max(1, pingInterval.toMillis());
         this.addresses = dedupe(tcpAddresses);
         for (String a : this.addresses) {
-            validate(a);
+            parse(a);
         }
         this.net = vertx.createNetClient(new NetClientOptions().setConnectTimeout(1000).setTcpNoDelay(true));
         this.web = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(HTTP_CONNECT_TIMEOUT_MS)
@@ -70,17 +71,11 @@ public final class LookupPeers {
         return List.copyOf(new LinkedHashSet<>(in));
     }
 
-    private static void validate(String address) {
-        int colon = address.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("lookup address must be host:port: " + address);
-        }
+    /** A --lookupd-tcp-address: host and port both required. */
+    static NsqAddress parse(String address) {
         try {
-            int port = Integer.parseInt(address.substring(colon + 1));
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("lookup port out of range: " + address);
-            }
-        } catch (NumberFormatException e) {
+            return NsqAddress.parse(address, -1);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("lookup address must be host:port: " + address);
         }
     }
@@ -188,7 +183,7 @@ public final class LookupPeers {
     public void setAddresses(List<String> tcpAddresses) {
         List<String> next = dedupe(tcpAddresses);
         for (String a : next) {
-            validate(a);
+            parse(a);
         }
         addresses = next;
         ctx.runOnContext(v -> {

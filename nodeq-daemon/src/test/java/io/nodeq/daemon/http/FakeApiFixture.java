@@ -7,12 +7,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Base of the fake-broker API tests: one Vert.x per class, one HttpApi on 127.0.0.1:0 per
@@ -55,27 +53,5 @@ abstract class FakeApiFixture {
         if (server != null) {
             server.close().await(10, TimeUnit.SECONDS);
         }
-    }
-
-    static void assertError(HttpResponse<String> r, int status, String message) {
-        assertThat(r.statusCode()).as("status of %s", r.body()).isEqualTo(status);
-        assertThat(r.body()).isEqualTo("{\"message\":\"" + message + "\"}");
-        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
-        assertThat(r.headers().firstValue("X-NSQ-Content-Type")).hasValue("nsq; version=1.0");
-    }
-
-    static void assertOkText(HttpResponse<String> r) {
-        assertThat(r.statusCode()).as("status of %s", r.body()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo("OK");
-        assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
-        assertThat(r.headers().firstValue("X-NSQ-Content-Type")).hasValue("nsq; version=1.0");
-    }
-
-    static void assertEmptyOk(HttpResponse<String> r) {
-        assertThat(r.statusCode()).as("status of %s", r.body()).isEqualTo(200);
-        assertThat(r.body()).isEmpty();
-        assertThat(r.headers().firstValue("Content-Length")).hasValue("0");
-        assertThat(r.headers().firstValue("Content-Type")).isEmpty();
-        assertThat(r.headers().firstValue("X-NSQ-Content-Type")).hasValue("nsq; version=1.0");
     }
 }

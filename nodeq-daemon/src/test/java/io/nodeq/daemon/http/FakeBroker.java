@@ -32,6 +32,8 @@ final class FakeBroker implements Broker {
     final Map<String, Object> settings = new ConcurrentHashMap<>();
     volatile String health = "OK";
     volatile boolean failPublish;
+    /** Not a storage refusal: a fault inside the broker, as when a shard task throws. */
+    volatile RuntimeException publishFault;
     volatile StatsSnapshot snapshot;
     volatile StatsFilter lastFilter;
 
@@ -40,6 +42,9 @@ final class FakeBroker implements Broker {
         calls.add("publish " + topic + " " + bodies.size() + " " + deferMs);
         if (failPublish) {
             return Future.failedFuture(new PublishException("exiting"));
+        }
+        if (publishFault != null) {
+            return Future.failedFuture(publishFault);
         }
         FakeTopic t = topics.computeIfAbsent(topic, k -> new FakeTopic());
         for (byte[] b : bodies) {

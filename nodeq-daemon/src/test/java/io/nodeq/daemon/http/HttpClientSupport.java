@@ -8,6 +8,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** A plain java.net.http client against 127.0.0.1:port, HTTP/1.1, with body helpers. Test-only. */
 final class HttpClientSupport {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -61,5 +63,29 @@ final class HttpClientSupport {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10)).method(method, body).build();
         return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    // ---- what every nodeq (and nsqd) HTTP answer looks like ----
+
+    static void assertError(HttpResponse<String> r, int status, String message) {
+        assertThat(r.statusCode()).as("status of %s", r.body()).isEqualTo(status);
+        assertThat(r.body()).isEqualTo("{\"message\":\"" + message + "\"}");
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
+        assertThat(r.headers().firstValue("X-NSQ-Content-Type")).hasValue("nsq; version=1.0");
+    }
+
+    static void assertOkText(HttpResponse<String> r) {
+        assertThat(r.statusCode()).as("status of %s", r.body()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("OK");
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
+        assertThat(r.headers().firstValue("X-NSQ-Content-Type")).hasValue("nsq; version=1.0");
+    }
+
+    static void assertEmptyOk(HttpResponse<String> r) {
+        assertThat(r.statusCode()).as("status of %s", r.body()).isEqualTo(200);
+        assertThat(r.body()).isEmpty();
+        assertThat(r.headers().firstValue("Content-Length")).hasValue("0");
+        assertThat(r.headers().firstValue("Content-Type")).isEmpty();
+        assertThat(r.headers().firstValue("X-NSQ-Content-Type")).hasValue("nsq; version=1.0");
     }
 }

@@ -2,29 +2,71 @@ package io.nodeq.daemon.http;
 
 import io.nodeq.daemon.Daemon;
 import io.nodeq.daemon.DaemonExtension;
+import io.nodeq.daemon.DaemonOptions;
+import io.nodeq.daemon.RawClient;
+import io.nodeq.daemon.TestDaemons;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Base of the §6.2 checklist tests against a real daemon: each class registers one shared
- * {@link DaemonExtension} (tests use their own topic names); /stats is read over HTTP on purpose.
+ * Base of the HTTP API tests, against a real daemon: a class either registers one shared
+ * {@link DaemonExtension} (tests use their own topic names) or starts a daemon of its own per test
+ * with the options it needs ({@link #start}). /stats is read over HTTP on purpose.
  */
 abstract class RealDaemonFixture {
     Daemon daemon;
     HttpClientSupport http;
+    @TempDir
+    Path dataDir;
+    private Daemon own;
 
-    /** The class's {@code @RegisterExtension static} daemon. */
-    abstract DaemonExtension nsqd();
+    /** The class's {@code @RegisterExtension static} daemon, or null when each test starts one. */
+    DaemonExtension nsqd() {
+        return null;
+    }
 
     @BeforeEach
     void connect() {
-        daemon = nsqd().daemon();
-        http = new HttpClientSupport(daemon.httpPort());
+        if (nsqd() != null) {
+            use(nsqd().daemon());
+        }
+    }
+
+    /** A daemon of this test's own with default test options. */
+    void start() {
+        start(b -> b);
+    }
+
+    /** A daemon of this test's own; stopped after the test. */
+    void start(UnaryOperator<DaemonOptions.Builder> options) {
+        own = TestDaemons.start(dataDir, options);
+        use(own);
+    }
+
+    private void use(Daemon d) {
+        daemon = d;
+        http = new HttpClientSupport(d.httpPort());
+    }
+
+    @AfterEach
+    void stopOwn() {
+        TestDaemons.stop(own);
+        own = null;
+    }
+
+    int port() {
+        return daemon.httpPort();
     }
 
     JsonObject stats(String query) throws Exception {
@@ -37,6 +79,16 @@ abstract class RealDaemonFixture {
     JsonObject topic(String name) throws Exception {
         JsonArray topics = stats("&topic=" + name).getJsonArray("topics");
         return topics == null || topics.isEmpty() ? null : topics.getJsonObject(0);
+    }
+
+    /** Every topic name the daemon has. */
+    List<String> topicNames() throws Exception {
+        List<String> out = new ArrayList<>();
+        JsonArray topics = stats("").getJsonArray("topics");
+        if (topics != null) {
+            topics.forEach(t -> out.add(((JsonObject) t).getString("topic_name")));
+        }
+        return out;
     }
 
     JsonObject channel(String topic, String channel) throws Exception {
@@ -56,5 +108,27 @@ abstract class RealDaemonFixture {
     long topicDepth(String name) throws Exception {
         JsonObject t = topic(name);
         return t == null ? -1 : t.getLong("depth");
+    }
+
+    /**
+     * The bodies waiting in a topic that has no channel yet, in order: a consumer on a new channel
+     * takes them all (the topic then has that channel).
+     */
+    List<String> bodies(String topic) throws Exception {
+        long depth = topicDepth(topic);
+        List<String> out = new ArrayList<>();
+        if (depth <= 0) {
+            return out;
+        }
+        try (RawClient c = new RawClient(daemon.tcpPort())) {
+            assertThat(c.sub(topic, "check")).isEqualTo("OK");
+            c.rdy((int) depth);
+            for (long i = 0; i < depth; i++) {
+                RawClient.Frame m = c.readMessage();
+                out.add(m.body());
+                c.fin(m.id());
+            }
+        }
+        return out;
     }
 }

@@ -4,20 +4,8 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The Go-style formatting helpers of the text /stats. */
+/** The helpers of the text /stats (its durations are GoDuration's, tested in nodeq-client). */
 class StatsTextTest {
-
-    @Test
-    void goDurationStrings() {
-        assertThat(StatsText.goDuration(0)).isEqualTo("0s");
-        assertThat(StatsText.goDuration(46_358_022_524L)).isEqualTo("46.358022524s");
-        assertThat(StatsText.goDuration(3_605_000_000_000L)).isEqualTo("1h0m5s");
-        assertThat(StatsText.goDuration(65_000_000_000L)).isEqualTo("1m5s");
-        assertThat(StatsText.goDuration(250_000_000L)).isEqualTo("250ms");
-        assertThat(StatsText.goDuration(1_500_000L)).isEqualTo("1.5ms");
-        assertThat(StatsText.goDuration(2_000L)).isEqualTo("2µs");
-        assertThat(StatsText.goDuration(15L)).isEqualTo("15ns");
-    }
 
     @Test
     void nearestRankPercentiles() {

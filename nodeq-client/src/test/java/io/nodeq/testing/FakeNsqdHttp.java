@@ -1,12 +1,12 @@
-package io.nodeq.admin.fake;
+package io.nodeq.testing;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
 import java.util.Map;
@@ -15,11 +15,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 
 /**
- * A test double of a daemon's HTTP API: {@code /info}, {@code /stats?format=json} in the shape of
- * nsq-protocol.md §2.5, and the topic/channel actions of §2.2, over an in-memory model. It can be
- * made slow ({@link #delayMs}) to play a hung node. Model guarded by {@code this}.
+ * {@link FakeNsqd}'s HTTP API: {@code /ping}, {@code /info}, {@code /stats?format=json} in the
+ * shape of nsq-protocol.md §2.5 and the topic/channel actions of §2.2, over a stats model the test
+ * sets (it is not the TCP side's queues). It can be made slow ({@link FakeNsqd#delayMs}) to play a hung
+ * node. Model guarded by {@code this}.
  */
-public final class FakeNsqd {
+public final class FakeNsqdHttp {
+    /** A channel as /stats shows it. */
     public static final class Channel {
         public long depth;
         public long backendDepth;
@@ -32,6 +34,7 @@ public final class FakeNsqd {
         public final List<JsonObject> clients = new CopyOnWriteArrayList<>();
     }
 
+    /** A topic as /stats shows it. */
     public static final class Topic {
         public long depth;
         public long backendDepth;
@@ -41,79 +44,90 @@ public final class FakeNsqd {
         public final Map<String, Channel> channels = new TreeMap<>();
     }
 
+    private static final Map<String, BiConsumer<FakeNsqdHttp, String[]>> ACTIONS = Map.of(
+            "/topic/create", (h, tc) -> h.topic(tc[0]),
+            "/topic/delete", (h, tc) -> h.removeTopic(tc[0]),
+            "/topic/empty", (h, tc) -> h.existing(tc[0]).depth = 0,
+            "/topic/pause", (h, tc) -> h.existing(tc[0]).paused = true,
+            "/topic/unpause", (h, tc) -> h.existing(tc[0]).paused = false,
+            "/channel/create", (h, tc) -> h.existing(tc[0]).channels.computeIfAbsent(tc[1], k -> new Channel()),
+            "/channel/delete", (h, tc) -> h.removeChannel(tc[0], tc[1]),
+            "/channel/empty", (h, tc) -> {
+                Channel ch = h.existing(tc[0], tc[1]);
+                ch.depth = 0;
+                ch.backendDepth = 0;
+            },
+            "/channel/pause", (h, tc) -> h.existing(tc[0], tc[1]).paused = true,
+            "/channel/unpause", (h, tc) -> h.existing(tc[0], tc[1]).paused = false);
+
     private final Vertx vertx;
-    private final String hostname;
+    private final FakeNsqd nsqd;
     private final Map<String, Topic> topics = new TreeMap<>();
-    /** Every action POST received, as {@code path?query}. */
-    public final List<String> posts = new CopyOnWriteArrayList<>();
-    /** Delay before answering anything, to play a slow node. */
-    public volatile long delayMs;
     private HttpServer server;
-    private int port;
 
-    public FakeNsqd(Vertx vertx, String hostname) {
+    FakeNsqdHttp(Vertx vertx, FakeNsqd nsqd) {
         this.vertx = vertx;
-        this.hostname = hostname;
+        this.nsqd = nsqd;
     }
 
-    public Future<FakeNsqd> start() {
-        return start(0);
+    Future<HttpServer> listen(int port) {
+        return vertx.createHttpServer().requestHandler(req -> {
+            long d = nsqd.delayMs;
+            if (d > 0) {
+                req.pause();
+                vertx.setTimer(d, t -> {
+                    req.resume();
+                    route(req);
+                });
+            } else {
+                route(req);
+            }
+        }).listen(port, "127.0.0.1").onSuccess(s -> server = s);
     }
 
-    /** Listen on a given port (0 = any): a restarted node keeps its address. */
-    public Future<FakeNsqd> start(int wanted) {
-        Router r = delayedRouter(vertx, () -> delayMs);
-        r.get("/info").handler(ctx -> v1(ctx, new JsonObject().put("version", "1.3.0")
-                .put("broadcast_address", "127.0.0.1").put("hostname", hostname).put("http_port", port)
-                .put("tcp_port", 4150).put("start_time", 1795393326L)));
-        r.get("/stats").handler(this::stats);
-        action(r, "/topic/create", (t, c) -> topic(t));
-        action(r, "/topic/delete", (t, c) -> removeTopic(t));
-        action(r, "/topic/empty", (t, c) -> existing(t).depth = 0);
-        action(r, "/topic/pause", (t, c) -> existing(t).paused = true);
-        action(r, "/topic/unpause", (t, c) -> existing(t).paused = false);
-        action(r, "/channel/create", (t, c) -> existing(t).channels.computeIfAbsent(c, k -> new Channel()));
-        action(r, "/channel/delete", (t, c) -> existingTopicChannelRemove(t, c));
-        action(r, "/channel/empty", (t, c) -> {
-            Channel ch = existing(t, c);
-            ch.depth = 0;
-            ch.backendDepth = 0;
-        });
-        action(r, "/channel/pause", (t, c) -> existing(t, c).paused = true);
-        action(r, "/channel/unpause", (t, c) -> existing(t, c).paused = false);
-        return vertx.createHttpServer().requestHandler(r).listen(wanted, "127.0.0.1").map(s -> {
-            server = s;
-            port = s.actualPort();
-            return this;
-        });
+    Future<Void> close() {
+        return server == null ? Future.succeededFuture() : server.close();
     }
 
-    public Future<Void> stop() {
-        return server.close();
+    int port() {
+        return server.actualPort();
     }
 
-    public int port() {
-        return port;
+    private void route(HttpServerRequest req) {
+        String path = req.path();
+        if (req.method() == HttpMethod.GET && path.equals("/ping")) {
+            req.response().end("OK");
+        } else if (req.method() == HttpMethod.GET && path.equals("/info")) {
+            v1(req, new JsonObject().put("version", "1.3.0").put("broadcast_address", "127.0.0.1")
+                    .put("hostname", nsqd.hostname()).put("http_port", port()).put("tcp_port", nsqd.tcpPort())
+                    .put("start_time", 1795393326L));
+        } else if (req.method() == HttpMethod.GET && path.equals("/stats")) {
+            stats(req);
+        } else if (req.method() == HttpMethod.POST && ACTIONS.containsKey(path)) {
+            nsqd.posts.add(path + "?" + req.query());
+            try {
+                synchronized (this) {
+                    ACTIONS.get(path).accept(this, new String[] {req.getParam("topic"), req.getParam("channel")});
+                }
+                req.response().putHeader("X-NSQ-Content-Type", "nsq; version=1.0").end();
+            } catch (NotFound e) {
+                req.response().setStatusCode(404).putHeader("X-NSQ-Content-Type", "nsq; version=1.0")
+                        .end(new JsonObject().put("message", e.getMessage()).encode());
+            }
+        } else {
+            req.response().setStatusCode(404).end(new JsonObject().put("message", "NOT_FOUND").encode());
+        }
     }
 
-    public String address() {
-        return "127.0.0.1:" + port;
-    }
-
-    public String hostname() {
-        return hostname;
-    }
-
-    public synchronized Topic topic(String name) {
+    synchronized Topic topic(String name) {
         return topics.computeIfAbsent(name, k -> new Topic());
     }
 
-    public synchronized Channel channel(String topic, String channel) {
+    synchronized Channel channel(String topic, String channel) {
         return topic(topic).channels.computeIfAbsent(channel, k -> new Channel());
     }
 
-    /** n messages of {@code size} bytes published: they fan out to every channel (or wait in the topic). */
-    public synchronized void publish(String topic, int n, int size) {
+    synchronized void publish(String topic, int n, int size) {
         Topic t = topic(topic);
         t.messageCount += n;
         t.messageBytes += (long) n * size;
@@ -126,28 +140,28 @@ public final class FakeNsqd {
         }
     }
 
-    public synchronized List<String> topicNames() {
+    synchronized List<String> topicNames() {
         return List.copyOf(topics.keySet());
     }
 
-    public synchronized List<String> channelNames(String topic) {
+    synchronized List<String> channelNames(String topic) {
         Topic t = topics.get(topic);
         return t == null ? List.of() : List.copyOf(t.channels.keySet());
     }
 
-    private synchronized void removeTopic(String t) {
+    private void removeTopic(String t) {
         if (topics.remove(t) == null) {
             throw new NotFound("TOPIC_NOT_FOUND");
         }
     }
 
-    private synchronized void existingTopicChannelRemove(String t, String c) {
+    private void removeChannel(String t, String c) {
         if (existing(t).channels.remove(c) == null) {
             throw new NotFound("CHANNEL_NOT_FOUND");
         }
     }
 
-    private synchronized Topic existing(String t) {
+    private Topic existing(String t) {
         Topic topic = topics.get(t);
         if (topic == null) {
             throw new NotFound("TOPIC_NOT_FOUND");
@@ -155,7 +169,7 @@ public final class FakeNsqd {
         return topic;
     }
 
-    private synchronized Channel existing(String t, String c) {
+    private Channel existing(String t, String c) {
         Channel ch = existing(t).channels.get(c);
         if (ch == null) {
             throw new NotFound("CHANNEL_NOT_FOUND");
@@ -163,28 +177,10 @@ public final class FakeNsqd {
         return ch;
     }
 
-    private void action(Router r, String path, BiConsumer<String, String> apply) {
-        r.post(path).handler(ctx -> {
-            posts.add(path + "?" + ctx.request().query());
-            String t = ctx.request().getParam("topic");
-            String c = ctx.request().getParam("channel");
-            try {
-                synchronized (this) {
-                    apply.accept(t, c);
-                }
-                ctx.response().putHeader("X-NSQ-Content-Type", "nsq; version=1.0").end();
-            } catch (NotFound e) {
-                ctx.response().setStatusCode(404).putHeader("X-NSQ-Content-Type", "nsq; version=1.0")
-                        .end(new JsonObject().put("message", e.getMessage()).encode());
-            }
-        });
-    }
-
-    private void stats(RoutingContext ctx) {
-        String onlyTopic = ctx.request().getParam("topic");
-        String onlyChannel = ctx.request().getParam("channel");
-        boolean clients = !"false".equals(ctx.request().getParam("include_clients"))
-                && !"0".equals(ctx.request().getParam("include_clients"));
+    private void stats(HttpServerRequest req) {
+        String onlyTopic = req.getParam("topic");
+        String onlyChannel = req.getParam("channel");
+        boolean clients = !"false".equals(req.getParam("include_clients")) && !"0".equals(req.getParam("include_clients"));
         JsonArray topicList = new JsonArray();
         synchronized (this) {
             if (onlyTopic != null && !topics.containsKey(onlyTopic)) {
@@ -211,13 +207,14 @@ public final class FakeNsqd {
                 }
             }
         }
-        v1(ctx, new JsonObject().put("version", "1.3.0").put("health", "OK").put("start_time", 1795393326L)
+        v1(req, new JsonObject().put("version", "1.3.0").put("health", "OK").put("start_time", 1795393326L)
                 .put("topics", topicList).put("producers", (Object) null));
     }
 
     private static JsonObject channelJson(String name, Channel c, boolean clients) {
+        long clientsInFlight = c.clients.stream().mapToLong(x -> x.getLong("in_flight_count", 0L)).sum();
         return new JsonObject().put("channel_name", name).put("depth", c.depth).put("backend_depth", c.backendDepth)
-                .put("in_flight_count", c.inFlight + c.clients.stream().mapToLong(x -> x.getLong("in_flight_count", 0L)).sum()).put("deferred_count", c.deferred)
+                .put("in_flight_count", c.inFlight + clientsInFlight).put("deferred_count", c.deferred)
                 .put("message_count", c.messageCount).put("requeue_count", c.requeued)
                 .put("timeout_count", c.timedOut).put("client_count", c.clients.size())
                 .put("clients", clients ? new JsonArray(List.copyOf(c.clients)) : null).put("paused", c.paused)
@@ -236,7 +233,7 @@ public final class FakeNsqd {
     }
 
     /** A subscribed client as §2.5 shows it. */
-    public static JsonObject client(String id, String remote, int ready, int inFlight, boolean tls) {
+    static JsonObject client(String id, String remote, int ready, int inFlight, boolean tls) {
         return new JsonObject().put("client_id", id).put("hostname", id + "-host").put("version", "V2")
                 .put("remote_address", remote).put("state", 3).put("ready_count", ready)
                 .put("in_flight_count", inFlight).put("message_count", 10).put("finish_count", 8)
@@ -245,23 +242,8 @@ public final class FakeNsqd {
                 .put("tls_version", tls ? "TLS1.3" : "").put("authed", false);
     }
 
-    /** A router that answers {@code /ping} and holds every request for the current delay first. */
-    static Router delayedRouter(Vertx vertx, java.util.function.LongSupplier delayMs) {
-        Router r = Router.router(vertx);
-        r.route().handler(ctx -> {
-            long d = delayMs.getAsLong();
-            if (d > 0) {
-                vertx.setTimer(d, t -> ctx.next());
-            } else {
-                ctx.next();
-            }
-        });
-        r.get("/ping").handler(ctx -> ctx.response().end("OK"));
-        return r;
-    }
-
-    static void v1(RoutingContext ctx, JsonObject body) {
-        ctx.response().putHeader("X-NSQ-Content-Type", "nsq; version=1.0")
+    private static void v1(HttpServerRequest req, JsonObject body) {
+        req.response().putHeader("X-NSQ-Content-Type", "nsq; version=1.0")
                 .putHeader("Content-Type", "application/json; charset=utf-8").end(body.encode());
     }
 
