@@ -69,6 +69,7 @@ public final class CommandDecoder implements Handler<Buffer> {
     private int mpubRemaining;
     private int mpubIndex;
     private long mpubBytes;
+    private long mpubDeclared;
     private List<byte[]> mpubMessages;
 
     public CommandDecoder(Limits limits, boolean expectMagic, Sink sink) {
@@ -212,6 +213,13 @@ public final class CommandDecoder implements Handler<Buffer> {
                     state = State.MPUB_SIZE;
                 }
                 case MPUB_SIZE -> {
+                    if (mpubBytes >= mpubDeclared) {
+                        // The declared body is used up and messages are still missing. nsqd waits for
+                        // bytes that are not coming until its read deadline (2 heartbeats), then sends
+                        // this same error; saying it at once loses nothing and frees the connection.
+                        fail(ErrorCodes.E_BAD_MESSAGE, "MPUB failed to read message(" + mpubIndex + ") body size");
+                        return;
+                    }
                     if (avail < 4) {
                         return;
                     }
@@ -352,6 +360,7 @@ public final class CommandDecoder implements Handler<Buffer> {
                     fail(ErrorCodes.E_BAD_BODY, "MPUB body too big " + size + " > " + limits.maxBodySize());
                     return;
                 }
+                mpubDeclared = size;
                 state = State.MPUB_COUNT;
             }
             default -> { // IDENTIFY, AUTH

@@ -204,6 +204,17 @@ class CommandDecoderTest {
         new CommandDecoder(LIMITS, false, r).handle(Buffer.buffer("MPUB t\n").appendInt(200).appendInt(0));
         assertThat(r.events).containsExactly("ERROR E_BAD_BODY MPUB invalid message count 0");
 
+        // count 3, two messages, body size exact: refused at once, not after waiting for a third
+        Buffer short3 = Buffer.buffer("MPUB t\n").appendInt(4 + 6 + 6).appendInt(3)
+                .appendInt(2).appendString("aa").appendInt(2).appendString("bb");
+        for (int split = 1; split < short3.length(); split++) {
+            r = new Recorder();
+            CommandDecoder d = new CommandDecoder(LIMITS, false, r);
+            d.handle(short3.getBuffer(0, split));
+            d.handle(short3.getBuffer(split, short3.length()));
+            assertThat(r.events).containsExactly("ERROR E_BAD_MESSAGE MPUB failed to read message(2) body size");
+        }
+
         r = new Recorder();
         new CommandDecoder(LIMITS, false, r).handle(Buffer.buffer("MPUB t\n").appendInt(-1));
         assertThat(r.events).containsExactly("ERROR E_BAD_BODY MPUB invalid body size -1");
