@@ -10,9 +10,8 @@ import java.util.Objects;
  * (nsq-protocol.md §1.8). Defaults follow go-nsq: heartbeats every 30 s, server-default
  * {@code msg_timeout}, output buffering and sample rate, {@code feature_negotiation} always on.
  *
- * <p>TLS, snappy, deflate are part of the API but not implemented yet: asking for them fails
- * {@link Builder#build()} with "not supported yet". {@code authSecret} is sent with AUTH when the
- * daemon says {@code auth_required}.
+ * <p>TLS, snappy and deflate are requested in IDENTIFY and followed in nsqd's order (TLS, then
+ * snappy or deflate). {@code authSecret} is sent with AUTH when the daemon says {@code auth_required}.
  *
  * @param clientId            IDENTIFY {@code client_id}; default the short host name
  * @param hostname            IDENTIFY {@code hostname}; default the local host name
@@ -22,18 +21,24 @@ import java.util.Objects;
  * @param outputBufferSize    bytes, 0 for the daemon's default (16 KiB), -1 to disable buffering
  * @param outputBufferTimeout flush interval of the daemon's output buffer, {@code null} for its default
  * @param sampleRate          0 (off) or 1..99 percent
- * @param tls                 request a TLS upgrade (not supported yet)
- * @param snappy              request snappy compression (not supported yet)
- * @param deflate             request deflate compression (not supported yet)
+ * @param tls                 request a TLS upgrade ({@code tls_v1}); the handshake verifies the daemon's
+ *                            certificate and host name unless {@code tlsInsecureSkipVerify}
+ * @param snappy              request snappy compression (the framed stream format)
+ * @param deflate             request deflate compression (raw RFC 1951)
  * @param deflateLevel        1..9, used with deflate
  * @param authSecret          secret sent with AUTH when the daemon requires it, or {@code null}
  * @param connectTimeout      TCP connect plus IDENTIFY/AUTH handshake timeout
  * @param maxFrameSize        largest frame accepted from the daemon (sanity bound)
+ * @param tlsRootCaFile       PEM file of the CAs that sign daemon certificates, or {@code null} for the JVM's
+ * @param tlsCertFile         PEM client certificate for mutual TLS, or {@code null}
+ * @param tlsKeyFile          PEM private key of {@code tlsCertFile}, or {@code null}
+ * @param tlsInsecureSkipVerify accept any daemon certificate (go-nsq's {@code tls_insecure_skip_verify}; tests only)
  */
 public record ConnectionOptions(String clientId, String hostname, String userAgent, Duration heartbeatInterval,
                                 Duration msgTimeout, int outputBufferSize, Duration outputBufferTimeout,
                                 int sampleRate, boolean tls, boolean snappy, boolean deflate, int deflateLevel,
-                                String authSecret, Duration connectTimeout, int maxFrameSize) {
+                                String authSecret, Duration connectTimeout, int maxFrameSize, String tlsRootCaFile,
+                                String tlsCertFile, String tlsKeyFile, boolean tlsInsecureSkipVerify) {
 
     public static final ConnectionOptions DEFAULTS = builder().build();
 
@@ -67,14 +72,11 @@ public record ConnectionOptions(String clientId, String hostname, String userAge
         if (snappy && deflate) {
             throw new IllegalArgumentException("snappy and deflate cannot both be enabled");
         }
-        if (tls) {
-            throw new IllegalArgumentException("tls is not supported yet");
+        if ((tlsCertFile == null) != (tlsKeyFile == null)) {
+            throw new IllegalArgumentException("tlsCertFile and tlsKeyFile must be set together");
         }
-        if (snappy) {
-            throw new IllegalArgumentException("snappy is not supported yet");
-        }
-        if (deflate) {
-            throw new IllegalArgumentException("deflate is not supported yet");
+        if (!tls && (tlsCertFile != null || tlsRootCaFile != null || tlsInsecureSkipVerify)) {
+            throw new IllegalArgumentException("TLS settings given without tls(true)");
         }
         if (connectTimeout.toMillis() < 1) {
             throw new IllegalArgumentException("connectTimeout must be positive");
@@ -105,6 +107,10 @@ public record ConnectionOptions(String clientId, String hostname, String userAge
         b.authSecret = authSecret;
         b.connectTimeout = connectTimeout;
         b.maxFrameSize = maxFrameSize;
+        b.tlsRootCaFile = tlsRootCaFile;
+        b.tlsCertFile = tlsCertFile;
+        b.tlsKeyFile = tlsKeyFile;
+        b.tlsInsecureSkipVerify = tlsInsecureSkipVerify;
         return b;
     }
 
@@ -125,6 +131,10 @@ public record ConnectionOptions(String clientId, String hostname, String userAge
         private String authSecret;
         private Duration connectTimeout = Duration.ofSeconds(5);
         private int maxFrameSize = 64 * 1024 * 1024;
+        private String tlsRootCaFile;
+        private String tlsCertFile;
+        private String tlsKeyFile;
+        private boolean tlsInsecureSkipVerify;
 
         private Builder() {
         }
@@ -145,13 +155,18 @@ public record ConnectionOptions(String clientId, String hostname, String userAge
         public Builder authSecret(String v) { authSecret = v; return this; }
         public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
         public Builder maxFrameSize(int v) { maxFrameSize = v; return this; }
+        /** PEM CA certificates to verify the daemon with (default: the JVM's trust store). */
+        public Builder tlsRootCaFile(String v) { tlsRootCaFile = v; return this; }
+        /** PEM client certificate and key, for daemons with --tls-client-auth-policy. */
+        public Builder tlsClientCert(String certFile, String keyFile) { tlsCertFile = certFile; tlsKeyFile = keyFile; return this; }
+        public Builder tlsInsecureSkipVerify(boolean v) { tlsInsecureSkipVerify = v; return this; }
 
         public ConnectionOptions build() {
             String host = hostname != null ? hostname : Hostname.get();
             String id = clientId != null ? clientId : shortName(host);
             return new ConnectionOptions(id, host, userAgent, heartbeatInterval, msgTimeout, outputBufferSize,
                     outputBufferTimeout, sampleRate, tls, snappy, deflate, deflateLevel, authSecret,
-                    connectTimeout, maxFrameSize);
+                    connectTimeout, maxFrameSize, tlsRootCaFile, tlsCertFile, tlsKeyFile, tlsInsecureSkipVerify);
         }
 
         private static String shortName(String host) {

@@ -30,10 +30,28 @@ public final class FrameDecoder implements Handler<Buffer> {
     /** The start of a frame that the last chunk cut off, or null; its bytes only, never a whole chunk. */
     private Buffer partial;
     private boolean failed;
+    private boolean detach;
+    private Buffer detached;
 
     public FrameDecoder(int maxFrameSize, Sink sink) {
         this.maxFrameSize = maxFrameSize;
         this.sink = sink;
+    }
+
+    /**
+     * Called from a sink callback: stop after the current frame and keep the bytes that follow it
+     * for {@link #takeDetached()}. An IDENTIFY reply that switches compression on is followed by
+     * compressed bytes, which must go through the decompressor before they are frames again.
+     */
+    public void detachAfterCurrentFrame() {
+        detach = true;
+    }
+
+    /** The bytes kept by {@link #detachAfterCurrentFrame()} (maybe empty), or null if none were. */
+    public Buffer takeDetached() {
+        Buffer d = detached;
+        detached = null;
+        return d;
     }
 
     @Override
@@ -58,6 +76,11 @@ public final class FrameDecoder implements Handler<Buffer> {
                 return;
             }
             pos += 4 + size;
+            if (detach) {
+                detach = false;
+                detached = chunk.getBuffer(pos, length);
+                return;
+            }
         }
         if (pos < length) {
             // keep only the cut-off frame's bytes; the next chunk completes it
@@ -94,7 +117,15 @@ public final class FrameDecoder implements Handler<Buffer> {
         }
         Buffer whole = partial;
         partial = null;
-        return frame(whole, 0, total) ? pos : -1;
+        if (!frame(whole, 0, total)) {
+            return -1;
+        }
+        if (detach) {
+            detach = false;
+            detached = chunk.getBuffer(pos, length);
+            return -1;
+        }
+        return pos;
     }
 
     private boolean validSize(int size) {

@@ -206,8 +206,10 @@ class ProducerTest {
             assertThat(p.publish("t", "x")).isCompletedExceptionally();
         }
         assertThatThrownBy(() -> opts().batchMaxMessages(0).build()).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ConnectionOptions.builder().snappy(true).build())
-                .hasMessageContaining("not supported yet");
+        assertThatThrownBy(() -> ConnectionOptions.builder().snappy(true).deflate(true).build())
+                .hasMessageContaining("snappy and deflate");
+        assertThatThrownBy(() -> ConnectionOptions.builder().tlsRootCaFile("ca.pem").build())
+                .hasMessageContaining("without tls(true)");
     }
 
     @Test

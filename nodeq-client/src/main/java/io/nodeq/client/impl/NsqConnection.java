@@ -8,6 +8,8 @@ import io.nodeq.protocol.Commands;
 import io.nodeq.protocol.FrameDecoder;
 import io.nodeq.protocol.Frames;
 import io.nodeq.protocol.NsqMessage;
+import io.nodeq.protocol.compress.CompressionException;
+import io.nodeq.protocol.compress.StreamCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -48,8 +50,10 @@ public final class NsqConnection implements FrameDecoder.Sink {
     }
 
     private static final byte[] HEARTBEAT = Frames.HEARTBEAT.getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] OK = "OK".getBytes(StandardCharsets.US_ASCII);
 
-    private enum State { IDENTIFYING, AUTHING, READY, CLOSED }
+    /** Handshake steps in nsqd's order (nsq-protocol.md §1.8.3), then READY. */
+    private enum State { IDENTIFYING, TLS_HANDSHAKE, TLS_OK, COMPRESSION_OK, AUTHING, READY, CLOSED }
 
     private final NsqAddress address;
     private final ConnectionOptions options;
@@ -62,6 +66,8 @@ public final class NsqConnection implements FrameDecoder.Sink {
     private Throwable lastError;
     private long timeoutTimer = -1;
     private Vertx vertx;
+    /** Snappy or deflate once negotiated: everything read is decoded, everything written encoded. */
+    private StreamCodec codec;
 
     private final byte[] identifyJson;
 
@@ -118,7 +124,7 @@ public final class NsqConnection implements FrameDecoder.Sink {
             return;
         }
         s.handler(chunk -> {
-            decoder.handle(chunk);
+            read(chunk);
             if (state == State.READY) {
                 listener.onReadComplete(this);
             }
@@ -128,6 +134,23 @@ public final class NsqConnection implements FrameDecoder.Sink {
         Buffer out = Commands.magic();
         Commands.identify(out, identifyJson);
         s.write(out);
+    }
+
+    private void read(Buffer chunk) {
+        Buffer plain = chunk;
+        if (codec != null) {
+            try {
+                plain = codec.decode(chunk);
+            } catch (CompressionException e) {
+                failure("bad compressed stream: " + e.getMessage());
+                return;
+            }
+        }
+        decoder.handle(plain);
+        Buffer rest = decoder.takeDetached();
+        if (rest != null && rest.length() > 0 && state != State.CLOSED) {
+            read(rest); // bytes behind the reply that switched compression on
+        }
     }
 
     public NsqAddress address() {
@@ -144,7 +167,7 @@ public final class NsqConnection implements FrameDecoder.Sink {
 
     public void write(Buffer b) {
         if (socket != null && state != State.CLOSED) {
-            socket.write(b);
+            socket.write(codec != null ? codec.encode(b) : b);
         }
     }
 
@@ -169,11 +192,13 @@ public final class NsqConnection implements FrameDecoder.Sink {
     @Override
     public void response(byte[] data) {
         if (Arrays.equals(data, HEARTBEAT)) {
-            socket.write(Commands.nop(Buffer.buffer(4)));
+            write(Commands.nop(Buffer.buffer(4)));
             return;
         }
         switch (state) {
             case IDENTIFYING -> identified(data);
+            case TLS_OK -> tlsConfirmed(data);
+            case COMPRESSION_OK -> compressionConfirmed(data);
             case AUTHING -> authorized();
             case READY -> listener.onResponse(this, data);
             default -> { }
@@ -217,17 +242,75 @@ public final class NsqConnection implements FrameDecoder.Sink {
             failHandshake(new NsqException("bad IDENTIFY reply from " + address + ": " + e.getMessage()));
             return;
         }
-        if (settings.tls() || settings.snappy() || settings.deflate()) {
+        if ((settings.tls() && !options.tls()) || (settings.snappy() && !options.snappy())
+                || (settings.deflate() && !options.deflate())) {
             failHandshake(new NsqException("daemon " + address + " granted an upgrade that was not requested"));
             return;
         }
+        if (options.tls() && !settings.tls()) {
+            // go-nsq would go on in plaintext; a client that asked for TLS must not
+            failHandshake(new NsqException("daemon " + address + " did not grant TLS (no --tls-cert?)"));
+            return;
+        }
+        if (settings.tls()) {
+            startTls();
+        } else if (settings.snappy() || settings.deflate()) {
+            startCompression();
+        } else {
+            authenticate();
+        }
+    }
+
+    /** The daemon starts its TLS handshake right after the IDENTIFY reply; nothing else comes before it. */
+    private void startTls() {
+        state = State.TLS_HANDSHAKE;
+        decoder.detachAfterCurrentFrame();
+        socket.upgradeToSsl(TlsClient.sslOptions(options), address.host()).onComplete(ar -> {
+            if (ar.failed()) {
+                failHandshake(new NsqException("TLS handshake with " + address + " failed: " + ar.cause().getMessage()));
+            } else if (state == State.TLS_HANDSHAKE) {
+                state = State.TLS_OK;
+            }
+        });
+    }
+
+    private void tlsConfirmed(byte[] data) {
+        if (!Arrays.equals(data, OK)) {
+            failHandshake(new NsqException("daemon " + address + " answered the TLS upgrade with "
+                    + new String(data, StandardCharsets.UTF_8)));
+            return;
+        }
+        if (settings.snappy() || settings.deflate()) {
+            startCompression();
+        } else {
+            authenticate();
+        }
+    }
+
+    /** From the next byte on both directions are compressed; the daemon confirms with a compressed OK. */
+    private void startCompression() {
+        state = State.COMPRESSION_OK;
+        codec = settings.snappy() ? StreamCodec.snappy() : StreamCodec.deflate(settings.deflateLevel());
+        decoder.detachAfterCurrentFrame();
+    }
+
+    private void compressionConfirmed(byte[] data) {
+        if (!Arrays.equals(data, OK)) {
+            failHandshake(new NsqException("daemon " + address + " answered the compression upgrade with "
+                    + new String(data, StandardCharsets.UTF_8)));
+            return;
+        }
+        authenticate();
+    }
+
+    private void authenticate() {
         if (settings.authRequired()) {
             if (options.authSecret() == null) {
                 failHandshake(new NsqException("daemon " + address + " requires AUTH; set ConnectionOptions.authSecret"));
                 return;
             }
             state = State.AUTHING;
-            socket.write(Commands.auth(Buffer.buffer(), options.authSecret().getBytes(StandardCharsets.UTF_8)));
+            write(Commands.auth(Buffer.buffer(), options.authSecret().getBytes(StandardCharsets.UTF_8)));
             return;
         }
         becomeReady();
@@ -261,6 +344,9 @@ public final class NsqConnection implements FrameDecoder.Sink {
 
     private void closed() {
         cancelTimer();
+        if (codec != null) {
+            codec.close();
+        }
         State before = state;
         state = State.CLOSED;
         if (before == State.READY) {

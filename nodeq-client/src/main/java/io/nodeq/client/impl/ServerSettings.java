@@ -10,10 +10,10 @@ import java.io.IOException;
  * means an old server without feature negotiation: take nsqd's defaults, as nsqjs does.
  */
 public record ServerSettings(int maxRdyCount, long msgTimeoutMs, long maxMsgTimeoutMs, boolean authRequired,
-                             boolean tls, boolean snappy, boolean deflate, String version) {
+                             boolean tls, boolean snappy, boolean deflate, String version, int deflateLevel) {
 
     public static final ServerSettings OLD_SERVER =
-            new ServerSettings(2500, 60_000, 900_000, false, false, false, false, "");
+            new ServerSettings(2500, 60_000, 900_000, false, false, false, false, "", 6);
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -39,6 +39,7 @@ public record ServerSettings(int maxRdyCount, long msgTimeoutMs, long maxMsgTime
                 n.path("tls_v1").asBoolean(false),
                 n.path("snappy").asBoolean(false),
                 n.path("deflate").asBoolean(false),
-                n.path("version").asText(""));
+                n.path("version").asText(""),
+                n.path("deflate_level").asInt(6));
     }
 }
