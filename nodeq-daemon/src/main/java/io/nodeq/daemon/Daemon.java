@@ -45,7 +45,8 @@ public final class Daemon implements DaemonView {
     private final List<BrokerListener> listeners = new CopyOnWriteArrayList<>();
     private volatile List<String> lookupdTcpAddresses;
     private volatile String logLevel;
-    private int httpPort = -1;
+    private volatile int httpPort = -1;
+    private int httpsPort = -1;
     private Runnable httpClose = () -> { };
     private final Registrations registrations = new Registrations();
     private volatile LookupPeers lookupPeers;
@@ -124,14 +125,40 @@ public final class Daemon implements DaemonView {
     }
 
     private Future<Void> startHttp() {
-        if (options.httpAddress() == null || options.httpAddress().isEmpty()) {
+        return startHttps().compose(v -> {
+            if (options.httpAddress() == null || options.httpAddress().isEmpty()) {
+                return Future.succeededFuture();
+            }
+            NsqAddress addr = listenAddress(options.httpAddress(), "--http-address");
+            Future<io.vertx.core.http.HttpServer> started = options.tlsEnabled() && options.tlsRequiredHttp()
+                    ? io.nodeq.daemon.http.HttpApi.startTlsRequired(vertx, addr.host(), addr.port(), httpsPort)
+                    : io.nodeq.daemon.http.HttpApi.start(vertx, this, addr.host(), addr.port());
+            return started.map(server -> {
+                httpPort = server.actualPort();
+                Runnable before = httpClose;
+                httpClose = () -> {
+                    before.run();
+                    server.close();
+                };
+                LOG.info("HTTP: listening on {}:{}{}", addr.host(), httpPort,
+                        options.tlsEnabled() && options.tlsRequiredHttp() ? " (TLS required: 403 to every request)" : "");
+                return null;
+            });
+        });
+    }
+
+    /** HTTPS on --https-address, only with a certificate and key (nsqd). */
+    private Future<Void> startHttps() {
+        io.nodeq.daemon.tls.TlsSettings tls = io.nodeq.daemon.tls.TlsSettings.of(options);
+        if (tls == null || options.httpsAddress() == null || options.httpsAddress().isEmpty()) {
             return Future.succeededFuture();
         }
-        NsqAddress addr = listenAddress(options.httpAddress(), "--http-address");
-        return io.nodeq.daemon.http.HttpApi.start(vertx, this, addr.host(), addr.port()).map(server -> {
-            httpPort = server.actualPort();
+        NsqAddress addr = listenAddress(options.httpsAddress(), "--https-address");
+        return io.nodeq.daemon.http.HttpApi.start(vertx, this, addr.host(), addr.port(), tls.httpsServerOptions(),
+                () -> httpPort).map(server -> {
+            httpsPort = server.actualPort();
             httpClose = server::close;
-            LOG.info("HTTP: listening on {}:{}", addr.host(), httpPort);
+            LOG.info("HTTPS: listening on {}:{}", addr.host(), httpsPort);
             return null;
         });
     }
@@ -195,6 +222,11 @@ public final class Daemon implements DaemonView {
 
     public int httpPort() {
         return httpPort;
+    }
+
+    /** The HTTPS port, or -1 when TLS is not configured. */
+    public int httpsPort() {
+        return httpsPort;
     }
 
     public ShardedBroker shardedBroker() {

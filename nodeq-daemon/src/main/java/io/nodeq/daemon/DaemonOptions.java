@@ -49,7 +49,16 @@ public record DaemonOptions(
         String logLevel,
         String logPrefix,
         int shards,
-        String durability) {
+        String durability,
+        String httpsAddress,
+        String tlsRootCaFile,
+        String tlsClientAuthPolicy,
+        String tlsRequired,
+        String tlsMinVersion,
+        String authHttpRequestMethod,
+        Duration httpClientConnectTimeout,
+        Duration httpClientRequestTimeout,
+        int maxConnections) {
 
     public static final String VERSION = "1.3.0";
 
@@ -113,6 +122,35 @@ public record DaemonOptions(
         if (shards < 1 || shards > 64) {
             errors.add("--shards must be 1..64, got " + shards);
         }
+        if (!List.of("", "require", "require-verify").contains(tlsClientAuthPolicy)) {
+            errors.add("--tls-client-auth-policy must be require or require-verify, got " + tlsClientAuthPolicy);
+        }
+        if (!List.of("", "true", "false", "tcp-https").contains(tlsRequired)) {
+            errors.add("--tls-required must be true, false or tcp-https, got " + tlsRequired);
+        }
+        if (!List.of("", "ssl3.0", "tls1.0", "tls1.1", "tls1.2", "tls1.3").contains(tlsMinVersion)) {
+            errors.add("--tls-min-version must be tls1.0, tls1.1, tls1.2 or tls1.3, got " + tlsMinVersion);
+        }
+        if (tlsCert.isEmpty() != tlsKey.isEmpty()) {
+            errors.add("--tls-cert and --tls-key must be given together");
+        }
+        if ("require-verify".equals(tlsClientAuthPolicy) && tlsRootCaFile.isEmpty()) {
+            errors.add("--tls-client-auth-policy require-verify needs --tls-root-ca-file");
+        }
+        if ((tlsRequired.equals("true") || tlsRequired.equals("tcp-https")) && tlsCert.isEmpty()) {
+            errors.add("--tls-required needs --tls-cert and --tls-key");
+        }
+        if (!tlsClientAuthPolicy.isEmpty() && tlsCert.isEmpty()) {
+            errors.add("--tls-client-auth-policy needs --tls-cert and --tls-key");
+        }
+        if (!List.of("get", "post").contains(authHttpRequestMethod)) {
+            errors.add("--auth-http-request-method must be get or post, got " + authHttpRequestMethod);
+        }
+        positive(errors, "--http-client-connect-timeout", httpClientConnectTimeout);
+        positive(errors, "--http-client-request-timeout", httpClientRequestTimeout);
+        if (maxConnections < 0) {
+            errors.add("--max-connections must be >= 0 (0 = no limit), got " + maxConnections);
+        }
         return errors;
     }
 
@@ -120,6 +158,25 @@ public record DaemonOptions(
         if (d.isNegative() || d.isZero()) {
             errors.add(flag + " must be > 0");
         }
+    }
+
+    /**
+     * TCP commands other than IDENTIFY need TLS first: {@code --tls-required} true or tcp-https, or
+     * (nsqd) a {@code --tls-client-auth-policy} without an explicit {@code --tls-required}.
+     */
+    public boolean tlsRequiredTcp() {
+        return tlsRequired.equals("true") || tlsRequired.equals("tcp-https")
+                || (tlsRequired.isEmpty() && !tlsClientAuthPolicy.isEmpty());
+    }
+
+    /** The plain HTTP port answers 403 TLS_REQUIRED ({@code --tls-required=true}, or implied by a client auth policy). */
+    public boolean tlsRequiredHttp() {
+        return tlsRequired.equals("true") || (tlsRequired.isEmpty() && !tlsClientAuthPolicy.isEmpty());
+    }
+
+    /** TLS is offered (IDENTIFY tls_v1, HTTPS) only with a certificate and key, as nsqd. */
+    public boolean tlsEnabled() {
+        return !tlsCert.isEmpty() && !tlsKey.isEmpty();
     }
 
     /** Default heartbeat interval: half the (internal) client timeout, as nsqd. */
@@ -181,6 +238,15 @@ public record DaemonOptions(
         private String logPrefix = "[nsqd] ";
         private int shards = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         private String durability = "memory-first";
+        private String httpsAddress = "0.0.0.0:4152";
+        private String tlsRootCaFile = "";
+        private String tlsClientAuthPolicy = "";
+        private String tlsRequired = "";
+        private String tlsMinVersion = "tls1.0";
+        private String authHttpRequestMethod = "get";
+        private Duration httpClientConnectTimeout = Duration.ofSeconds(2);
+        private Duration httpClientRequestTimeout = Duration.ofSeconds(5);
+        private int maxConnections = 0;
 
         /** The hostname defaults are looked up here (maybe DNS): build a fresh builder off the event loops. */
         Builder() {
@@ -227,6 +293,15 @@ public record DaemonOptions(
             logPrefix = o.logPrefix;
             shards = o.shards;
             durability = o.durability;
+            httpsAddress = o.httpsAddress;
+            tlsRootCaFile = o.tlsRootCaFile;
+            tlsClientAuthPolicy = o.tlsClientAuthPolicy;
+            tlsRequired = o.tlsRequired;
+            tlsMinVersion = o.tlsMinVersion;
+            authHttpRequestMethod = o.authHttpRequestMethod;
+            httpClientConnectTimeout = o.httpClientConnectTimeout;
+            httpClientRequestTimeout = o.httpClientRequestTimeout;
+            maxConnections = o.maxConnections;
         }
 
         public Builder tcpAddress(String v) { tcpAddress = v; return this; }
@@ -267,6 +342,15 @@ public record DaemonOptions(
         public Builder logPrefix(String v) { logPrefix = v; return this; }
         public Builder shards(int v) { shards = v; return this; }
         public Builder durability(String v) { durability = v; return this; }
+        public Builder httpsAddress(String v) { httpsAddress = v; return this; }
+        public Builder tlsRootCaFile(String v) { tlsRootCaFile = v; return this; }
+        public Builder tlsClientAuthPolicy(String v) { tlsClientAuthPolicy = v; return this; }
+        public Builder tlsRequired(String v) { tlsRequired = v; return this; }
+        public Builder tlsMinVersion(String v) { tlsMinVersion = v; return this; }
+        public Builder authHttpRequestMethod(String v) { authHttpRequestMethod = v; return this; }
+        public Builder httpClientConnectTimeout(Duration v) { httpClientConnectTimeout = v; return this; }
+        public Builder httpClientRequestTimeout(Duration v) { httpClientRequestTimeout = v; return this; }
+        public Builder maxConnections(int v) { maxConnections = v; return this; }
 
         public DaemonOptions build() {
             return new DaemonOptions(tcpAddress, httpAddress, broadcastAddress, broadcastTcpPort, broadcastHttpPort,
@@ -275,7 +359,9 @@ public record DaemonOptions(
                     clientTimeout, maxHeartbeatInterval, maxRdyCount, maxOutputBufferSize, outputBufferTimeout,
                     minOutputBufferTimeout, maxOutputBufferTimeout, maxChannelConsumers,
                     e2eProcessingLatencyPercentiles, e2eProcessingLatencyWindowTime, deflate, maxDeflateLevel, snappy,
-                    tlsCert, tlsKey, authHttpAddresses, logLevel, logPrefix, shards, durability);
+                    tlsCert, tlsKey, authHttpAddresses, logLevel, logPrefix, shards, durability, httpsAddress,
+                    tlsRootCaFile, tlsClientAuthPolicy, tlsRequired, tlsMinVersion, authHttpRequestMethod,
+                    httpClientConnectTimeout, httpClientRequestTimeout, maxConnections);
         }
     }
 

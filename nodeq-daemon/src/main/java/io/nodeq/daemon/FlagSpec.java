@@ -93,6 +93,24 @@ public record FlagSpec(Flag flag, Function<DaemonOptions, Object> getter, BiCons
         add("auth-http-address", "auth_http_addresses", Kind.STRINGS,
                 "<addr>:<port> or a full url to query auth server (may be given multiple times)",
                 DaemonOptions::authHttpAddresses, (b, v) -> b.authHttpAddresses(strings(v)));
+        add("https-address", Kind.STRING, "<addr>:<port> to listen on for HTTPS clients (only with --tls-cert/--tls-key)",
+                DaemonOptions::httpsAddress, (b, v) -> b.httpsAddress((String) v));
+        add("tls-root-ca-file", Kind.STRING, "path to certificate authority file",
+                DaemonOptions::tlsRootCaFile, (b, v) -> b.tlsRootCaFile((String) v));
+        add("tls-client-auth-policy", Kind.STRING, "client certificate auth policy ('require' or 'require-verify')",
+                DaemonOptions::tlsClientAuthPolicy, (b, v) -> b.tlsClientAuthPolicy((String) v));
+        add("tls-required", Kind.STRING, "require TLS for client connections (true, false, tcp-https)",
+                DaemonOptions::tlsRequired, (b, v) -> b.tlsRequired((String) v));
+        add("tls-min-version", Kind.STRING, "minimum SSL/TLS version acceptable ('ssl3.0', 'tls1.0', 'tls1.1', 'tls1.2' or 'tls1.3')",
+                DaemonOptions::tlsMinVersion, (b, v) -> b.tlsMinVersion((String) v));
+        add("auth-http-request-method", Kind.STRING, "HTTP method to use for auth server requests (get or post)",
+                DaemonOptions::authHttpRequestMethod, (b, v) -> b.authHttpRequestMethod((String) v));
+        add("http-client-connect-timeout", Kind.DURATION, "timeout for HTTP connect (auth server calls)",
+                DaemonOptions::httpClientConnectTimeout, (b, v) -> b.httpClientConnectTimeout((Duration) v));
+        add("http-client-request-timeout", Kind.DURATION, "timeout for HTTP request (auth server calls)",
+                DaemonOptions::httpClientRequestTimeout, (b, v) -> b.httpClientRequestTimeout((Duration) v));
+        add("max-connections", Kind.INT, "nodeq: most TCP client connections at once; more are refused (0 = no limit)",
+                DaemonOptions::maxConnections, (b, v) -> b.maxConnections((Integer) v));
         add("log-level", Kind.STRING, "set log verbosity: debug, info, warn, error, or fatal",
                 DaemonOptions::logLevel, (b, v) -> b.logLevel((String) v));
         add("log-prefix", Kind.STRING, "log message prefix",
@@ -104,10 +122,6 @@ public record FlagSpec(Flag flag, Function<DaemonOptions, Object> getter, BiCons
 
         // nsqd flags nodeq does not implement yet: accepted so nsqd command lines and config
         // files keep working, and reported as ignored.
-        ignored("https-address", Kind.STRING);
-        ignored("http-client-connect-timeout", Kind.DURATION);
-        ignored("http-client-request-timeout", Kind.DURATION);
-        ignored("auth-http-request-method", Kind.STRING);
         ignored("queue-scan-worker-pool-max", Kind.INT);
         ignored("queue-scan-selection-count", Kind.INT);
         ignored("statsd-address", Kind.STRING);
@@ -116,10 +130,6 @@ public record FlagSpec(Flag flag, Function<DaemonOptions, Object> getter, BiCons
         ignored("statsd-mem-stats", Kind.BOOL);
         ignored("statsd-udp-packet-size", Kind.INT);
         ignored("statsd-exclude-ephemeral", Kind.BOOL);
-        ignored("tls-root-ca-file", Kind.STRING);
-        ignored("tls-client-auth-policy", Kind.STRING);
-        ignored("tls-required", Kind.STRING);
-        ignored("tls-min-version", Kind.STRING);
         ignored("topology-region", Kind.STRING);
         ignored("topology-zone", Kind.STRING);
         ignored("enable-experiment", Kind.STRINGS);

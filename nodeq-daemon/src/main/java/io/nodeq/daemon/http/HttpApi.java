@@ -7,6 +7,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -18,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 /**
  * nsqd's HTTP API (nsq-protocol.md §2) on vertx-web: /ping, /info, /pub, /mpub, /stats,
@@ -35,6 +37,7 @@ public final class HttpApi {
     private final DaemonView view;
     private final String hostname;
     private final AtomicInteger httpPort = new AtomicInteger(-1);
+    private volatile IntSupplier infoHttpPort;
     /** path → allowed methods, for 405 vs 404; written once while building the router. */
     private final Map<String, Set<HttpMethod>> routes = new LinkedHashMap<>();
 
@@ -45,12 +48,36 @@ public final class HttpApi {
 
     /** Starts the HTTP API on host:port (0 = any free port); completes once it is listening. */
     public static Future<HttpServer> start(Vertx vertx, DaemonView view, String host, int port) {
+        return start(vertx, view, host, port, new HttpServerOptions(), null);
+    }
+
+    /**
+     * Starts the API with {@code serverOptions} (HTTPS when they say so). {@code infoHttpPort}: what
+     * /info reports as {@code http_port} (the plain listener, as nsqd), or null for this server's port.
+     */
+    public static Future<HttpServer> start(Vertx vertx, DaemonView view, String host, int port,
+                                           HttpServerOptions serverOptions, IntSupplier infoHttpPort) {
         return vertx.executeBlocking(io.nodeq.config.Hostname::get).compose(hostname -> {
             HttpApi api = new HttpApi(view, hostname);
             Router router = api.router(vertx);
-            return vertx.createHttpServer().requestHandler(router).listen(port, host)
-                    .onSuccess(server -> api.httpPort.set(server.actualPort()));
+            return vertx.createHttpServer(serverOptions).requestHandler(router).listen(port, host)
+                    .onSuccess(server -> api.httpPort.set(server.actualPort()))
+                    .onSuccess(server -> api.infoHttpPort = infoHttpPort);
         });
+    }
+
+    /**
+     * The plain listener of a daemon with {@code --tls-required=true}: every request gets nsqd's 403
+     * with the HTTPS port, which nsq's own HTTP client follows (nsq-protocol.md §2.1).
+     */
+    public static Future<HttpServer> startTlsRequired(Vertx vertx, String host, int port, int httpsPort) {
+        // byte for byte what nsqd 1.3.0 sends, space after each colon included
+        String body = "{\"message\": \"TLS_REQUIRED\", \"https_port\": " + httpsPort + "}";
+        return vertx.createHttpServer().requestHandler(req -> req.response().setStatusCode(403)
+                        .putHeader("Content-Type", V1.JSON)
+                        .putHeader(V1.NSQ_CONTENT_TYPE, V1.NSQ_CONTENT_TYPE_V1)
+                        .end(body))
+                .listen(port, host);
     }
 
     private Router router(Vertx vertx) {
@@ -153,7 +180,7 @@ public final class HttpApi {
                 .put("version", DaemonOptions.VERSION)
                 .put("broadcast_address", o.broadcastAddress())
                 .put("hostname", hostname)
-                .put("http_port", httpPort.get())
+                .put("http_port", infoHttpPort != null ? infoHttpPort.getAsInt() : httpPort.get())
                 .put("tcp_port", view.tcpPort())
                 .put("start_time", view.startTime())
                 .put("max_heartbeat_interval", o.maxHeartbeatInterval().toNanos())

@@ -1,6 +1,10 @@
 package io.nodeq.daemon.tcp;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nodeq.daemon.DaemonOptions;
+import io.nodeq.daemon.auth.AuthClient;
+import io.nodeq.daemon.auth.AuthState;
 import io.nodeq.daemon.broker.ClientInfo;
 import io.nodeq.daemon.broker.Consumer;
 import io.nodeq.daemon.broker.ConsumerLink;
@@ -8,6 +12,7 @@ import io.nodeq.daemon.broker.Shard;
 import io.nodeq.daemon.broker.ShardBatch;
 import io.nodeq.daemon.broker.ShardedBroker;
 import io.nodeq.daemon.stats.StatsSnapshot;
+import io.nodeq.daemon.tls.TlsSettings;
 import io.nodeq.protocol.Command;
 import io.nodeq.protocol.CommandDecoder;
 import io.nodeq.protocol.ErrorCodes;
@@ -21,10 +26,15 @@ import io.nodeq.protocol.compress.StreamCodec;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.SslHandler;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLSession;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -45,6 +55,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
     /** Stop reading a client that has this many batches unanswered (a publisher outrunning us). */
     private static final int MAX_OUTSTANDING_BATCHES = 64;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     enum State {
         INIT(0), SUBSCRIBED(3), CLOSING(4);
@@ -60,6 +71,8 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         Buffer frame;
         boolean ready;
         boolean fatal;
+        /** IDENTIFY granted tls_v1: {@code frame} goes out in plaintext, then the TLS handshake. */
+        boolean upgradeTls;
         Runnable afterWrite;
     }
 
@@ -90,6 +103,24 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
     private Buffer compressedLeftover;
     private boolean closed;
     private boolean failed;
+    // TLS (nsq-protocol.md §1.8.3-4)
+    private final TlsSettings tls;
+    private boolean tlsActive;
+    private boolean upgrading;
+    private String commonName = "";
+    private Runnable pendingAfterTls;
+    // AUTH (§1.13): commands behind an unanswered auth query wait, in order, with reading paused
+    private final AuthClient authClient;
+    private volatile AuthState authState;
+    private String authSecret;
+    private boolean authPending;
+    private final ArrayDeque<Command> held = new ArrayDeque<>();
+    // backpressure: a peer that does not read stops being read from and delivered to
+    private boolean socketPaused;
+    private boolean writeBlocked;
+    private long writeBlockedSinceNs;
+    private boolean deliveryPaused;
+    private long clientRdy;
     private final Map<String, LongAdder> pubCounts = new ConcurrentHashMap<>();
 
     ClientConnection(NetSocket socket, Context ctx, Vertx vertx, ShardedBroker broker, DaemonOptions options,
@@ -104,6 +135,8 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         this.decoder = new CommandDecoder(new CommandDecoder.Limits(options.maxMsgSize(), options.maxBodySize(),
                 options.maxReqTimeout().toMillis()), true, this);
         this.batches = new ShardBatch[broker.shardCount()];
+        this.tls = server.tls();
+        this.authClient = server.auth();
     }
 
     void start() {
@@ -124,7 +157,6 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         if (closed || failed) {
             return;
         }
-        lastCommandNs = System.nanoTime();
         Buffer plain = data;
         if (codec != null) {
             try {
@@ -153,6 +185,21 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         if (failed) {
             return;
         }
+        // only a whole command resets the read deadline (nsqd sets it per command), so a peer that
+        // trickles a frame byte by byte still times out
+        lastCommandNs = System.nanoTime();
+        if (authPending) {
+            held.add(c);
+            return;
+        }
+        execute(c);
+    }
+
+    private void execute(Command c) {
+        if (options.tlsRequiredTcp() && !tlsActive && !c.name().equals(Command.IDENTIFY)) {
+            fatal(ErrorCodes.E_INVALID, "cannot " + c.name() + " in current state (TLS required)");
+            return;
+        }
         switch (c.name()) {
             case Command.NOP -> {
             }
@@ -163,13 +210,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
             case Command.IDENTIFY -> identify(c);
             case Command.SUB -> sub(c);
             case Command.CLS -> cls();
-            case Command.AUTH -> {
-                if (state != State.INIT) {
-                    fatal(ErrorCodes.E_INVALID, "cannot AUTH in current state");
-                } else {
-                    fatal(ErrorCodes.E_AUTH_DISABLED, "AUTH disabled");
-                }
-            }
+            case Command.AUTH -> auth(c);
             default -> fatal(ErrorCodes.E_INVALID, "invalid command " + c.name());
         }
     }
@@ -181,6 +222,9 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
 
     private void publish(Command c, List<byte[]> bodies) {
         String topic = c.params()[0];
+        if (!authorized(c, topic, "")) {
+            return;
+        }
         Shard shard = broker.shardFor(topic);
         batchFor(shard).publish(c.name(), topic, bodies, c.deferMs(), reserve());
     }
@@ -206,11 +250,18 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
             replyNow(Frames.ok());
             return;
         }
-        Reply r = replyNow(Frames.response(id.response(options, false)));
+        boolean tlsGranted = id.tlsRequested && tls != null && !tlsActive;
+        Reply r = replyNow(Frames.response(id.response(options, tlsGranted, authClient != null)));
+        if (tlsGranted) {
+            // the client starts its handshake once it has read the reply; nothing may come before
+            decoder.takeRemaining();
+            r.upgradeTls = true;
+        }
         if (id.snappy || id.deflate) {
             StreamCodec upgraded = id.snappy ? StreamCodec.snappy() : StreamCodec.deflate(id.deflateLevel);
             // everything the client sends after IDENTIFY is compressed; it waits for our reply first
-            compressedLeftover = decoder.takeRemaining();
+            Buffer rest = decoder.takeRemaining();
+            compressedLeftover = tlsGranted ? null : rest;
             codec = upgraded;
             r.afterWrite = () -> {
                 compressWrites = true;
@@ -241,6 +292,9 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
             fatal(ErrorCodes.E_BAD_CHANNEL, "SUB channel name " + GoQuote.quote(p[1]) + " is not valid");
             return;
         }
+        if (!authorized(c, p[0], p[1])) {
+            return;
+        }
         state = State.SUBSCRIBED;
         consumer = new Consumer(this, clientInfo());
         subShard = broker.shardFor(p[0]);
@@ -267,6 +321,10 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         if (count > options.maxRdyCount()) {
             fatal(ErrorCodes.E_INVALID, "RDY count " + count + " out of range 0-" + options.maxRdyCount());
             return;
+        }
+        clientRdy = count;
+        if (deliveryPaused) {
+            return; // applied when the client reads again
         }
         batchFor(subShard).rdy((int) count);
     }
@@ -328,7 +386,122 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         return new ClientInfo(id == null ? host : id.clientId, id == null ? host : id.hostname,
                 id == null ? "" : id.userAgent, remoteAddress, connectTs, id == null ? 0 : id.sampleRate,
                 id == null ? options.msgTimeout().toMillis() : id.msgTimeoutMs,
-                id != null && id.deflate, id != null && id.snappy, false);
+                id != null && id.deflate, id != null && id.snappy, tlsActive);
+    }
+
+    // ---- AUTH ----
+
+    private void auth(Command c) {
+        if (state != State.INIT) {
+            fatal(ErrorCodes.E_INVALID, "cannot AUTH in current state");
+            return;
+        }
+        if (authState != null && authState.hasAuthorizations()) {
+            fatal(ErrorCodes.E_INVALID, "AUTH already set");
+            return;
+        }
+        if (authClient == null) {
+            fatal(ErrorCodes.E_AUTH_DISABLED, "AUTH disabled");
+            return;
+        }
+        authSecret = new String(c.body(), StandardCharsets.UTF_8);
+        queryAuth(reserve());
+    }
+
+    /**
+     * nsqd's CheckAuth: no AUTH yet → E_AUTH_FIRST; an expired grant is fetched again with the same
+     * secret first (the command waits for it); then the command must match an authorization.
+     * Returns false when the command was refused or is waiting.
+     */
+    private boolean authorized(Command c, String topic, String channel) {
+        if (authClient == null) {
+            return true;
+        }
+        AuthState a = authState;
+        if (a == null || authSecret == null) {
+            fatal(ErrorCodes.E_AUTH_FIRST, "AUTH required before " + c.name());
+            return false;
+        }
+        if (a.expired(System.nanoTime())) {
+            LOG.info("CLIENT({}): authorization expired, asking the auth server again", remoteAddress);
+            held.addFirst(c);
+            queryAuth(null);
+            return false;
+        }
+        if (!a.allows(topic, channel)) {
+            fatal(ErrorCodes.E_UNAUTHORIZED, "AUTH failed for " + c.name() + " on " + GoQuote.quote(topic) + " "
+                    + GoQuote.quote(channel));
+            return false;
+        }
+        return true;
+    }
+
+    /** {@code r}: the AUTH command's reply, or null for a refresh. */
+    private void queryAuth(Reply r) {
+        authPending = true;
+        updateReading();
+        authClient.query(remoteHost(), tlsActive, authSecret, commonName)
+                .onComplete(ar -> ctx.runOnContext(v -> authAnswered(r, ar.succeeded() ? ar.result() : null,
+                        ar.cause())));
+    }
+
+    private void authAnswered(Reply r, AuthState answer, Throwable cause) {
+        authPending = false;
+        if (closed || failed) {
+            held.clear();
+            return;
+        }
+        if (answer == null) {
+            // the cause is for the operator; the client only learns that it failed (nsqd)
+            LOG.warn("CLIENT({}): auth failed - {}", remoteAddress, cause == null ? "?" : cause.getMessage());
+            failReply(r, ProtocolError.of(ErrorCodes.E_AUTH_FAILED, "AUTH failed"));
+        } else {
+            authState = answer;
+            if (r != null) {
+                if (!answer.hasAuthorizations()) {
+                    failReply(r, ProtocolError.of(ErrorCodes.E_UNAUTHORIZED, "AUTH no authorizations found"));
+                } else {
+                    LOG.info("CLIENT({}): AUTH identity={} permissions={}", remoteAddress, answer.identity(),
+                            answer.permissionCount());
+                    r.frame = Frames.response(authResponse(answer));
+                    r.ready = true;
+                }
+            }
+        }
+        updateReading();
+        while (!held.isEmpty() && !authPending && !failed) {
+            execute(held.poll());
+        }
+        if (failed) {
+            held.clear();
+        }
+        dispatch();
+    }
+
+    private static byte[] authResponse(AuthState a) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("identity", a.identity());
+        o.put("identity_url", a.identityUrl());
+        o.put("permission_count", a.permissionCount());
+        return o.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Fails a reserved reply in its place (or a new one at the end when {@code r} is null). */
+    private void failReply(Reply r, ProtocolError error) {
+        if (r == null) {
+            fatal(error);
+            return;
+        }
+        failed = true;
+        LOG.info("CLIENT({}): {}", remoteAddress, error);
+        r.frame = Frames.error(error);
+        r.fatal = true;
+        r.ready = true;
+    }
+
+    /** The auth identity, or null when this connection has not authenticated. */
+    public AuthState authState() {
+        return authState;
     }
 
     private String remoteHost() {
@@ -359,7 +532,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         }
         if (outstandingBatches > MAX_OUTSTANDING_BATCHES && !readPaused && !closed) {
             readPaused = true;
-            socket.pause();
+            updateReading();
         }
         drainReplies();
     }
@@ -389,7 +562,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         }
         if (readPaused && outstandingBatches <= MAX_OUTSTANDING_BATCHES / 2 && !closed) {
             readPaused = false;
-            socket.resume();
+            updateReading();
         }
         drainReplies();
     }
@@ -412,11 +585,29 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         return r;
     }
 
+    /** Reads from the socket unless a shard backlog, an auth query or a full output says wait. */
+    private void updateReading() {
+        boolean pause = !closed && (readPaused || authPending || writeBlocked);
+        if (pause != socketPaused) {
+            socketPaused = pause;
+            if (pause) {
+                socket.pause();
+            } else {
+                socket.resume();
+            }
+        }
+    }
+
     private void drainReplies() {
-        while (!replies.isEmpty() && replies.peek().ready) {
+        while (!upgrading && !replies.isEmpty() && replies.peek().ready) {
             Reply r = replies.poll();
             if (closed) {
                 replies.clear();
+                return;
+            }
+            if (r.upgradeTls) {
+                pendingAfterTls = r.afterWrite;
+                startTls(r);
                 return;
             }
             if (r.fatal) {
@@ -451,11 +642,99 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         r.fatal = true;
     }
 
+    /**
+     * The IDENTIFY reply in plaintext, then the server handshake, then {@code OK} inside TLS, then
+     * the compression upgrade if any (nsq-protocol.md §1.8.3). Vert.x writes the reply before it
+     * installs the TLS handler, so no byte can be encrypted early.
+     */
+    private void startTls(Reply r) {
+        upgrading = true;
+        ChannelHandlerContext chctx = ((NetSocketInternal) socket).channelHandlerContext();
+        socket.write(r.frame).onComplete(written -> {
+            if (written.failed() || closed) {
+                upgrading = false;
+                return;
+            }
+            // the reply is on the wire; from here on both directions go through TLS
+            SslHandler ssl = tls.newHandler(chctx.alloc());
+            chctx.pipeline().addFirst("ssl", ssl);
+            ssl.handshakeFuture().addListener(f -> ctx.runOnContext(v -> tlsDone(ssl, f.isSuccess(), f.cause())));
+        });
+    }
+
+    private void tlsDone(SslHandler ssl, boolean ok, Throwable cause) {
+        upgrading = false;
+        if (closed) {
+            return;
+        }
+        if (!ok) {
+            // a client mistake (bad or missing certificate, wrong protocol): one line, no trace
+            LOG.info("CLIENT({}): IDENTIFY failed: TLS handshake: {}", remoteAddress,
+                    cause == null ? "?" : cause.getMessage());
+            failed = true;
+            closed = true;
+            socket.close();
+            return;
+        }
+        tlsActive = true;
+        SSLSession session = ssl.engine().getSession();
+        commonName = TlsSettings.commonName(session);
+        LOG.info("CLIENT({}): TLS {} {}{}", remoteAddress, session.getProtocol(), session.getCipherSuite(),
+                commonName.isEmpty() ? "" : " CN=" + commonName);
+        write(Frames.ok());
+        Runnable after = pendingAfterTls;
+        pendingAfterTls = null;
+        if (after != null) {
+            after.run();
+        }
+        drainReplies();
+    }
+
     private void write(Buffer frame) {
         if (closed) {
             return;
         }
         socket.write(compressWrites ? codec.encode(frame) : frame);
+        if (!writeBlocked && socket.writeQueueFull()) {
+            outputBlocked();
+        }
+    }
+
+    /**
+     * The peer is not reading: stop reading from it (its replies would pile up) and stop delivering
+     * to it (RDY 0 at the shard until it drains, so timed-out messages are not sent again into a
+     * full socket). A peer blocked for a whole heartbeat interval is dropped (nsqd's write deadline).
+     */
+    private void outputBlocked() {
+        writeBlocked = true;
+        writeBlockedSinceNs = System.nanoTime();
+        updateReading();
+        if (consumer != null && state == State.SUBSCRIBED && !deliveryPaused) {
+            deliveryPaused = true;
+            // not from inside write(): a batch may be half built by the caller
+            ctx.runOnContext(v -> {
+                if (deliveryPaused && !closed && state == State.SUBSCRIBED) {
+                    batchFor(subShard).rdy(0);
+                    dispatch();
+                }
+            });
+        }
+        socket.drainHandler(v -> outputDrained());
+    }
+
+    private void outputDrained() {
+        if (!writeBlocked) {
+            return;
+        }
+        writeBlocked = false;
+        updateReading();
+        if (deliveryPaused) {
+            deliveryPaused = false;
+            if (!closed && state == State.SUBSCRIBED) {
+                batchFor(subShard).rdy((int) clientRdy);
+                dispatch();
+            }
+        }
     }
 
     // ---- ConsumerLink (called from shard threads) ----
@@ -503,6 +782,13 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
 
     private void heartbeatTick() {
         if (closed) {
+            return;
+        }
+        if (writeBlocked && (System.nanoTime() - writeBlockedSinceNs) / 1_000_000L >= heartbeatMs) {
+            LOG.info("CLIENT({}): not reading: output blocked for a heartbeat interval ({} ms), closing",
+                    remoteAddress, heartbeatMs);
+            closed = true;
+            socket.close();
             return;
         }
         long idleMs = (System.nanoTime() - lastCommandNs) / 1_000_000L;
@@ -555,7 +841,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         String host = remoteHost();
         return new StatsSnapshot.ClientStats(id == null ? host : id.clientId, id == null ? host : id.hostname, "V2",
                 remoteAddress, state.code, 0, 0, 0, 0, 0, connectTs, id == null ? 0 : id.sampleRate,
-                id != null && id.deflate, id != null && id.snappy, id == null ? "" : id.userAgent, false,
+                id != null && id.deflate, id != null && id.snappy, id == null ? "" : id.userAgent, tlsActive,
                 counts.isEmpty() ? null : counts);
     }
 }

@@ -141,7 +141,7 @@ final class Identify {
     }
 
     /** The negotiation reply, keys in nsqd's order (§1.8.2). */
-    byte[] response(DaemonOptions o, boolean tlsGranted) {
+    byte[] response(DaemonOptions o, boolean tlsGranted, boolean authRequired) {
         ObjectNode r = JSON.createObjectNode();
         r.put("max_rdy_count", o.maxRdyCount());
         r.put("version", DaemonOptions.VERSION);
@@ -153,7 +153,7 @@ final class Identify {
         r.put("max_deflate_level", o.maxDeflateLevel());
         r.put("snappy", snappy);
         r.put("sample_rate", sampleRate);
-        r.put("auth_required", false);
+        r.put("auth_required", authRequired);
         r.put("output_buffer_size", outputBufferSize);
         r.put("output_buffer_timeout", outputBufferTimeoutMs);
         r.put("topology_region", "");

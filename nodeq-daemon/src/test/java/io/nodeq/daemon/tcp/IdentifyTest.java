@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * IDENTIFY negotiation and its refusals (nsq-protocol.md §1.8, §1.6 AUTH): nsqd's
  * TestOutputBufferingValidity, the reply half of TestOutputBuffering, the AUTH answer without an
- * auth server, and tls_v1 never being granted (nodeq has no TLS listener yet).
+ * auth server, and tls_v1 never being granted by a daemon without --tls-cert (TlsTest covers TLS).
  */
 class IdentifyTest {
     @RegisterExtension
