@@ -250,6 +250,11 @@ public final class Daemon implements DaemonView {
         return broker;
     }
 
+    /** The TCP listener (its refused-connection count, for tests and stats). */
+    public TcpServer tcpServer() {
+        return tcp;
+    }
+
     @Override
     public int tcpPort() {
         return tcp.port();
