@@ -722,6 +722,6 @@ public final class Channel {
         ClientInfo i = c.info;
         return new StatsSnapshot.ClientStats(i.clientId(), i.hostname(), "V2", i.remoteAddress(), c.closing ? 4 : 3,
                 c.rdy, c.inFlight, c.messageCount, c.finishCount, c.requeueCount, i.connectTs(), i.sampleRate(),
-                i.deflate(), i.snappy(), i.userAgent(), i.tls(), null);
+                i.deflate(), i.snappy(), i.userAgent(), i.tls(), null, i.security());
     }
 }

@@ -5,5 +5,12 @@ package io.nodeq.daemon.broker;
  * (IDENTIFY is refused after SUB), so it crosses from connection to shard as a value.
  */
 public record ClientInfo(String clientId, String hostname, String userAgent, String remoteAddress, long connectTs,
-                         int sampleRate, long msgTimeoutMs, boolean deflate, boolean snappy, boolean tls) {
+                         int sampleRate, long msgTimeoutMs, boolean deflate, boolean snappy, boolean tls,
+                         io.nodeq.daemon.stats.ClientSecurity security) {
+
+    public ClientInfo(String clientId, String hostname, String userAgent, String remoteAddress, long connectTs,
+                      int sampleRate, long msgTimeoutMs, boolean deflate, boolean snappy, boolean tls) {
+        this(clientId, hostname, userAgent, remoteAddress, connectTs, sampleRate, msgTimeoutMs, deflate, snappy, tls,
+                io.nodeq.daemon.stats.ClientSecurity.NONE);
+    }
 }

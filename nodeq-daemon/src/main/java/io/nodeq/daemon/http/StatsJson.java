@@ -108,10 +108,20 @@ final class StatsJson {
             o.put("topology_zone", "")
                     .put("topology_region", "")
                     .put("tls", c.tls())
-                    .put("tls_cipher_suite", "")
-                    .put("tls_version", "")
+                    .put("tls_cipher_suite", c.security().tlsCipherSuite())
+                    .put("tls_version", c.security().tlsVersion())
                     .put("tls_negotiated_protocol", "")
-                    .put("tls_negotiated_protocol_is_mutual", false);
+                    .put("tls_negotiated_protocol_is_mutual", c.tls()); // Go: deprecated, always true
+            if (c.security().authed()) {
+                // omitempty in nsqd
+                o.put("authed", true);
+                if (!c.security().authIdentity().isEmpty()) {
+                    o.put("auth_identity", c.security().authIdentity());
+                }
+                if (!c.security().authIdentityUrl().isEmpty()) {
+                    o.put("auth_identity_url", c.security().authIdentityUrl());
+                }
+            }
             out.add(o);
         }
         return out;

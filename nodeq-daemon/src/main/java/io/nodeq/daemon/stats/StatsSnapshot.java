@@ -29,7 +29,16 @@ public record StatsSnapshot(long startTime, String health, List<TopicStats> topi
     public record ClientStats(String clientId, String hostname, String version, String remoteAddress, int state,
                               long readyCount, long inFlightCount, long messageCount, long finishCount,
                               long requeueCount, long connectTs, int sampleRate, boolean deflate, boolean snappy,
-                              String userAgent, boolean tls, List<PubCount> pubCounts) {
+                              String userAgent, boolean tls, List<PubCount> pubCounts, ClientSecurity security) {
+
+        public ClientStats(String clientId, String hostname, String version, String remoteAddress, int state,
+                           long readyCount, long inFlightCount, long messageCount, long finishCount,
+                           long requeueCount, long connectTs, int sampleRate, boolean deflate, boolean snappy,
+                           String userAgent, boolean tls, List<PubCount> pubCounts) {
+            this(clientId, hostname, version, remoteAddress, state, readyCount, inFlightCount, messageCount,
+                    finishCount, requeueCount, connectTs, sampleRate, deflate, snappy, userAgent, tls, pubCounts,
+                    ClientSecurity.NONE);
+        }
     }
 
     public record PubCount(String topic, long count) {

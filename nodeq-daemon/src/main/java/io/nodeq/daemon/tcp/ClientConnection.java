@@ -11,6 +11,7 @@ import io.nodeq.daemon.broker.ConsumerLink;
 import io.nodeq.daemon.broker.Shard;
 import io.nodeq.daemon.broker.ShardBatch;
 import io.nodeq.daemon.broker.ShardedBroker;
+import io.nodeq.daemon.stats.ClientSecurity;
 import io.nodeq.daemon.stats.StatsSnapshot;
 import io.nodeq.daemon.tls.TlsSettings;
 import io.nodeq.protocol.Command;
@@ -105,9 +106,11 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
     private boolean failed;
     // TLS (nsq-protocol.md §1.8.3-4)
     private final TlsSettings tls;
-    private boolean tlsActive;
+    private volatile boolean tlsActive;
     private boolean upgrading;
     private String commonName = "";
+    private volatile String tlsVersion = "";
+    private volatile String tlsCipherSuite = "";
     private Runnable pendingAfterTls;
     // AUTH (§1.13): commands behind an unanswered auth query wait, in order, with reading paused
     private final AuthClient authClient;
@@ -386,7 +389,16 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         return new ClientInfo(id == null ? host : id.clientId, id == null ? host : id.hostname,
                 id == null ? "" : id.userAgent, remoteAddress, connectTs, id == null ? 0 : id.sampleRate,
                 id == null ? options.msgTimeout().toMillis() : id.msgTimeoutMs,
-                id != null && id.deflate, id != null && id.snappy, tlsActive);
+                id != null && id.deflate, id != null && id.snappy, tlsActive, security());
+    }
+
+    private ClientSecurity security() {
+        AuthState a = authState;
+        if (!tlsActive && a == null) {
+            return ClientSecurity.NONE;
+        }
+        return new ClientSecurity(tlsVersion, tlsCipherSuite, a == null ? "" : a.identity(),
+                a == null ? "" : a.identityUrl(), a != null);
     }
 
     // ---- AUTH ----
@@ -679,6 +691,8 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         tlsActive = true;
         SSLSession session = ssl.engine().getSession();
         commonName = TlsSettings.commonName(session);
+        tlsVersion = ClientSecurity.goTlsVersion(session.getProtocol());
+        tlsCipherSuite = session.getCipherSuite();
         LOG.info("CLIENT({}): TLS {} {}{}", remoteAddress, session.getProtocol(), session.getCipherSuite(),
                 commonName.isEmpty() ? "" : " CN=" + commonName);
         write(Frames.ok());
@@ -842,6 +856,6 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         return new StatsSnapshot.ClientStats(id == null ? host : id.clientId, id == null ? host : id.hostname, "V2",
                 remoteAddress, state.code, 0, 0, 0, 0, 0, connectTs, id == null ? 0 : id.sampleRate,
                 id != null && id.deflate, id != null && id.snappy, id == null ? "" : id.userAgent, tlsActive,
-                counts.isEmpty() ? null : counts);
+                counts.isEmpty() ? null : counts, security());
     }
 }

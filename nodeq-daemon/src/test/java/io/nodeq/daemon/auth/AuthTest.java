@@ -87,6 +87,20 @@ class AuthTest {
     }
 
     @Test
+    void theIdentityIsShownInStats() throws Exception {
+        String topic = unique("orders");
+        try (RawClient c = identified()) {
+            auth(c, "sub-only");
+            assertThat(c.sub(topic, "audit")).isEqualTo("OK");
+            java.net.HttpURLConnection h = (java.net.HttpURLConnection) new java.net.URL("http://127.0.0.1:"
+                    + daemon.httpPort() + "/stats?format=json&topic=" + topic).openConnection();
+            String json = new String(h.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(json).contains("\"authed\":true", "\"auth_identity\":\"reader\"",
+                    "\"auth_identity_url\":\"https://example.invalid/reader\"", "\"tls\":false");
+        }
+    }
+
+    @Test
     void commandsBeforeAuthAreRefused() throws Exception {
         for (String cmd : List.of("PUB", "SUB")) {
             try (RawClient c = identified()) {

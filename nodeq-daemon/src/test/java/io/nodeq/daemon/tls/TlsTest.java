@@ -129,6 +129,10 @@ class TlsTest {
             tout.flush();
             assertThat(readFrame(tin)).isEqualTo(new byte[]{0, 0, 0, 0, 'O', 'K'});
             assertThat(DaemonStats.topic(open, topic).messageCount()).isEqualTo(1);
+            HttpURLConnection h = (HttpURLConnection) new URL("http://127.0.0.1:" + open.httpPort()
+                    + "/stats?format=json&topic=" + topic).openConnection();
+            assertThat(new String(h.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .contains("\"tls\":true", "\"tls_version\":\"" + "TLS1." + tls.getSession().getProtocol().substring(6) + "\"");
         }
     }
 
