@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param historyWindow        how much chart history is kept per topic and channel
  * @param refreshInterval      how often the pages poll the JSON API
  * @param lostNodeTimeout      how long a daemon that vanished from every lookup stays listed as an error
+ * @param httpClientTls        TLS towards daemons and lookups ({@code --http-client-tls-*})
  */
 public record AdminOptions(
         String httpHost,
@@ -35,7 +36,8 @@ public record AdminOptions(
         Duration sampleInterval,
         Duration historyWindow,
         Duration refreshInterval,
-        Duration lostNodeTimeout) {
+        Duration lostNodeTimeout,
+        HttpClientTls httpClientTls) {
 
     public static final String DEFAULT_HTTP_ADDRESS = "0.0.0.0:4171";
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
@@ -46,8 +48,19 @@ public record AdminOptions(
     public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(2);
     public static final Duration DEFAULT_LOST_NODE_TIMEOUT = Duration.ofMinutes(5);
 
+    /** Without TLS settings for the upstream calls. */
+    public AdminOptions(String httpHost, int httpPort, List<String> lookupdHttpAddresses,
+                        List<String> nsqdHttpAddresses, Duration connectTimeout, Duration requestTimeout,
+                        List<String> adminUsers, String aclHttpHeader, String adminToken, Duration sampleInterval,
+                        Duration historyWindow, Duration refreshInterval, Duration lostNodeTimeout) {
+        this(httpHost, httpPort, lookupdHttpAddresses, nsqdHttpAddresses, connectTimeout, requestTimeout, adminUsers,
+                aclHttpHeader, adminToken, sampleInterval, historyWindow, refreshInterval, lostNodeTimeout,
+                HttpClientTls.NONE);
+    }
+
     public AdminOptions {
         Objects.requireNonNull(httpHost, "httpHost");
+        Objects.requireNonNull(httpClientTls, "httpClientTls");
         lookupdHttpAddresses = List.copyOf(lookupdHttpAddresses);
         nsqdHttpAddresses = List.copyOf(nsqdHttpAddresses);
         adminUsers = List.copyOf(adminUsers);
@@ -109,24 +122,31 @@ public record AdminOptions(
     public AdminOptions withTimeouts(Duration connect, Duration request) {
         return new AdminOptions(httpHost, httpPort, lookupdHttpAddresses, nsqdHttpAddresses, connect, request,
                 adminUsers, aclHttpHeader, adminToken, sampleInterval, historyWindow, refreshInterval,
-                lostNodeTimeout);
+                lostNodeTimeout, httpClientTls);
+    }
+
+    public AdminOptions withHttpClientTls(HttpClientTls tls) {
+        return new AdminOptions(httpHost, httpPort, lookupdHttpAddresses, nsqdHttpAddresses, connectTimeout,
+                requestTimeout, adminUsers, aclHttpHeader, adminToken, sampleInterval, historyWindow,
+                refreshInterval, lostNodeTimeout, tls);
     }
 
     public AdminOptions withSampling(Duration sample, Duration window, Duration refresh) {
         return new AdminOptions(httpHost, httpPort, lookupdHttpAddresses, nsqdHttpAddresses, connectTimeout,
-                requestTimeout, adminUsers, aclHttpHeader, adminToken, sample, window, refresh, lostNodeTimeout);
+                requestTimeout, adminUsers, aclHttpHeader, adminToken, sample, window, refresh, lostNodeTimeout,
+                httpClientTls);
     }
 
     public AdminOptions withAdmin(List<String> users, String header, String token) {
         return new AdminOptions(httpHost, httpPort, lookupdHttpAddresses, nsqdHttpAddresses, connectTimeout,
                 requestTimeout, users, header, token, sampleInterval, historyWindow, refreshInterval,
-                lostNodeTimeout);
+                lostNodeTimeout, httpClientTls);
     }
 
     public AdminOptions withLostNodeTimeout(Duration lost) {
         return new AdminOptions(httpHost, httpPort, lookupdHttpAddresses, nsqdHttpAddresses, connectTimeout,
                 requestTimeout, adminUsers, aclHttpHeader, adminToken, sampleInterval, historyWindow,
-                refreshInterval, lost);
+                refreshInterval, lost, httpClientTls);
     }
 
     private static void positive(Duration d, String flag) {

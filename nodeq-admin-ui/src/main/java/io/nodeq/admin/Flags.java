@@ -37,10 +37,18 @@ final class Flags {
                     "how often the pages refresh their numbers")
             .add("lost-node-timeout", Kind.DURATION, AdminOptions.DEFAULT_LOST_NODE_TIMEOUT,
                     "how long a daemon that left every lookup stays listed as an error")
+            .add("http-client-tls-root-ca-file", Kind.STRING, "", "CA file to verify daemons' and lookups' HTTPS certificates")
+            .add("http-client-tls-cert", Kind.STRING, "", "client certificate (PEM) for HTTPS calls to daemons and lookups")
+            .add("http-client-tls-key", Kind.STRING, "", "key (PEM) of --http-client-tls-cert")
+            .add("http-client-tls-insecure-skip-verify", Kind.BOOL, false, "accept any HTTPS certificate")
             .withConfigFile()
             .withVersion(() -> PROGRAM + " v" + Main.VERSION + " (nsqadmin compatible)");
 
     private Flags() {
+    }
+
+    private static String orNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
     }
 
     static FlagTable.Outcome<AdminOptions> parse(String... args) {
@@ -51,7 +59,10 @@ final class Flags {
                     v.strings("nsqd-http-address"), v.duration("http-client-connect-timeout"),
                     v.duration("http-client-request-timeout"), v.strings("admin-user"), v.string("acl-http-header"),
                     token.isEmpty() ? null : token, v.duration("sample-interval"), v.duration("history-window"),
-                    v.duration("refresh-interval"), v.duration("lost-node-timeout"));
+                    v.duration("refresh-interval"), v.duration("lost-node-timeout"),
+                    new HttpClientTls(orNull(v.string("http-client-tls-root-ca-file")),
+                            orNull(v.string("http-client-tls-cert")), orNull(v.string("http-client-tls-key")),
+                            v.bool("http-client-tls-insecure-skip-verify")));
         });
     }
 }

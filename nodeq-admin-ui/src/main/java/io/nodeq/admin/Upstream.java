@@ -1,11 +1,14 @@
 package io.nodeq.admin;
 
+import io.nodeq.client.NsqAddress;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -13,6 +16,8 @@ import io.vertx.ext.web.client.WebClientOptions;
 
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -27,6 +32,8 @@ final class Upstream {
     private final HttpClientAgent http;
     private final WebClient client;
     private final long requestTimeoutMs;
+    /** address → https://host:port of daemons that answered 403 TLS_REQUIRED. */
+    private final Map<String, String> httpsBase = new ConcurrentHashMap<>();
 
     Upstream(Vertx vertx, AdminOptions options) {
         this.requestTimeoutMs = options.requestTimeout().toMillis();
@@ -34,13 +41,22 @@ final class Upstream {
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()))
                 .setUserAgent("nodeq-admin-ui")
                 .setKeepAlive(true);
+        HttpClientTls tls = options.httpClientTls();
+        if (tls.insecureSkipVerify()) {
+            o.setTrustAll(true).setVerifyHost(false);
+        } else if (tls.rootCaFile() != null) {
+            o.setTrustOptions(new PemTrustOptions().addCertPath(tls.rootCaFile()));
+        }
+        if (tls.certFile() != null) {
+            o.setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile()).setKeyPath(tls.keyFile()));
+        }
         this.http = vertx.createHttpClient(o);
         this.client = WebClient.wrap(http, o);
     }
 
     /** GET a V1 JSON object; fails with a one-line message naming the address. */
     Future<JsonObject> getJson(String address, String pathAndQuery) {
-        return send(request(address, pathAndQuery, false)).map(resp -> {
+        return send(address, pathAndQuery, false).map(resp -> {
             try {
                 JsonObject body = resp.bodyAsJsonObject();
                 if (body == null) {
@@ -55,7 +71,7 @@ final class Upstream {
 
     /** POST with an empty body, as nsqadmin does for every action. */
     Future<Void> post(String address, String pathAndQuery) {
-        return send(request(address, pathAndQuery, true)).mapEmpty();
+        return send(address, pathAndQuery, true).mapEmpty();
     }
 
     /** No grace period: requests still waiting on a hung node are abandoned, not awaited. */
@@ -63,10 +79,30 @@ final class Upstream {
         return http.shutdown(Duration.ZERO);
     }
 
-    private HttpRequest<Buffer> request(String address, String pathAndQuery, boolean post) {
-        String url = UpstreamAddress.parse(address).url(pathAndQuery);
+    private HttpRequest<Buffer> request(String url, boolean post) {
         HttpRequest<Buffer> req = post ? client.postAbs(url) : client.getAbs(url);
         return req.putHeader("Accept", ACCEPT_V1).timeout(requestTimeoutMs);
+    }
+
+    /**
+     * A daemon with --tls-required answers its plain port with 403 TLS_REQUIRED and its HTTPS port;
+     * like nsq's own HTTP client we repeat the call there (and remember it for this address).
+     */
+    private Future<HttpResponse<Buffer>> send(String address, String pathAndQuery, boolean post) {
+        String https = httpsBase.get(address);
+        if (https != null) {
+            return send(request(https + pathAndQuery, post));
+        }
+        UpstreamAddress hp = UpstreamAddress.parse(address);
+        return send(request(hp.url(pathAndQuery), post)).recover(err -> {
+            Integer port = err instanceof TlsRequired t ? t.httpsPort : null;
+            if (port == null) {
+                return Future.failedFuture(err);
+            }
+            String base = "https://" + NsqAddress.join(hp.address().host(), port);
+            httpsBase.put(address, base);
+            return send(request(base + pathAndQuery, post));
+        });
     }
 
     private Future<HttpResponse<Buffer>> send(HttpRequest<Buffer> req) {
@@ -75,6 +111,12 @@ final class Upstream {
                 .timeout(requestTimeoutMs + 50, TimeUnit.MILLISECONDS)
                 .recover(err -> Future.failedFuture(new UpstreamException(describe(err))))
                 .map(resp -> {
+                    if (resp.statusCode() == 403 && req.ssl() != Boolean.TRUE) {
+                        Integer port = tlsRequiredPort(resp);
+                        if (port != null) {
+                            throw new TlsRequired(port);
+                        }
+                    }
                     if (resp.statusCode() != 200) {
                         throw new UpstreamException("HTTP " + resp.statusCode() + " " + messageOf(resp));
                     }
@@ -109,8 +151,27 @@ final class Upstream {
         }
     }
 
+    private static Integer tlsRequiredPort(HttpResponse<Buffer> resp) {
+        try {
+            JsonObject o = new JsonObject(resp.body());
+            return "TLS_REQUIRED".equals(o.getString("message")) ? o.getInteger("https_port") : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The daemon wants HTTPS on this port. */
+    static final class TlsRequired extends UpstreamException {
+        final int httpsPort;
+
+        TlsRequired(int httpsPort) {
+            super("TLS required (HTTPS port " + httpsPort + ")");
+            this.httpsPort = httpsPort;
+        }
+    }
+
     /** An expected upstream failure: carries a short message, no stack trace. */
-    static final class UpstreamException extends RuntimeException {
+    static class UpstreamException extends RuntimeException {
         UpstreamException(String message) {
             super(message, null, false, false);
         }
