@@ -47,6 +47,19 @@ final class Identify {
         }
     }
 
+    /**
+     * Loads the JSON parser before the first client: a cold first IDENTIFY took over 2 s on a busy
+     * machine, past go-nsq's 1 s write deadline for the TLS handshake that follows it.
+     */
+    static void warmUp(DaemonOptions o) {
+        try {
+            parse("{\"feature_negotiation\":true,\"client_id\":\"warm-up\"}".getBytes(StandardCharsets.UTF_8), o)
+                    .response(o, false, false);
+        } catch (Failure e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static Identify parse(byte[] body, DaemonOptions o) throws Failure {
         JsonNode root;
         try {

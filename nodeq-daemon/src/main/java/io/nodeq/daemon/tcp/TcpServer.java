@@ -44,6 +44,7 @@ public final class TcpServer {
         this.broker = broker;
         this.options = options;
         this.tls = TlsSettings.of(options);
+        Identify.warmUp(options);
         this.auth = options.authHttpAddresses().isEmpty() ? null : new AuthClient(vertx, options.authHttpAddresses(),
                 options.authHttpRequestMethod(), options.httpClientConnectTimeout(), options.httpClientRequestTimeout());
     }
