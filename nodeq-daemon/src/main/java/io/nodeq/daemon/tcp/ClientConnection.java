@@ -57,6 +57,8 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
     /** Stop reading a client that has this many batches unanswered (a publisher outrunning us). */
     private static final int MAX_OUTSTANDING_BATCHES = 64;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Compressed bytes decoded at a time (at most ~4 MiB of plaintext each with deflate). */
+    private static final int DECODE_SLICE = 4096;
 
     enum State {
         INIT(0), SUBSCRIBED(3), CLOSING(4);
@@ -160,17 +162,24 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         if (closed || failed) {
             return;
         }
-        Buffer plain = data;
-        if (codec != null) {
-            try {
-                plain = codec.decode(data);
-            } catch (CompressionException e) {
-                LOG.info("CLIENT({}): bad compressed stream: {}", remoteAddress, e.getMessage());
-                socket.close();
-                return;
+        if (codec == null) {
+            decoder.handle(data);
+        } else {
+            // in slices: deflate inflates up to ~1000x, so one 256 KiB read could become 256 MiB at
+            // once; sliced, the command decoder refuses an over-long line or body after a few MiB
+            for (int off = 0; off < data.length() && !failed && !closed; off += DECODE_SLICE) {
+                Buffer plain;
+                try {
+                    plain = codec.decode(data.getBuffer(off, Math.min(data.length(), off + DECODE_SLICE)));
+                } catch (CompressionException e) {
+                    LOG.info("CLIENT({}): bad compressed stream: {}", remoteAddress, e.getMessage());
+                    closed = true;
+                    socket.close();
+                    return;
+                }
+                decoder.handle(plain);
             }
         }
-        decoder.handle(plain);
         if (compressedLeftover != null && !failed) {
             // bytes that arrived behind an IDENTIFY which switched compression on
             Buffer rest = compressedLeftover;

@@ -40,6 +40,34 @@ class CompressionTest {
         }
     }
 
+    /**
+     * 64 MiB of one command line squeezed into ~64 KiB of deflate: decoded a slice at a time, the
+     * line is refused once it passes 16 KiB instead of being inflated whole first.
+     */
+    @Test
+    void aDeflateBombIsRefusedAsAnOverlongLine() throws Exception {
+        try (RawClient c = D.client()) {
+            assertThat(c.identify("{\"feature_negotiation\":true,\"deflate\":true,\"deflate_level\":9}"))
+                    .contains("\"deflate\":true");
+            c.upgradeDeflate(9);
+            assertThat(c.readResponse()).isEqualTo("OK");
+            byte[] line = new byte[1024 * 1024];
+            java.util.Arrays.fill(line, (byte) 'A');
+            try {
+                for (int i = 0; i < 64; i++) {
+                    c.send(Buffer.buffer(line));
+                }
+            } catch (java.io.IOException closedWhileSending) {
+                // the daemon closed after its error: expected
+            }
+            assertThat(c.readResponse()).isEqualTo("ERROR E_INVALID command line too long");
+            assertThat(c.closedByServer(2000)).isTrue();
+        }
+        try (RawClient still = D.client()) {
+            assertThat(still.identify("{}")).isEqualTo("OK");
+        }
+    }
+
     @Test
     void snappyUpgradeThenA128000ByteMessage() throws Exception {
         String topic = unique("snappy");
