@@ -65,7 +65,11 @@ public final class Shard {
     private List<java.util.function.Consumer<Throwable>> nextWaiters = new ArrayList<>();
     private final List<java.util.function.Consumer<Throwable>> immediateWaiters = new ArrayList<>();
     private boolean appendedThisTask;
-    private boolean writeInFlight;
+    /** Group writes handed to the lane and not yet answered, oldest first (shard-owned). */
+    private final java.util.ArrayDeque<WriteJob> inFlightJobs = new java.util.ArrayDeque<>();
+    /** Handed from the shard to the lane: the lane takes every job queued when it gets to them. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<WriteJob> laneQueue = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean drainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     private long scanTimer = -1;
     private long syncTimer = -1;
     private boolean closed;
@@ -219,6 +223,8 @@ public final class Shard {
         final List<TopicLog.Region> regions;
         final long endSeq;
         final long count;
+        /** The topic's write epoch: a write queued before a failure of its topic is refused on the lane. */
+        final int epoch;
         final List<String> channels = new ArrayList<>();
         final List<byte[]> journals = new ArrayList<>();
         IOException error;
@@ -230,6 +236,7 @@ public final class Shard {
             this.regions = regions;
             this.endSeq = endSeq;
             this.count = count;
+            this.epoch = topic.writeEpoch;
         }
 
         /** The topic's records not yet handed to the lane. */
@@ -241,9 +248,9 @@ public final class Shard {
         }
     }
 
-    /** Starts a group write unless one is on the lane (its completion starts the next). */
+    /** Hands what the shard's topics and channels appended since to the lane. */
     private void submitWrite() {
-        if (writeInFlight || closed) {
+        if (closed) {
             return;
         }
         Map<Topic, TopicWrite> byTopic = new java.util.LinkedHashMap<>();
@@ -265,21 +272,55 @@ public final class Shard {
         startWrite(new ArrayList<>(byTopic.values()), waiters);
     }
 
-    /** The group write on the lane, if any: a close answers its publishers when the shard cannot. */
-    private List<TopicWrite> inFlightWrites;
-    private List<java.util.function.Consumer<Throwable>> inFlightWaiters = List.of();
+    /** One hand-over to the lane: the writes and the publishers waiting on them. */
+    private record WriteJob(List<TopicWrite> writes, List<java.util.function.Consumer<Throwable>> waiters) {
+    }
 
+    /**
+     * Queues the writes for the lane. The lane takes every job queued by the time it gets to them,
+     * writes them all, then fsyncs each file once: group commit without the lane ever waiting for
+     * the shard to hand it the next batch.
+     */
     private void startWrite(List<TopicWrite> writes, List<java.util.function.Consumer<Throwable>> waiters) {
-        writeInFlight = true;
-        inFlightWrites = writes;
-        inFlightWaiters = waiters;
-        long syncEvery = options.syncEvery();
-        lane.submit(() -> {
-            for (TopicWrite w : writes) {
-                writeOnLane(w, syncEvery);
+        WriteJob job = new WriteJob(writes, waiters);
+        inFlightJobs.add(job);
+        laneQueue.add(job);
+        if (drainScheduled.compareAndSet(false, true)) {
+            long syncEvery = options.syncEvery();
+            lane.submit(() -> drainOnLane(syncEvery), (jobs, err) -> {
+                for (WriteJob done : jobs) {
+                    inFlightJobs.remove(done);
+                    writeDone(done.writes(), done.waiters());
+                }
+            });
+        }
+    }
+
+    /** On the lane: every queued job's appends and journals, then one fsync per file that needs it. */
+    private List<WriteJob> drainOnLane(long syncEvery) {
+        drainScheduled.set(false); // a job queued from now on schedules the next drain
+        List<WriteJob> jobs = new ArrayList<>();
+        for (WriteJob j = laneQueue.poll(); j != null; j = laneQueue.poll()) {
+            jobs.add(j);
+        }
+        java.util.Map<TopicFiles, List<TopicWrite>> toForce = new java.util.IdentityHashMap<>();
+        for (WriteJob job : jobs) {
+            for (TopicWrite w : job.writes()) {
+                if (writeOnLane(w) && (w.topic.durable() || w.topic.files.unsynced >= syncEvery)) {
+                    toForce.computeIfAbsent(w.topic.files, f -> new ArrayList<>()).add(w);
+                }
             }
-            return null;
-        }, (ok, err) -> writeDone(writes, waiters));
+        }
+        for (var e : toForce.entrySet()) {
+            try {
+                e.getKey().force();
+            } catch (IOException err) {
+                for (TopicWrite w : e.getValue()) {
+                    failed(w, err);
+                }
+            }
+        }
+        return jobs;
     }
 
     private void collectJournals(Map<Topic, TopicWrite> byTopic) {
@@ -298,9 +339,14 @@ public final class Shard {
         journalChannels.clear();
     }
 
-    /** On the lane: appends, journals, and the fsync a durable topic (or --sync-every) asks for. */
-    private static void writeOnLane(TopicWrite w, long syncEvery) {
+    /** On the lane: appends and journals; false when the write failed (or was refused). */
+    private static boolean writeOnLane(TopicWrite w) {
         TopicFiles files = w.topic.files;
+        if (w.epoch <= files.failedEpoch) {
+            // queued before its topic's failure was known: the shard sends those records again
+            failed(w, files.failure);
+            return false;
+        }
         try {
             if (!w.regions.isEmpty()) {
                 files.log().append(w.regions);
@@ -314,24 +360,29 @@ public final class Shard {
                     w.snapshotDue.add(w.channels.get(i));
                 }
             }
-            if (w.topic.durable() || files.unsynced >= syncEvery) {
-                files.force();
-            }
-        } catch (IOException e) {
-            w.error = e;
-            try {
-                w.nextSeqAfterError = files.log().nextSeq();
-            } catch (IOException again) {
-                w.nextSeqAfterError = -1;
-            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            files.failedEpoch = w.epoch;
+            files.failure = e instanceof IOException io ? io : new IOException(e.toString(), e);
+            failed(w, files.failure);
+            return false;
+        }
+    }
+
+    private static void failed(TopicWrite w, IOException e) {
+        if (w.error != null) {
+            return;
+        }
+        w.error = e;
+        try {
+            w.nextSeqAfterError = w.topic.files.log().nextSeq();
+        } catch (IOException again) {
+            w.nextSeqAfterError = -1;
         }
     }
 
     /** On the shard: records become visible, publishers get their answers. */
     private void writeDone(List<TopicWrite> writes, List<java.util.function.Consumer<Throwable>> waiters) {
-        writeInFlight = false;
-        inFlightWrites = null;
-        inFlightWaiters = List.of();
         Throwable failure = null;
         for (TopicWrite w : writes) {
             Topic t = w.topic;
@@ -356,8 +407,8 @@ public final class Shard {
             } else {
                 broker.storageFailed(t.writeError);
             }
-            if (t.deleted) {
-                continue;
+            if (t.deleted || w.epoch != t.writeEpoch) {
+                continue; // a write refused for an earlier failure: its records are handled already
             }
             boolean pendingLost = t.durable() && t.tail.endSeq() > w.endSeq;
             t.writeFailed(w.error.getMessage() == null ? w.error.toString() : w.error.getMessage(),
@@ -540,7 +591,7 @@ public final class Shard {
             }
         }
         // cursor events that no publish carried along: one lane write for all of them
-        if (!journalChannels.isEmpty() && !writeInFlight) {
+        if (!journalChannels.isEmpty()) {
             submitJournalsOnly();
         }
     }
@@ -759,8 +810,8 @@ public final class Shard {
             vertx.cancelTimer(syncTimer);
             // once closed, lane completions no longer run here: whoever waits on the group write
             // on the lane, or on records not handed to it yet, is answered by the final lane job
-            List<TopicWrite> onLane = inFlightWrites == null ? List.of() : inFlightWrites;
-            List<java.util.function.Consumer<Throwable>> onLaneWaiters = inFlightWaiters;
+            List<WriteJob> onLane = new ArrayList<>(inFlightJobs);
+            inFlightJobs.clear();
             List<TopicWrite> last = new ArrayList<>();
             for (Topic t : writeTopics) {
                 if (!t.deleted && t.files != null) {
@@ -791,8 +842,9 @@ public final class Shard {
             long syncEvery = options.syncEvery();
             // the last group write, then the snapshots, then fsync and close: one lane job, in order
             lane.call(() -> {
+                drainOnLane(syncEvery); // queued jobs whose drain completion this closed shard drops
                 for (TopicWrite w : last) {
-                    writeOnLane(w, syncEvery);
+                    writeOnLane(w);
                 }
                 for (int i = 0; i < names.size(); i++) {
                     owners.get(i).cursor(names.get(i)).snapshot(states.get(i));
@@ -806,8 +858,10 @@ public final class Shard {
                 return null;
             }).onComplete(ar -> {
                 Throwable failed = ar.failed() ? ar.cause() : null;
-                Throwable onLaneError = firstError(onLane);
-                onLaneWaiters.forEach(w -> w.accept(onLaneError));
+                for (WriteJob job : onLane) {
+                    Throwable jobError = firstError(job.writes());
+                    job.waiters().forEach(w -> w.accept(jobError));
+                }
                 Throwable lastError = failed != null ? failed : firstError(last);
                 lastWaiters.forEach(w -> w.accept(lastError));
                 if (failed != null) {

@@ -49,6 +49,8 @@ public final class Topic {
     long submittedSeq;
     /** A memory-first topic whose last write failed refuses publishes until a write succeeds. */
     String writeError;
+    /** Bumped by every failed write: writes queued before it are refused on the lane. */
+    int writeEpoch;
     /** Records below this have been handed to the channels. */
     long visibleSeq;
     /** Held records below this were dropped by an empty of the topic. */
@@ -149,6 +151,7 @@ public final class Topic {
 
     /** The lane could not write from {@code logNextSeq} on. */
     void writeFailed(String error, long logNextSeq) {
+        writeEpoch++;
         if (durable()) {
             // nobody saw these records and their publishers get the error: forget them
             tail.truncate(Math.max(logNextSeq, writtenSeq));

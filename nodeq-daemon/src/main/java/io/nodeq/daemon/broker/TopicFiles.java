@@ -24,6 +24,9 @@ final class TopicFiles {
     private final Map<String, CursorStore> cursors = new HashMap<>();
     /** Messages appended since the last fsync (memory-first's --sync-every). */
     long unsynced;
+    /** Writes of this epoch and earlier are refused: queued before the shard knew of {@link #failure}. */
+    int failedEpoch = -1;
+    IOException failure;
 
     TopicFiles(Path topicsDir, String topic, TopicLog.LogOptions options) {
         this.dir = topicsDir.resolve(topic);
