@@ -116,7 +116,7 @@ class CrashTest {
             subscribedAt = System.currentTimeMillis();
             c.rdy(RDY);
             c.setTimeout(1_000);
-            long giveUp = due + 5_000;
+            long giveUp = due + 8_000; // in-flight ones may wait out their msg-timeout (10 s) first
             while ((after.size() < queued || deferredArrival < 0) && System.currentTimeMillis() < giveUp) {
                 RawClient.Frame m;
                 try {
@@ -168,6 +168,8 @@ class CrashTest {
                 if (cycle == 1) {
                     DaemonHttp.createTopic(d.httpPort(), TOPIC, durability);
                     DaemonHttp.createChannel(d.httpPort(), TOPIC, CHANNEL);
+                    System.out.printf("CrashTest %s: /stats shows the topic's durability as %s%n", label,
+                            DaemonHttp.topicDurability(d.httpPort(), TOPIC));
                 }
                 RecordingConsumer consumer = new RecordingConsumer(TOPIC, CHANNEL, RDY, ledger);
                 consumer.start(d.tcpPort());

@@ -28,6 +28,19 @@ final class DaemonHttp {
         post(httpPort, "/channel/create?topic=" + enc(topic) + "&channel=" + enc(channel));
     }
 
+    /** The topic's {@code durability} in {@code /stats?format=json}, or "(not shown)" (older daemons have no such key). */
+    static String topicDurability(int httpPort, String topic) throws IOException, InterruptedException {
+        JsonObject stats = new JsonObject(get(httpPort, "/stats?format=json&topic=" + enc(topic)));
+        for (Object t : stats.getJsonArray("topics", new io.vertx.core.json.JsonArray())) {
+            JsonObject to = (JsonObject) t;
+            if (topic.equals(to.getString("topic_name"))) {
+                Object d = to.getValue("durability");
+                return d == null ? "(not shown)" : d.toString();
+            }
+        }
+        return "(no topic)";
+    }
+
     /** The channel's object from {@code /stats?format=json}; null while the daemon has no such channel. */
     static JsonObject channelStats(int httpPort, String topic, String channel) throws IOException, InterruptedException {
         JsonObject stats = new JsonObject(get(httpPort, "/stats?format=json&topic=" + enc(topic) + "&channel=" + enc(channel)));

@@ -71,6 +71,7 @@ class ShutdownTest {
             for (TopicLoad l : loads) {
                 DaemonHttp.createTopic(d.httpPort(), l.topic, l.durability);
                 DaemonHttp.createChannel(d.httpPort(), l.topic, CHANNEL);
+                System.out.printf("ShutdownTest %s: /stats shows durability %s%n", l.label(), DaemonHttp.topicDurability(d.httpPort(), l.topic));
                 l.consumer = new RecordingConsumer(l.topic, CHANNEL, 100, l.ledger);
                 l.consumer.start(d.tcpPort());
                 l.publishers.forEach(p -> p.start(d.tcpPort()));

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# What fsync before OK costs: starts the daemon jar twice on a fresh temp data path, first with a
+# topic at the daemon's default level (memory-first), then with a topic created with
+# /topic/create?topic=...&durability=durable, and runs GroupCommitBench against each: --concurrency
+# connections (default 16), each sending one single-message PUB and waiting for its OK (closed
+# loop), for --runfor. Prints one row per level: msgs/s and PUB->OK p50/p99/p99.9, plus the
+# durability /stats reports for the topic ("-" when /stats has no such field).
+#
+#   examples/group-commit-bench.sh [--daemon-jar nodeq-daemon/target/nodeq-daemon.jar]
+#                                  [--nsqd-tcp-address 127.0.0.1:4150] [--nsqd-http-address host:port]
+#                                  [--runfor 10s] [--size 200] [--concurrency 16] [--topic group_commit]
+#                                  [--mem-queue-size 10000] [--daemon-java-opts "..."]
+#
+# Needs the daemon jar (mvn -pl nodeq-daemon -am package -DskipTests) and the compiled examples.
+# The daemon's log is kept in ${TMPDIR:-/tmp}/nodeq-bench-daemon.log (the last run's).
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=bench-daemon.sh
+. "$root/examples/bench-daemon.sh"
+tcp="127.0.0.1:4150"
+http=""
+jar="$root/nodeq-daemon/target/nodeq-daemon.jar"
+mem_queue_size="10000"
+daemon_java_opts=""
+topic="group_commit"
+bench=()
+
+while [ $# -gt 0 ]; do
+  arg="$1"; shift
+  name="${arg%%=*}"; name="${name#-}"; name="--${name#-}"
+  if [ "$name" = "--help" ]; then usage; exit 0; fi
+  if [[ "$arg" == *=* ]]; then value="${arg#*=}"
+  elif [ $# -gt 0 ]; then value="$1"; shift
+  else echo "group-commit-bench.sh: flag needs an argument: $arg" >&2; exit 2; fi
+  daemon_flag "$name" "$value" && continue
+  case "$name" in
+    --topic) topic="$value" ;;
+    --runfor|--size|--concurrency) bench+=("$name=$value") ;;
+    *) echo "group-commit-bench.sh: unknown flag $name" >&2; exit 2 ;;
+  esac
+done
+http_flag="$http"
+[ -f "$jar" ] || { echo "group-commit-bench.sh: no daemon jar $jar (mvn -pl nodeq-daemon -am package -DskipTests)" >&2; exit 2; }
+
+if [ ! -f "$root/examples/target/classes/io/nodeq/examples/bench/GroupCommitBench.class" ]; then
+  echo "# building examples"
+  (cd "$root" && mvn -B -q -ntp -o -pl examples -am compile >/dev/null)
+fi
+hdr_version="$(sed -n 's:.*<hdrhistogram.version>\(.*\)</hdrhistogram.version>.*:\1:p' "$root/pom.xml")"
+hdr_jar="${MAVEN_REPOSITORY:-$HOME/.m2/repository}/org/hdrhistogram/HdrHistogram/$hdr_version/HdrHistogram-$hdr_version.jar"
+cp="$root/examples/target/classes:$root/nodeq-client/target/classes:$hdr_jar"
+
+rows=()
+for level in memory-first durable; do
+  start_daemon
+  create="topic/create?topic=$topic"
+  [ "$level" = memory-first ] || create="$create&durability=$level"
+  curl -sSf -X POST "http://$http/$create" >/dev/null || { echo "group-commit-bench.sh: POST $create failed" >&2; exit 1; }
+  shown="$(curl -sSf "http://$http/stats?format=json&topic=$topic" \
+    | jq -r --arg t "$topic" '[.topics[] | select(.topic_name == $t) | .durability // "-"][0] // "-"')"
+  echo "# $level: topic $topic created with POST /$create; /stats durability: $shown"
+  t0="$(date +%s%N)"; c0="$(daemon_cpu)"
+  out="$(java ${JAVA_OPTS:-} -cp "$cp" io.nodeq.examples.bench.GroupCommitBench "--nsqd-tcp-address=$tcp" "--topic=$topic" "${bench[@]+"${bench[@]}"}")"
+  echo "$out"
+  report_daemon_cpu "$c0" "$t0" "$level PUB"
+  rate="$(sed -n 's/.* - \([0-9.]*\)ops\/s - .*/\1/p' <<<"$out")"
+  lat="$(sed -n 's/.*PUB->OK: p50 \([0-9.]*ms\) - p90 [0-9.]*ms - p99 \([0-9.]*ms\) - p99.9 \([0-9.]*ms\) - .*/\1 \2 \3/p' <<<"$out")"
+  # shellcheck disable=SC2086
+  rows+=("$(printf '%-13s %-14s %12.0f %10s %10s %10s' "$level" "$shown" "$rate" $lat)")
+  cleanup
+  daemon_pid=""; datadir=""
+  http="$http_flag"  # start_daemon derives it from tcp when not given
+done
+printf '%-13s %-14s %12s %10s %10s %10s\n' "level" "/stats shows" "msgs/s" "p50" "p99" "p99.9"
+printf '%s\n' "${rows[@]}"

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# What a queued message costs in daemon memory, worst case: the daemon jar is started with
+# --mem-queue-size 2000000 (every message stays in memory), a topic gets 1 channel (then, in a second
+# daemon, 3), and --messages (default 1,000,000) bodies of --size (200) bytes are published with MPUB
+# (BenchWriter, batches of 200) with no consumer. Once /stats shows them all queued on every channel,
+# the daemon's VmRSS (/proc/PID/status) is compared with its value before publishing:
+# RSS per queued message, and what it costs beyond its body. With jcmd on the PATH, the live heap
+# after a full GC (jcmd GC.run, GC.heap_info) is compared too: what the messages keep reachable,
+# rather than what the JVM took from the OS while ingesting.
+#
+#   examples/memory-bench.sh [--daemon-jar nodeq-daemon/target/nodeq-daemon.jar]
+#                            [--nsqd-tcp-address 127.0.0.1:4150] [--nsqd-http-address host:port]
+#                            [--messages 1000000] [--size 200] [--channels "1 3"]
+#                            [--mem-queue-size 2000000] [--daemon-java-opts "..."]
+#
+# Needs the daemon jar (mvn -pl nodeq-daemon -am package -DskipTests) and the compiled examples.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=bench-daemon.sh
+. "$root/examples/bench-daemon.sh"
+tcp="127.0.0.1:4150"
+http=""
+jar="$root/nodeq-daemon/target/nodeq-daemon.jar"
+mem_queue_size="2000000"
+daemon_java_opts=""
+messages=1000000
+size=200
+channel_counts="1 3"
+topic="memory_bench"
+
+while [ $# -gt 0 ]; do
+  arg="$1"; shift
+  name="${arg%%=*}"; name="${name#-}"; name="--${name#-}"
+  if [ "$name" = "--help" ]; then usage; exit 0; fi
+  if [[ "$arg" == *=* ]]; then value="${arg#*=}"
+  elif [ $# -gt 0 ]; then value="$1"; shift
+  else echo "memory-bench.sh: flag needs an argument: $arg" >&2; exit 2; fi
+  daemon_flag "$name" "$value" && continue
+  case "$name" in
+    --messages) messages="$value" ;;
+    --size) size="$value" ;;
+    --channels) channel_counts="$value" ;;
+    *) echo "memory-bench.sh: unknown flag $name" >&2; exit 2 ;;
+  esac
+done
+http_flag="$http"
+[ -f "$jar" ] || { echo "memory-bench.sh: no daemon jar $jar (mvn -pl nodeq-daemon -am package -DskipTests)" >&2; exit 2; }
+[ $((messages % 200)) -eq 0 ] || { echo "memory-bench.sh: --messages must be a multiple of 200 (the MPUB batch)" >&2; exit 2; }
+
+if [ ! -f "$root/examples/target/classes/io/nodeq/examples/bench/BenchWriter.class" ]; then
+  echo "# building examples"
+  (cd "$root" && mvn -B -q -ntp -o -pl examples -am compile >/dev/null)
+fi
+hdr_version="$(sed -n 's:.*<hdrhistogram.version>\(.*\)</hdrhistogram.version>.*:\1:p' "$root/pom.xml")"
+hdr_jar="${MAVEN_REPOSITORY:-$HOME/.m2/repository}/org/hdrhistogram/HdrHistogram/$hdr_version/HdrHistogram-$hdr_version.jar"
+cp="$root/examples/target/classes:$root/nodeq-client/target/classes:$hdr_jar"
+
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$daemon_pid/status"; }
+# live heap in KB after a full GC, or empty without jcmd
+live_heap_kb() {
+  command -v jcmd >/dev/null || return 0
+  jcmd "$daemon_pid" GC.run >/dev/null 2>&1 || return 0
+  jcmd "$daemon_pid" GC.heap_info 2>/dev/null | awk '/heap/ && /used/ {for (i = 1; i < NF; i++) if ($i == "used") {sub(/K.*/, "", $(i + 1)); print $(i + 1); exit}}'
+}
+# channel depths of the topic, one per line
+depths() {
+  curl -sSf "http://$http/stats?format=json&topic=$topic" \
+    | jq -r --arg t "$topic" '.topics[] | select(.topic_name == $t) | .channels[] | .depth'
+}
+# per_message LABEL RSS_BEFORE_KB RSS_AFTER_KB CHANNELS
+per_message() {
+  awk -v w="$1" -v b="$2" -v a="$3" -v m="$messages" -v s="$size" -v c="$4" 'BEGIN {
+    d = (a - b) * 1024
+    printf "# %-30s %7.1f MB -> %7.1f MB (+%.1f MB): %6.1f B per queued message, %6.1f B beyond its %d-byte body",
+      w, b / 1024, a / 1024, d / 1048576, d / m, d / m - s, s
+    if (c > 1) printf "; %6.1f B per channel copy", d / m / c
+    printf "\n" }'
+}
+
+rows=()
+for n in $channel_counts; do
+  start_daemon
+  curl -sSf -X POST "http://$http/topic/create?topic=$topic" >/dev/null
+  for i in $(seq 0 $((n - 1))); do
+    curl -sSf -X POST "http://$http/channel/create?topic=$topic&channel=ch$i" >/dev/null
+  done
+  before="$(rss_kb)"
+  heap_before="$(live_heap_kb)"
+  echo "# $n channel(s): publishing $messages x $size B with MPUB, no consumer; daemon RSS before: $((before / 1024)) MB"
+  java ${JAVA_OPTS:-} -cp "$cp" io.nodeq.examples.bench.BenchWriter "--nsqd-tcp-address=$tcp" "--topic=$topic" \
+    "--size=$size" --batch-size=200 --concurrency=2 "--count=$messages" --runfor=10m | sed 's/^/#   /'
+  queued=""
+  for _ in $(seq 1 600); do
+    queued="$(depths | tr '\n' ' ')"
+    if [ "$(depths | awk -v m="$messages" '$1 == m {k++} END {print k + 0}')" -eq "$n" ]; then break; fi
+    sleep 0.2
+  done
+  echo "# channel depths in /stats: $queued"
+  after="$(rss_kb)"
+  rows+=("$(per_message "$n channel(s), VmRSS:" "$before" "$after" "$n")")
+  heap_after="$(live_heap_kb)"
+  if [ -n "$heap_before" ] && [ -n "$heap_after" ]; then
+    rows+=("$(per_message "$n channel(s), live heap:" "$heap_before" "$heap_after" "$n")")
+  fi
+  cleanup
+  daemon_pid=""; datadir=""
+  http="$http_flag"
+done
+printf '%s\n' "${rows[@]}"
