@@ -1,5 +1,8 @@
 package io.nodeq.examples.bench;
 
+import io.nodeq.client.NsqAddress;
+import io.nodeq.config.Flag.Kind;
+import io.nodeq.config.FlagTable;
 import io.nodeq.protocol.Names;
 import org.HdrHistogram.Histogram;
 
@@ -23,17 +26,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GroupCommitBench {
     static final String TOOL = "group_commit_bench";
-    static final String USAGE = """
-            usage: GroupCommitBench [flags]
-              --nsqd-tcp-address host:port  daemon to publish to (default 127.0.0.1:4150)
-              --topic name                  topic (default group_commit); create it first for a durable one
-              --size n                      bytes per message (default 200)
-              --runfor duration             how long to publish, Go syntax (default 10s)
-              --concurrency n               connections, one PUB in flight on each (default 16)""";
+    static final FlagTable FLAGS = new FlagTable(TOOL, "Single-message PUBs, one in flight per connection, "
+            + "and the PUB->OK percentiles: what group commit costs a publisher that waits for every message.")
+            .add("nsqd-tcp-address", Kind.STRING, "127.0.0.1:4150", "daemon to publish to (host:port)")
+            .add("topic", Kind.STRING, "group_commit", "topic; create it first for a durable one")
+            .add("size", Kind.INT, 200, "bytes per message")
+            .add("runfor", Kind.DURATION, Duration.ofSeconds(10), "how long to publish")
+            .add("concurrency", Kind.INT, 16, "connections, one PUB in flight on each");
     private static final Duration GRACE = Duration.ofSeconds(5);
     private static final long MAX_LATENCY_NS = TimeUnit.SECONDS.toNanos(60);
 
-    record Options(NsqdAddress address, String topic, int size, Duration runfor, int concurrency) {
+    record Options(NsqAddress address, String topic, int size, Duration runfor, int concurrency) {
         Options {
             if (!Names.isValidTopicName(topic)) {
                 throw new IllegalArgumentException("invalid --topic \"" + topic + "\"");
@@ -44,18 +47,9 @@ public final class GroupCommitBench {
             BenchCommand.checkRun(runfor, concurrency, 0);
         }
 
-        static Options parse(String[] args) throws UsageException {
-            BenchFlags f = BenchFlags.parse(args, Set.of("nsqd-tcp-address", "topic", "size", "runfor", "concurrency"));
-            if (f.help()) {
-                return null;
-            }
-            NsqdAddress address = NsqdAddress.parse("nsqd-tcp-address", f.string("nsqd-tcp-address", "127.0.0.1:4150"));
-            try {
-                return new Options(address, f.string("topic", "group_commit"), f.integer("size", 200),
-                        f.duration("runfor", Duration.ofSeconds(10)), f.integer("concurrency", 16));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
-            }
+        static Options from(FlagTable.Values f) {
+            return new Options(BenchCommand.daemon(f), f.string("topic"), f.integer("size"), f.duration("runfor"),
+                    f.integer("concurrency"));
         }
     }
 
@@ -67,7 +61,7 @@ public final class GroupCommitBench {
     }
 
     public static void main(String[] args) {
-        System.exit(BenchCommand.run(TOOL, USAGE, args, Options::parse, GroupCommitBench::bench, System.out, System.err));
+        System.exit(BenchCommand.run(FLAGS, args, Options::from, GroupCommitBench::bench, System.out, System.err));
     }
 
     static Result bench(Options o, PrintStream out) throws Exception {
@@ -119,7 +113,7 @@ public final class GroupCommitBench {
         /** Connects and sends the magic; a publisher needs no IDENTIFY. */
         @Override
         public void prepare() throws Exception {
-            conn = BenchConnection.open(o.address().socketAddress(), Duration.ofSeconds(5));
+            conn = BenchConnection.open(new java.net.InetSocketAddress(o.address().host(), o.address().port()), Duration.ofSeconds(5));
             conn.flush();
         }
 
