@@ -52,3 +52,17 @@ report_daemon_cpu() {  # ticks-at-start nanos-at-start phase
   awk -v t="$(( $(daemon_cpu) - $1 ))" -v hz="$(getconf CLK_TCK)" -v s="$(( $(date +%s%N) - $2 ))" -v w="$3" \
     'BEGIN { printf "# daemon cpu during %s: %.2fs (%.0f%% of one core)\n", w, t / hz, 100 * t / hz / (s / 1e9) }'
 }
+
+# The classpath of the Java bench tools: the examples module's runnable jar (the CLI's dependencies,
+# the flag kit's Jackson among them), built first when it is missing, and HdrHistogram (the bench
+# tools' own, version from the parent pom).
+tools_classpath() {
+  local r="$1"
+  if [ ! -f "$r/examples/target/nodeq.jar" ]; then
+    echo "# building the examples jar (mvn package -pl examples -am -DskipTests)" >&2
+    (cd "$r" && mvn -B -q -ntp -pl examples -am package -DskipTests >/dev/null)
+  fi
+  local hdr
+  hdr="$(sed -n 's:.*<hdrhistogram.version>\(.*\)</hdrhistogram.version>.*:\1:p' "$r/pom.xml")"
+  echo "$r/examples/target/nodeq.jar:${MAVEN_REPOSITORY:-$HOME/.m2/repository}/org/hdrhistogram/HdrHistogram/$hdr/HdrHistogram-$hdr.jar"
+}

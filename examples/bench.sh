@@ -52,14 +52,7 @@ while [ $# -gt 0 ]; do
 done
 common+=("--nsqd-tcp-address=$tcp" "--topic=$topic")
 
-# The bench tools need only their classes, nodeq-client's and HdrHistogram (version from the parent pom).
-if [ ! -d "$root/examples/target/classes/io/nodeq/examples/bench" ]; then
-  echo "# building examples"
-  (cd "$root" && mvn -B -q -ntp -pl examples -am compile >/dev/null)
-fi
-hdr_version="$(sed -n 's:.*<hdrhistogram.version>\(.*\)</hdrhistogram.version>.*:\1:p' "$root/pom.xml")"
-hdr_jar="${MAVEN_REPOSITORY:-$HOME/.m2/repository}/org/hdrhistogram/HdrHistogram/$hdr_version/HdrHistogram-$hdr_version.jar"
-cp="$root/examples/target/classes:$root/nodeq-client/target/classes:$hdr_jar"
+cp="$(tools_classpath "$root")"
 
 [ -z "$jar" ] || start_daemon
 

@@ -43,13 +43,7 @@ done
 http_flag="$http"
 [ -f "$jar" ] || { echo "group-commit-bench.sh: no daemon jar $jar (mvn -pl nodeq-daemon -am package -DskipTests)" >&2; exit 2; }
 
-if [ ! -f "$root/examples/target/classes/io/nodeq/examples/bench/GroupCommitBench.class" ]; then
-  echo "# building examples"
-  (cd "$root" && mvn -B -q -ntp -o -pl examples -am compile >/dev/null)
-fi
-hdr_version="$(sed -n 's:.*<hdrhistogram.version>\(.*\)</hdrhistogram.version>.*:\1:p' "$root/pom.xml")"
-hdr_jar="${MAVEN_REPOSITORY:-$HOME/.m2/repository}/org/hdrhistogram/HdrHistogram/$hdr_version/HdrHistogram-$hdr_version.jar"
-cp="$root/examples/target/classes:$root/nodeq-client/target/classes:$hdr_jar"
+cp="$(tools_classpath "$root")"
 
 rows=()
 for level in memory-first durable; do
