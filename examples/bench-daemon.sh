@@ -26,6 +26,24 @@ daemon_flag() {
   esac
 }
 
+# parse_flags "$@": Go's flag forms (--name=v, --name v, -name v) and --help; the shared daemon
+# flags are taken here, every other one goes to the calling script's `script_flag NAME VALUE`,
+# which returns 1 for a flag it does not know (one line on stderr, exit 2).
+parse_flags() {
+  local arg name value me
+  me="$(basename "$0")"
+  while [ $# -gt 0 ]; do
+    arg="$1"; shift
+    name="${arg%%=*}"; name="${name#-}"; name="--${name#-}"
+    if [ "$name" = "--help" ]; then usage; exit 0; fi
+    if [[ "$arg" == *=* ]]; then value="${arg#*=}"
+    elif [ $# -gt 0 ]; then value="$1"; shift
+    else echo "$me: flag needs an argument: $arg" >&2; exit 2; fi
+    daemon_flag "$name" "$value" && continue
+    script_flag "$name" "$value" || { echo "$me: unknown flag $name" >&2; exit 2; }
+  done
+}
+
 start_daemon() {
   [ -n "$http" ] || http="${tcp%:*}:$(( ${tcp##*:} + 1 ))"
   datadir="$(mktemp -d)"

@@ -32,24 +32,18 @@ common=()
 writer=()
 reader=()
 
-while [ $# -gt 0 ]; do
-  arg="$1"; shift
-  name="${arg%%=*}"; name="${name#-}"; name="--${name#-}"
-  if [ "$name" = "--help" ]; then usage; exit 0; fi
-  if [[ "$arg" == *=* ]]; then value="${arg#*=}"
-  elif [ $# -gt 0 ]; then value="$1"; shift
-  else echo "bench.sh: flag needs an argument: $arg" >&2; exit 2; fi
-  daemon_flag "$name" "$value" && continue
-  case "$name" in
-    --warmup) warmup="$value" ;;
-    --topic) topic="$value" ;;
-    --channel) channel="$value" ;;
-    --size|--runfor|--deadline|--concurrency) common+=("$name=$value") ;;
-    --batch-size) writer+=("$name=$value") ;;
-    --rdy|--flight|--output-buffer-size|--output-buffer-timeout) reader+=("$name=$value") ;;
-    *) echo "bench.sh: unknown flag $name" >&2; exit 2 ;;
+script_flag() {
+  case "$1" in
+    --warmup) warmup="$2" ;;
+    --topic) topic="$2" ;;
+    --channel) channel="$2" ;;
+    --size|--runfor|--deadline|--concurrency) common+=("$1=$2") ;;
+    --batch-size) writer+=("$1=$2") ;;
+    --rdy|--flight|--output-buffer-size|--output-buffer-timeout) reader+=("$1=$2") ;;
+    *) return 1 ;;
   esac
-done
+}
+parse_flags "$@"
 common+=("--nsqd-tcp-address=$tcp" "--topic=$topic")
 
 cp="$(tools_classpath "$root")"

@@ -37,27 +37,21 @@ batch=200
 threads=1
 concurrency="$(nproc)"
 
-while [ $# -gt 0 ]; do
-  arg="$1"; shift
-  name="${arg%%=*}"; name="${name#-}"; name="--${name#-}"
-  if [ "$name" = "--help" ]; then usage; exit 0; fi
-  if [[ "$arg" == *=* ]]; then value="${arg#*=}"
-  elif [ $# -gt 0 ]; then value="$1"; shift
-  else echo "client-bench.sh: flag needs an argument: $arg" >&2; exit 2; fi
-  daemon_flag "$name" "$value" && continue
-  case "$name" in
-    --rounds) rounds="$value" ;;
-    --messages) messages="$value" ;;
-    --warmup) warmup="$value" ;;
-    --runfor) runfor="$value" ;;
-    --pub-warmup) pub_warmup="$value" ;;
-    --size) size="$value" ;;
-    --batch-size) batch="$value" ;;
-    --handler-threads) threads="$value" ;;
-    --concurrency) concurrency="$value" ;;
-    *) echo "client-bench.sh: unknown flag $name" >&2; exit 2 ;;
+script_flag() {
+  case "$1" in
+    --rounds) rounds="$2" ;;
+    --messages) messages="$2" ;;
+    --warmup) warmup="$2" ;;
+    --runfor) runfor="$2" ;;
+    --pub-warmup) pub_warmup="$2" ;;
+    --size) size="$2" ;;
+    --batch-size) batch="$2" ;;
+    --handler-threads) threads="$2" ;;
+    --concurrency) concurrency="$2" ;;
+    *) return 1 ;;
   esac
-done
+}
+parse_flags "$@"
 
 cli_jar="$root/examples/target/nodeq.jar"
 [ -f "$cli_jar" ] || { echo "client-bench.sh: $cli_jar is missing: run mvn package first" >&2; exit 2; }

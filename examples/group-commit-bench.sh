@@ -26,20 +26,14 @@ daemon_java_opts=""
 topic="group_commit"
 bench=()
 
-while [ $# -gt 0 ]; do
-  arg="$1"; shift
-  name="${arg%%=*}"; name="${name#-}"; name="--${name#-}"
-  if [ "$name" = "--help" ]; then usage; exit 0; fi
-  if [[ "$arg" == *=* ]]; then value="${arg#*=}"
-  elif [ $# -gt 0 ]; then value="$1"; shift
-  else echo "group-commit-bench.sh: flag needs an argument: $arg" >&2; exit 2; fi
-  daemon_flag "$name" "$value" && continue
-  case "$name" in
-    --topic) topic="$value" ;;
-    --runfor|--size|--concurrency) bench+=("$name=$value") ;;
-    *) echo "group-commit-bench.sh: unknown flag $name" >&2; exit 2 ;;
+script_flag() {
+  case "$1" in
+    --topic) topic="$2" ;;
+    --runfor|--size|--concurrency) bench+=("$1=$2") ;;
+    *) return 1 ;;
   esac
-done
+}
+parse_flags "$@"
 http_flag="$http"
 [ -f "$jar" ] || { echo "group-commit-bench.sh: no daemon jar $jar (mvn -pl nodeq-daemon -am package -DskipTests)" >&2; exit 2; }
 

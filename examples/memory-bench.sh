@@ -29,21 +29,15 @@ size=200
 channel_counts="1 3"
 topic="memory_bench"
 
-while [ $# -gt 0 ]; do
-  arg="$1"; shift
-  name="${arg%%=*}"; name="${name#-}"; name="--${name#-}"
-  if [ "$name" = "--help" ]; then usage; exit 0; fi
-  if [[ "$arg" == *=* ]]; then value="${arg#*=}"
-  elif [ $# -gt 0 ]; then value="$1"; shift
-  else echo "memory-bench.sh: flag needs an argument: $arg" >&2; exit 2; fi
-  daemon_flag "$name" "$value" && continue
-  case "$name" in
-    --messages) messages="$value" ;;
-    --size) size="$value" ;;
-    --channels) channel_counts="$value" ;;
-    *) echo "memory-bench.sh: unknown flag $name" >&2; exit 2 ;;
+script_flag() {
+  case "$1" in
+    --messages) messages="$2" ;;
+    --size) size="$2" ;;
+    --channels) channel_counts="$2" ;;
+    *) return 1 ;;
   esac
-done
+}
+parse_flags "$@"
 http_flag="$http"
 [ -f "$jar" ] || { echo "memory-bench.sh: no daemon jar $jar (mvn -pl nodeq-daemon -am package -DskipTests)" >&2; exit 2; }
 [ $((messages % 200)) -eq 0 ] || { echo "memory-bench.sh: --messages must be a multiple of 200 (the MPUB batch)" >&2; exit 2; }
