@@ -583,7 +583,7 @@ public final class Shard {
 
     // ---- timers ----
 
-    private void scan() {
+    void scan() {
         long now = nowMono();
         for (Topic t : topics.values()) {
             for (Channel c : t.channels.values()) {
