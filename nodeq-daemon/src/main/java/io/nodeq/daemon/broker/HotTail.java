@@ -48,7 +48,6 @@ final class HotTail {
     private int indexHead;
     private long startSeq;
     private long endSeq;
-    private long bytes;
 
     HotTail(long capacity, long nextSeq) {
         this.capacity = capacity;
@@ -62,14 +61,6 @@ final class HotTail {
 
     long endSeq() {
         return endSeq;
-    }
-
-    long size() {
-        return endSeq - startSeq;
-    }
-
-    long bytes() {
-        return bytes;
     }
 
     boolean contains(long seq) {
@@ -90,7 +81,6 @@ final class HotTail {
         long slabNo = firstSlabNo + slabCount - 1;
         putIndex(seq, slabNo << 32 | off);
         endSeq = seq + 1;
-        bytes += size;
         return seq;
     }
 
@@ -193,7 +183,6 @@ final class HotTail {
     }
 
     private void dropOldestSlab() {
-        bytes -= slabs[slabHead].used;
         slabs[slabHead] = null;
         slabHead = (slabHead + 1) % slabs.length;
         slabCount--;
@@ -220,14 +209,12 @@ final class HotTail {
         // drop whole slabs that start at or after seq, then shorten the last one
         while (slabCount > 0 && slabs[(slabHead + slabCount - 1) % slabs.length].firstSeq >= seq) {
             Slab s = slabs[(slabHead + slabCount - 1) % slabs.length];
-            bytes -= s.used;
             slabs[(slabHead + slabCount - 1) % slabs.length] = null;
             slabCount--;
         }
         Slab last = slabs[(slabHead + slabCount - 1) % slabs.length];
         if ((pos(seq) >>> 32) == firstSlabNo + slabCount - 1) {
             int cut = offset(seq);
-            bytes -= last.used - cut;
             last.used = cut;
         }
         endSeq = seq;
@@ -242,6 +229,5 @@ final class HotTail {
         indexHead = 0;
         startSeq = nextSeq;
         endSeq = nextSeq;
-        bytes = 0;
     }
 }

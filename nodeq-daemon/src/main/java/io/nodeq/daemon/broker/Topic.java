@@ -222,11 +222,6 @@ public final class Topic {
         return min;
     }
 
-    /** The record of {@code seq} is in memory. */
-    boolean inTail(long seq) {
-        return tail.contains(seq);
-    }
-
     StatsSnapshot.TopicStats stats(String channelFilter, boolean includeClients, long nowMono) {
         List<StatsSnapshot.ChannelStats> channelStats = new ArrayList<>();
         List<String> names = new ArrayList<>(channels.keySet());
