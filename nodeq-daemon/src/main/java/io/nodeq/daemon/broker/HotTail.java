@@ -208,7 +208,6 @@ final class HotTail {
         }
         // drop whole slabs that start at or after seq, then shorten the last one
         while (slabCount > 0 && slabs[(slabHead + slabCount - 1) % slabs.length].firstSeq >= seq) {
-            Slab s = slabs[(slabHead + slabCount - 1) % slabs.length];
             slabs[(slabHead + slabCount - 1) % slabs.length] = null;
             slabCount--;
         }
