@@ -328,6 +328,22 @@ class CursorStoreTest {
     }
 
     @Test
+    void aFailedForceStaysDirty() throws IOException {
+        CursorEvents ev = new CursorEvents();
+        ev.floor(1);
+        try (CursorStore store = CursorStore.open(tmp, "ch", files)) {
+            store.force();
+            store.append(ev);
+            files.failForce = true;
+            assertThatThrownBy(store::force).isInstanceOf(IOException.class);
+            assertThat(store.dirty()).isTrue();
+            files.failForce = false;
+            store.force();
+            assertThat(store.dirty()).isFalse();
+        }
+    }
+
+    @Test
     void aFailedSnapshotKeepsTheJournal() throws IOException {
         CursorEvents ev = new CursorEvents();
         ev.floor(3);

@@ -289,6 +289,44 @@ class TopicLogTest {
     }
 
     @Test
+    void aFlippedByteAnywhereInTheLastSegmentCutsExactlyFromItsRecord() throws IOException {
+        Path dir = tmp.resolve("log");
+        try (TopicLog log = TopicLog.open(dir, opts(1 << 20))) {
+            append(log, 0, 4);
+        }
+        Path seg = segmentFiles(dir).get(0);
+        byte[] pristine = Files.readAllBytes(seg);
+        long[] starts = {0, records(0, 1).length, records(0, 2).length, records(0, 3).length, pristine.length};
+        for (int off = 0; off < pristine.length; off++) {
+            Files.write(seg, pristine);
+            FaultyFiles.flip(seg, off);
+            int record = 0;
+            while (starts[record + 1] <= off) {
+                record++;
+            }
+            try (TopicLog log = TopicLog.open(dir, opts(1 << 20))) {
+                assertThat(log.nextSeq()).as("flipped byte %d", off).isEqualTo(record);
+                assertThat(Files.size(seg)).isEqualTo(starts[record]);
+            }
+        }
+    }
+
+    @Test
+    void aFailedForceStaysDirtyAndIsRetried() throws IOException {
+        try (TopicLog log = TopicLog.open(tmp.resolve("log"), opts(1000))) {
+            append(log, 0, 30);
+            files.failForce = true;
+            assertThatThrownBy(log::force).isInstanceOf(IOException.class);
+            assertThat(log.dirty()).isTrue();
+            files.failForce = false;
+            int before = files.forceCalls.get();
+            log.force();
+            assertThat(log.dirty()).isFalse();
+            assertThat(files.forceCalls.get() - before).isEqualTo(log.segmentCount());
+        }
+    }
+
+    @Test
     void aFlippedByteInAnOlderSegmentSkipsTheRestOfIt() throws IOException {
         Path dir = tmp.resolve("log");
         try (TopicLog log = TopicLog.open(dir, opts(1000))) {
