@@ -100,8 +100,8 @@ public final class LegacyImport {
         deleteTree(work.resolve("reading"));
         for (Map.Entry<String, List<Path>> e : byTopic.entrySet()) {
             String topic = e.getKey();
-            if (!Names.isValidTopicName(topic)) {
-                log.warn("IMPORT({}): not a valid topic name: its queue files are left in place", topic);
+            if (!Names.isValidTopicName(topic) || Names.isEphemeral(topic)) {
+                log.warn("IMPORT({}): not a valid durable topic name: its queue files are left in place", topic);
                 continue;
             }
             List<String> channels = new ArrayList<>();
@@ -166,8 +166,12 @@ public final class LegacyImport {
         }
         for (String q : queues) {
             int colon = q.indexOf(':');
-            if (colon >= 0 && Names.isValidChannelName(q.substring(colon + 1))) {
-                channels.add(q.substring(colon + 1));
+            String channel = colon < 0 ? null : q.substring(colon + 1);
+            if (channel != null && Names.isValidChannelName(channel) && !Names.isEphemeral(channel)) {
+                channels.add(channel);
+            } else if (channel != null) {
+                log.warn("IMPORT({}): not a valid durable channel name: its files are kept in {}, not imported",
+                        q, dataPath.resolve(IMPORTED_DIR));
             }
         }
 
