@@ -181,6 +181,17 @@ class CursorStoreTest {
     }
 
     @Test
+    void theFirstForceMakesNewDirectoriesDurable() throws IOException {
+        try (CursorStore store = CursorStore.open(tmp.resolve("topic/channels"), "ch", files)) {
+            store.force();
+            // tmp (entry of topic/), topic/ (entry of channels/), channels/ (entry of the new journal)
+            assertThat(files.dirSyncs.get()).isEqualTo(3);
+            store.force();
+            assertThat(files.dirSyncs.get()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void reopenReplaysTheJournal() throws IOException {
         CursorEvents ev = new CursorEvents();
         try (CursorStore store = CursorStore.open(tmp, "ch", files)) {

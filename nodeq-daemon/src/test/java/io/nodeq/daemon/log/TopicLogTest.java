@@ -58,7 +58,14 @@ class TopicLogTest {
             assertThat(log.nextSeq()).isZero();
             assertThat(log.sizeBytes()).isZero();
             assertThat(log.read(0, 10, 1000)).isNull();
+            // the new directory's entry must reach the disk: its parent is fsynced once
+            assertThat(log.dirty()).isTrue();
+            log.force();
             assertThat(log.dirty()).isFalse();
+            assertThat(files.dirSyncs.get()).isEqualTo(1);
+            assertThat(files.forceCalls.get()).isZero();
+            log.force();
+            assertThat(files.dirSyncs.get()).isEqualTo(1);
         }
     }
 
@@ -198,6 +205,8 @@ class TopicLogTest {
     @Test
     void forceSyncsOnlyWhatIsDirty() throws IOException {
         try (TopicLog log = TopicLog.open(tmp.resolve("log"), opts(1000))) {
+            log.force(); // the new directory
+            files.dirSyncs.set(0);
             log.force();
             assertThat(files.forceCalls.get() + files.dirSyncs.get()).isZero();
             append(log, 0, 30); // rolls: several segments to sync, and the directory
