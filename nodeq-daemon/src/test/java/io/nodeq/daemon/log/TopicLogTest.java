@@ -140,6 +140,31 @@ class TopicLogTest {
     }
 
     @Test
+    void readsSeekThroughTheSparseIndexAndContinueWhereTheLastEnded() throws IOException {
+        Path dir = tmp.resolve("log");
+        int n = 30_000; // records of 50..139 bytes: about 2.8 MB in one segment
+        try (TopicLog log = TopicLog.open(dir, opts(1L << 30))) {
+            for (long s = 0; s < n; s += 1000) {
+                log.append(List.of(Region.of(records(s, s + 1000))));
+            }
+        }
+        try (TopicLog log = TopicLog.open(dir, opts(1L << 30))) {
+            long segment = log.sizeBytes();
+            files.bytesRead.set(0);
+            assertThat(log.read(25_000, 10, 1 << 20).firstSeq()).isEqualTo(25_000);
+            // at most the 4096 records before an index entry, and the batch: not the segment
+            assertThat(files.bytesRead.get()).isLessThan(4096 * 140 + 10 * 140 * 2 + 4096);
+            ReadBatch b = log.read(2_000, 100, 1 << 20);
+            files.bytesRead.set(0);
+            // a sequential reader goes on from where its last batch ended
+            ReadBatch next = log.read(b.lastSeq() + 1, 100, 1 << 20);
+            assertThat(next.firstSeq()).isEqualTo(b.lastSeq() + 1);
+            assertThat(files.bytesRead.get()).isLessThan(100 * 140 * 2 + 4096);
+            assertThat(files.bytesRead.get()).isLessThan(segment / 50);
+        }
+    }
+
+    @Test
     void maxBytesBoundsABatchButOneRecordAlwaysComes() throws IOException {
         try (TopicLog log = TopicLog.open(tmp.resolve("log"), opts(1 << 20))) {
             append(log, 0, 100);
