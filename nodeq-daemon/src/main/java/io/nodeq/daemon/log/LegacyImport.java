@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * For a topic: each channel's queue becomes a contiguous seq range of the topic's new log, finished
  * for every other channel; the topic's own queue (messages not yet fanned out) follows, unfinished
  * for every channel, or kept for the first channel when the topic has none. Message IDs, timestamps
- * and attempts are kept (attempts as {@link CursorStore.Pending} entries, due now).
+ * and attempts are kept (attempts as {@link CursorStore.Pending} entries, due now). Each channel's
+ * cursor starts with ackFloor = readSeq = the log's first seq, so those pending entries lie at or above
+ * readSeq: they carry the attempts of messages not read yet, they are not a second copy to deliver.
  * <p>
  * Crash-safe and never repeated: a topic is built in {@code <data-path>/imported-diskqueue/staging/<topic>}
  * from hard links of its queue files (the originals are never written), then renamed into
