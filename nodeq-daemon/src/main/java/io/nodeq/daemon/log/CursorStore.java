@@ -69,10 +69,11 @@ public final class CursorStore implements AutoCloseable {
     private long journalSize;
     private boolean dirty;
     private boolean dirDirty;
+    private final NewDirs newDirs;
     private boolean needsTruncate;
 
     private CursorStore(Path dir, String channel, FileLayer files, CursorState recovered, FileChannel journal,
-                        long journalSize, boolean dirDirty) {
+                        long journalSize, boolean dirDirty, NewDirs newDirs) {
         this.dir = dir;
         this.files = files;
         this.journalPath = journalPath(dir, channel);
@@ -81,6 +82,7 @@ public final class CursorStore implements AutoCloseable {
         this.journal = journal;
         this.journalSize = journalSize;
         this.dirDirty = dirDirty;
+        this.newDirs = newDirs;
     }
 
     static Path journalPath(Path dir, String channel) {
@@ -97,7 +99,8 @@ public final class CursorStore implements AutoCloseable {
         if (channel == null || channel.isEmpty() || channel.indexOf('/') >= 0 || channel.indexOf('\\') >= 0) {
             throw new IllegalArgumentException("invalid channel name: " + channel);
         }
-        files.createDirectories(channelsDir);
+        NewDirs newDirs = new NewDirs();
+        newDirs.create(files, channelsDir);
         Path snap = snapshotPath(channelsDir, channel);
         CursorState state = CursorState.empty();
         if (Files.exists(snap)) {
@@ -127,7 +130,7 @@ public final class CursorStore implements AutoCloseable {
                 ch.force(true);
             }
             ch.position(good);
-            return new CursorStore(channelsDir, channel, files, replay.state(), ch, good, created);
+            return new CursorStore(channelsDir, channel, files, replay.state(), ch, good, created, newDirs);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -190,7 +193,7 @@ public final class CursorStore implements AutoCloseable {
     }
 
     public boolean dirty() {
-        return dirty || dirDirty;
+        return dirty || dirDirty || newDirs.pending();
     }
 
     public void force() throws IOException {
@@ -198,6 +201,7 @@ public final class CursorStore implements AutoCloseable {
             journal.force(false);
             dirty = false;
         }
+        newDirs.sync(files);
         if (dirDirty) {
             files.fsyncDirectory(dir);
             dirDirty = false;
@@ -216,6 +220,7 @@ public final class CursorStore implements AutoCloseable {
      */
     public void snapshot(CursorState state) throws IOException {
         files.atomicWrite(snapshotPath, CursorSnapshot.encode(state));
+        newDirs.sync(files);
         journal.truncate(0);
         journal.force(true);
         journalSize = 0;

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * For a topic: each channel's queue becomes a contiguous seq range of the topic's new log, finished
  * for every other channel; the topic's own queue (messages not yet fanned out) follows, unfinished
  * for every channel, or kept for the first channel when the topic has none. Message IDs, timestamps
- * and attempts are kept (attempts as {@link CursorStore.Pending} entries, due now).
+ * and attempts are kept (attempts as {@link CursorStore.Pending} entries, due now). Each channel's
+ * cursor starts with ackFloor = readSeq = the log's first seq, so those pending entries lie at or above
+ * readSeq: they carry the attempts of messages not read yet, they are not a second copy to deliver.
  * <p>
  * Crash-safe and never repeated: a topic is built in {@code <data-path>/imported-diskqueue/staging/<topic>}
  * from hard links of its queue files (the originals are never written), then renamed into
@@ -100,8 +102,8 @@ public final class LegacyImport {
         deleteTree(work.resolve("reading"));
         for (Map.Entry<String, List<Path>> e : byTopic.entrySet()) {
             String topic = e.getKey();
-            if (!Names.isValidTopicName(topic)) {
-                log.warn("IMPORT({}): not a valid topic name: its queue files are left in place", topic);
+            if (!Names.isValidTopicName(topic) || Names.isEphemeral(topic)) {
+                log.warn("IMPORT({}): not a valid durable topic name: its queue files are left in place", topic);
                 continue;
             }
             List<String> channels = new ArrayList<>();
@@ -166,8 +168,12 @@ public final class LegacyImport {
         }
         for (String q : queues) {
             int colon = q.indexOf(':');
-            if (colon >= 0 && Names.isValidChannelName(q.substring(colon + 1))) {
-                channels.add(q.substring(colon + 1));
+            String channel = colon < 0 ? null : q.substring(colon + 1);
+            if (channel != null && Names.isValidChannelName(channel) && !Names.isEphemeral(channel)) {
+                channels.add(channel);
+            } else if (channel != null) {
+                log.warn("IMPORT({}): not a valid durable channel name: its files are kept in {}, not imported",
+                        q, dataPath.resolve(IMPORTED_DIR));
             }
         }
 

@@ -97,6 +97,7 @@ public final class TopicLog implements AutoCloseable {
     /** Segments rolled away from with data not yet forced. */
     private final List<Segment> unforced = new ArrayList<>(2);
     private boolean dirDirty;
+    private final NewDirs newDirs = new NewDirs();
 
     private final ArrayList<ByteBuffer> writeBufs = new ArrayList<>();
     /** Segments created by the append in progress (removed again if it fails). */
@@ -128,7 +129,7 @@ public final class TopicLog implements AutoCloseable {
     }
 
     private void load() throws IOException {
-        files.createDirectories(dir);
+        newDirs.create(files, dir);
         for (Path p : files.list(dir)) {
             long base = Segment.parseName(p.getFileName().toString());
             if (base >= 0) {
@@ -417,7 +418,7 @@ public final class TopicLog implements AutoCloseable {
     // ------------------------------------------------------------------ syncing
 
     public boolean dirty() {
-        return dirDirty || !unforced.isEmpty() || (active != null && active.dirty);
+        return dirDirty || newDirs.pending() || !unforced.isEmpty() || (active != null && active.dirty);
     }
 
     /** fsyncs what append wrote since the last force: rolled segments, the active one, the directory. */
@@ -434,6 +435,7 @@ public final class TopicLog implements AutoCloseable {
             active.channel.force(false);
             active.dirty = false;
         }
+        newDirs.sync(files);
         if (dirDirty) {
             files.fsyncDirectory(dir);
             dirDirty = false;

@@ -181,6 +181,17 @@ class CursorStoreTest {
     }
 
     @Test
+    void theFirstForceMakesNewDirectoriesDurable() throws IOException {
+        try (CursorStore store = CursorStore.open(tmp.resolve("topic/channels"), "ch", files)) {
+            store.force();
+            // tmp (entry of topic/), topic/ (entry of channels/), channels/ (entry of the new journal)
+            assertThat(files.dirSyncs.get()).isEqualTo(3);
+            store.force();
+            assertThat(files.dirSyncs.get()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void reopenReplaysTheJournal() throws IOException {
         CursorEvents ev = new CursorEvents();
         try (CursorStore store = CursorStore.open(tmp, "ch", files)) {
@@ -324,6 +335,22 @@ class CursorStoreTest {
         try (CursorStore store = CursorStore.open(tmp, "ch", files)) {
             assertThat(store.recovered().ackFloor()).isEqualTo(6);
             assertThat(finished(store.recovered())).containsExactly(7L, 8L, 9L);
+        }
+    }
+
+    @Test
+    void aFailedForceStaysDirty() throws IOException {
+        CursorEvents ev = new CursorEvents();
+        ev.floor(1);
+        try (CursorStore store = CursorStore.open(tmp, "ch", files)) {
+            store.force();
+            store.append(ev);
+            files.failForce = true;
+            assertThatThrownBy(store::force).isInstanceOf(IOException.class);
+            assertThat(store.dirty()).isTrue();
+            files.failForce = false;
+            store.force();
+            assertThat(store.dirty()).isFalse();
         }
     }
 

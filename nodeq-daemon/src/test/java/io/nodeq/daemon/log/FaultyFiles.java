@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A {@link FileLayer} that fails the way disks do, for tests: while {@link #diskFull} is on, every
  * write (and atomic write) fails with "No space left on device"; with {@link #failAfterBytes(long)}
  * writes succeed for N more bytes, the last one partly, then fail (a disk filling up mid-write).
- * Counts write and force calls, so tests can check the batching. Also edits files in place to tear
+ * Counts write and force calls and bytes read, so tests can check the batching. Also edits files in place to tear
  * or corrupt them ({@link #truncate}, {@link #flip}).
  */
 public final class FaultyFiles implements FileLayer {
@@ -32,6 +32,7 @@ public final class FaultyFiles implements FileLayer {
     final AtomicInteger writeCalls = new AtomicInteger();
     final AtomicInteger forceCalls = new AtomicInteger();
     final AtomicInteger dirSyncs = new AtomicInteger();
+    final AtomicLong bytesRead = new AtomicLong();
 
     void failAfterBytes(long n) {
         bytesLeft.set(n);
@@ -207,7 +208,9 @@ public final class FaultyFiles implements FileLayer {
 
         @Override
         public int read(ByteBuffer dst, long position) throws IOException {
-            return d.read(dst, position);
+            int n = d.read(dst, position);
+            bytesRead.addAndGet(Math.max(n, 0));
+            return n;
         }
 
         @Override

@@ -174,6 +174,32 @@ class LegacyImportTest {
     }
 
     @Test
+    void aLargeQueueFillsSeveralBatchesAndSegments() throws IOException {
+        int n = 3000;
+        byte[] body = new byte[1000];
+        try (DiskQueue q = DiskQueue.open(data, "big:c", DiskQueueOptions.DEFAULTS.withMaxBytesPerFile(200_000))) {
+            for (int i = 0; i < n; i++) {
+                body[0] = (byte) i;
+                q.put(MessageRecord.encode(i, 0, MessageIds.toHexBytes(1_000_000 + i), body));
+            }
+        }
+        LogOptions small = new LogOptions(256 * 1024, LogRecord.size(1 << 20), files);
+        LegacyImport.importAll(data, Metadata.of(List.of(new TopicMetadata("big", false,
+                List.of(new ChannelMetadata("c", false))))), small, NODE_BITS);
+        List<Msg> all = messages("big");
+        assertThat(all).hasSize(n);
+        for (int i = 0; i < n; i++) {
+            assertThat(all.get(i).seq()).isEqualTo(i);
+            assertThat(all.get(i).id()).isEqualTo(1_000_000 + i);
+            assertThat(all.get(i).ts()).isEqualTo(i);
+        }
+        try (Stream<Path> s = Files.list(LegacyImport.topicDir(data, "big").resolve("log"))) {
+            assertThat(s.count()).isGreaterThan(10);
+        }
+        assertThat(cursor("big", "c").ackFloor()).isZero();
+    }
+
+    @Test
     void aFailureMidImportLeavesTheQueueFilesAndTheNextStartImportsThemOnce() throws IOException {
         Metadata md = nodeqQueues();
         files.failAfterBytes(150); // the disk fills up during the second queue

@@ -58,7 +58,14 @@ class TopicLogTest {
             assertThat(log.nextSeq()).isZero();
             assertThat(log.sizeBytes()).isZero();
             assertThat(log.read(0, 10, 1000)).isNull();
+            // the new directory's entry must reach the disk: its parent is fsynced once
+            assertThat(log.dirty()).isTrue();
+            log.force();
             assertThat(log.dirty()).isFalse();
+            assertThat(files.dirSyncs.get()).isEqualTo(1);
+            assertThat(files.forceCalls.get()).isZero();
+            log.force();
+            assertThat(files.dirSyncs.get()).isEqualTo(1);
         }
     }
 
@@ -133,6 +140,31 @@ class TopicLogTest {
     }
 
     @Test
+    void readsSeekThroughTheSparseIndexAndContinueWhereTheLastEnded() throws IOException {
+        Path dir = tmp.resolve("log");
+        int n = 30_000; // records of 50..139 bytes: about 2.8 MB in one segment
+        try (TopicLog log = TopicLog.open(dir, opts(1L << 30))) {
+            for (long s = 0; s < n; s += 1000) {
+                log.append(List.of(Region.of(records(s, s + 1000))));
+            }
+        }
+        try (TopicLog log = TopicLog.open(dir, opts(1L << 30))) {
+            long segment = log.sizeBytes();
+            files.bytesRead.set(0);
+            assertThat(log.read(25_000, 10, 1 << 20).firstSeq()).isEqualTo(25_000);
+            // at most the 4096 records before an index entry, and the batch: not the segment
+            assertThat(files.bytesRead.get()).isLessThan(4096 * 140 + 10 * 140 * 2 + 4096);
+            ReadBatch b = log.read(2_000, 100, 1 << 20);
+            files.bytesRead.set(0);
+            // a sequential reader goes on from where its last batch ended
+            ReadBatch next = log.read(b.lastSeq() + 1, 100, 1 << 20);
+            assertThat(next.firstSeq()).isEqualTo(b.lastSeq() + 1);
+            assertThat(files.bytesRead.get()).isLessThan(100 * 140 * 2 + 4096);
+            assertThat(files.bytesRead.get()).isLessThan(segment / 50);
+        }
+    }
+
+    @Test
     void maxBytesBoundsABatchButOneRecordAlwaysComes() throws IOException {
         try (TopicLog log = TopicLog.open(tmp.resolve("log"), opts(1 << 20))) {
             append(log, 0, 100);
@@ -198,6 +230,8 @@ class TopicLogTest {
     @Test
     void forceSyncsOnlyWhatIsDirty() throws IOException {
         try (TopicLog log = TopicLog.open(tmp.resolve("log"), opts(1000))) {
+            log.force(); // the new directory
+            files.dirSyncs.set(0);
             log.force();
             assertThat(files.forceCalls.get() + files.dirSyncs.get()).isZero();
             append(log, 0, 30); // rolls: several segments to sync, and the directory
@@ -285,6 +319,44 @@ class TopicLogTest {
             assertThat(Files.size(seg)).isEqualTo(off7);
             assertThat(readAll(log, 0, 100, 1 << 20)).isEqualTo(range(0, 7));
             append(log, 7, 9);
+        }
+    }
+
+    @Test
+    void aFlippedByteAnywhereInTheLastSegmentCutsExactlyFromItsRecord() throws IOException {
+        Path dir = tmp.resolve("log");
+        try (TopicLog log = TopicLog.open(dir, opts(1 << 20))) {
+            append(log, 0, 4);
+        }
+        Path seg = segmentFiles(dir).get(0);
+        byte[] pristine = Files.readAllBytes(seg);
+        long[] starts = {0, records(0, 1).length, records(0, 2).length, records(0, 3).length, pristine.length};
+        for (int off = 0; off < pristine.length; off++) {
+            Files.write(seg, pristine);
+            FaultyFiles.flip(seg, off);
+            int record = 0;
+            while (starts[record + 1] <= off) {
+                record++;
+            }
+            try (TopicLog log = TopicLog.open(dir, opts(1 << 20))) {
+                assertThat(log.nextSeq()).as("flipped byte %d", off).isEqualTo(record);
+                assertThat(Files.size(seg)).isEqualTo(starts[record]);
+            }
+        }
+    }
+
+    @Test
+    void aFailedForceStaysDirtyAndIsRetried() throws IOException {
+        try (TopicLog log = TopicLog.open(tmp.resolve("log"), opts(1000))) {
+            append(log, 0, 30);
+            files.failForce = true;
+            assertThatThrownBy(log::force).isInstanceOf(IOException.class);
+            assertThat(log.dirty()).isTrue();
+            files.failForce = false;
+            int before = files.forceCalls.get();
+            log.force();
+            assertThat(log.dirty()).isFalse();
+            assertThat(files.forceCalls.get() - before).isEqualTo(log.segmentCount());
         }
     }
 
