@@ -88,7 +88,7 @@ public final class Daemon implements DaemonView {
             metadata = Metadata.load(options.dataPath());
             // nsqd's (or an older nodeq's) queue files become the new logs, once
             io.nodeq.daemon.log.LegacyImport.importAll(options.dataPath(), metadata,
-                    BrokerStorage.of(options, files).logOptionsForImport(), (long) options.nodeId() << 12);
+                    BrokerStorage.of(options, files).logOptions(), (long) options.nodeId() << 12);
         } catch (IOException e) {
             try {
                 lock.close();

@@ -25,12 +25,8 @@ public record BrokerStorage(Path dataPath, FileLayer files, long maxBytesPerFile
         return TopicFiles.topicsDir(dataPath);
     }
 
-    /** The log options the importer of old queue files writes the new logs with. */
-    public TopicLog.LogOptions logOptionsForImport() {
-        return logOptions();
-    }
-
-    TopicLog.LogOptions logOptions() {
+    /** How topic logs are written: by the shards, and by the importer of old queue files at start. */
+    public TopicLog.LogOptions logOptions() {
         return new TopicLog.LogOptions(maxBytesPerFile, LogRecord.size(maxMsgSize), files);
     }
 
