@@ -1,5 +1,6 @@
 package io.nodeq.daemon.broker;
 
+import io.nodeq.daemon.log.LogRecord;
 import io.nodeq.daemon.stats.StatsSnapshot;
 import io.nodeq.protocol.IdGenerator;
 import io.nodeq.protocol.Names;
@@ -104,23 +105,42 @@ public final class Topic {
         return !paused && !awaitingChannels && !channels.isEmpty() && !deleted;
     }
 
-    /** Appends the bodies to the log; they become visible when the lane reports them written. */
+    /** Appends the bodies (payloads only) to the log; they become visible when the lane reports them written. */
     void publish(List<byte[]> bodies, long deferMs) {
+        publish(bodies, deferMs, false);
+    }
+
+    /**
+     * Appends the bodies to the log; they become visible when the lane reports them written.
+     * {@code withHeaders}: each body is a header block then the payload (checked by the caller, e.g.
+     * with {@code Headers.blockLength}, or built by {@code Headers.frame}); one with an empty block
+     * is stored as its payload alone, one with headers keeps its block and gets
+     * {@link LogRecord#FLAG_HEADERS}.
+     */
+    void publish(List<byte[]> bodies, long deferMs, boolean withHeaders) {
         if (deleted) {
             throw new PublishException("topic " + name + " is being deleted");
         }
         if (writeError != null && !durable()) {
             throw new PublishException(writeError, true);
         }
+        if (withHeaders) {
+            for (byte[] body : bodies) {
+                HeaderBlocks.check(body); // all or nothing: before anything is appended
+            }
+        }
         long ts = shard.nowEpochNs();
         int defer = (int) Math.min(Integer.MAX_VALUE, Math.max(0, deferMs));
         for (byte[] body : bodies) {
-            long seq = tail.append(ids.next(), ts, defer, body, 0, body.length);
+            int block = withHeaders ? HeaderBlocks.length(body) : 0;
+            int flags = block > 2 ? LogRecord.FLAG_HEADERS : 0;
+            int skip = block == 2 ? 2 : 0; // an empty block is not stored: no overhead without headers
+            long seq = tail.append(ids.next(), ts, defer, flags, body, skip, body.length - skip);
             if (defer > 0) {
                 deferredSeqs.add(seq);
             }
             messageCount++;
-            messageBytes += body.length;
+            messageBytes += body.length - skip;
         }
         if (ephemeral) {
             written(tail.endSeq());
