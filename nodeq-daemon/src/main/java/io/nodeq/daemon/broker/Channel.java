@@ -89,6 +89,8 @@ public final class Channel {
     ChannelSettings settings = ChannelSettings.NONE;
     /** Messages that reached max attempts: published to the dead-letter topic, or dropped without one. */
     long deadLetteredCount;
+    /** Messages that reached max attempts and wait for (or are in) their dead-letter publish. */
+    final DeadLetters deadLetters;
     boolean dirty;
 
     long messageCount;
@@ -110,6 +112,7 @@ public final class Channel {
         this.finished = new SeqBits(start);
         this.skip = new SeqBits(start);
         this.events = ephemeral ? null : new CursorEvents();
+        this.deadLetters = new DeadLetters(this, shard);
         this.e2e = new E2eLatency(shard.options.e2eProcessingLatencyPercentiles(),
                 shard.options.e2eProcessingLatencyWindowTime().toNanos());
     }
@@ -209,6 +212,18 @@ public final class Channel {
     }
 
     /**
+     * A record redriven to another channel of the topic became visible: finished here at once
+     * (journaled like a FIN), so this channel's depth never counts it and its scan passes over it.
+     */
+    void passOver(long seq) {
+        if (seq < readSeq || deleted) {
+            return;
+        }
+        skip.add(seq);
+        finish(seq);
+    }
+
+    /**
      * After a restart: reads the records of the deferred messages the cursor names (REQ with a
      * delay, DPUB) from the log, so each comes due at its time even when the scan is far behind.
      */
@@ -266,8 +281,8 @@ public final class Channel {
     }
 
     private static Message message(long seq, byte[] a, int off, int attempts) {
-        return new Message(seq, LogRecord.id(a, off), LogRecord.timestampNs(a, off), a, LogRecord.bodyOffset(off),
-                LogRecord.bodyLength(a, off), LogRecord.headerLength(a, off), attempts);
+        return new Message(seq, LogRecord.id(a, off), LogRecord.timestampNs(a, off), a, LogRecord.messageOffset(a, off),
+                LogRecord.messageLength(a, off), LogRecord.headerLength(a, off), attempts);
     }
 
     private void defer(Message m, long dueEpochMs) {
@@ -340,7 +355,7 @@ public final class Channel {
     }
 
     /** {@code seq} is done for this channel: the floor moves, the journal hears of it. */
-    private void finish(long seq) {
+    void finish(long seq) {
         if (seq == ackFloor) {
             ackFloor = finished.advanceFrom(seq + 1);
         } else if (seq > ackFloor) {
@@ -403,7 +418,9 @@ public final class Channel {
         c.requeueCount++;
         requeueCount++;
         m.owner = null;
-        if (delayMs > 0) {
+        if (deadLetters.exhausted(m)) {
+            deadLetters.take(m); // not delivered here again: dead-lettered at the end of this task
+        } else if (delayMs > 0) {
             defer(m, shard.nowEpochMs() + delayMs);
             journalRequeue(m, m.dueEpochMs);
         } else {
@@ -412,6 +429,19 @@ public final class Channel {
         }
         markDirty();
         return null;
+    }
+
+    /** A dead-letter publish failed: {@code m} stays, due again after {@code delayMs}, journaled as a REQ. */
+    void deferAfterFailedDeadLetter(Message m, long delayMs) {
+        defer(m, shard.nowEpochMs() + delayMs);
+        journalRequeue(m, m.dueEpochMs);
+        markDirty();
+    }
+
+    /** {@code m}'s dead-letter publish succeeded (or it had no dead-letter topic): done here. */
+    void deadLettered(Message m) {
+        deadLetteredCount++;
+        finish(m.seq); // it held no consumer's credit: nothing to pump
     }
 
     private void journalRequeue(Message m, long dueEpochMs) {
@@ -446,6 +476,7 @@ public final class Channel {
         if (deleted) {
             return;
         }
+        deadLetters.flush();
         if (!paused && !consumers.isEmpty()) {
             deliver();
         }
@@ -485,6 +516,7 @@ public final class Channel {
                     continue;
                 }
                 m.attempts = (m.attempts + 1) & 0xFFFF;
+                m.deadLetterTries = 0;
                 m.deliveredAt = now;
                 m.deadline = now + c.msgTimeoutNs;
                 m.owner = c;
@@ -566,6 +598,10 @@ public final class Channel {
             if (recovered != null && recovered.isEmpty()) {
                 recovered = null;
             }
+            if ((LogRecord.flags(a, off) & LogRecord.FLAG_TARGETED) != 0 && !LogRecord.targets(a, off, name)) {
+                finish(seq); // redriven to another channel of the topic: not this channel's message
+                continue;
+            }
             int attempts = p != null ? p.attempts() : seq < deliveredBefore ? 1 : 0;
             long nowMs = shard.nowEpochMs();
             long dueMs = 0;
@@ -592,6 +628,7 @@ public final class Channel {
         for (Message m : requeued) {
             min[0] = Math.min(min[0], m.seq);
         }
+        deadLetters.forEach(m -> min[0] = Math.min(min[0], m.seq));
         return min[0];
     }
 
@@ -641,16 +678,25 @@ public final class Channel {
                 m.owner = null;
             }
             timeoutCount++;
-            requeued.add(m);
-            journalRequeue(m, 0);
+            if (deadLetters.exhausted(m)) {
+                deadLetters.take(m);
+            } else {
+                requeued.add(m);
+                journalRequeue(m, 0);
+            }
             markDirty();
         }
         while (!deferredHeap.isEmpty() && deferredHeap.peek().due <= now) {
             Message m = deferredHeap.poll();
             deferred.remove(m.id);
-            requeued.add(m);
+            if (m.deadLetterTries > 0 && deadLetters.exhausted(m)) {
+                deadLetters.take(m); // its dead-letter publish failed before: try again, do not deliver
+            } else {
+                requeued.add(m);
+            }
             markDirty();
         }
+        deadLetters.tick(now);
     }
 
     // ---- administration ----
@@ -667,6 +713,7 @@ public final class Channel {
         skip.clear(to);
         recovered = null;
         requeued.clear();
+        deadLetters.clear();
         inFlight.clear();
         inFlightHeap.clear();
         deferred.clear();
@@ -686,6 +733,7 @@ public final class Channel {
     void markDeleted() {
         deleted = true;
         generation++;
+        deadLetters.clear();
     }
 
     /**
@@ -705,6 +753,8 @@ public final class Channel {
         for (Message m : requeued) {
             pending.put(m.seq, new Pending(m.attempts, 0));
         }
+        // waiting for a dead-letter publish: kept, so a restart brings it back rather than losing it
+        deadLetters.forEach(m -> pending.put(m.seq, new Pending(m.attempts, 0)));
         deferred.forEachValue(m -> pending.put(m.seq, new Pending(m.attempts, m.dueEpochMs)));
         return new CursorState(ackFloor, Math.max(readSeq, deliveredBefore), fin, pending);
     }

@@ -28,6 +28,8 @@ public final class Message {
     /** Deferred: when it becomes due (ns, monotonic clock), and the same as wall-clock ms for the journal. */
     long due;
     long dueEpochMs;
+    /** Failed dead-letter publishes since it was last delivered: when due again, it is dead-lettered, not delivered. */
+    int deadLetterTries;
     /** Position in the channel's in-flight or deferred heap, -1 when in neither. */
     int heapIndex = -1;
 

@@ -151,6 +151,11 @@ public final class Shard {
         lane.submit(work, done);
     }
 
+    /** The whole broker: a channel publishes its dead letters through it, to any shard. */
+    ShardedBroker broker() {
+        return broker;
+    }
+
     long nowMono() {
         return clock.nanoTime();
     }

@@ -18,8 +18,18 @@ import java.util.zip.CRC32C;
  * caught. {@code ver} = 1. {@code flags} bit 0 ({@link #FLAG_HEADERS}) says the body starts with a
  * header block ({@code io.nodeq.protocol.Headers}: u16 H, H bytes of entries) and the payload follows
  * it; a message without headers is stored with flags 0 and its payload alone, so it costs nothing
- * extra. The other bits are 0. {@code seq} is authoritative: readers take a record's seq from this
- * field, never from its position.
+ * extra. {@code flags} bit 1 ({@link #FLAG_TARGETED}) says the record is for one channel of the topic
+ * only (a redriven dead letter): the body starts with that channel's name, before any header block,
+ * and every other channel passes over the record like a finished one:
+ * <pre>
+ *  body, flags = 0:               | payload |
+ *  body, FLAG_HEADERS:            | H (u16) | entries | payload |
+ *  body, FLAG_TARGETED (+headers):| n (u8) | channel name (n bytes) | [H | entries] | payload |
+ * </pre>
+ * The target sits outside the header block so that a delivery cuts the frame from the stored bytes
+ * by moving an offset; a {@code Nodeq-Target-Channel} header would need the block rewritten for
+ * every delivery to keep it from consumers. The other bits are 0. {@code seq} is authoritative:
+ * readers take a record's seq from this field, never from its position.
  */
 public final class LogRecord {
 
@@ -27,6 +37,8 @@ public final class LogRecord {
     public static final byte VERSION = 1;
     /** Flags bit 0: the body is a header block followed by the payload. */
     public static final int FLAG_HEADERS = 1;
+    /** Flags bit 1: the body starts with the name of the one channel the record is for (u8 length, name). */
+    public static final int FLAG_TARGETED = 2;
     /** Bytes covered by {@code length}: everything but the length field itself. */
     static final int LENGTH_FIELD = 4;
     private static final int CRC_START = 8;
@@ -95,9 +107,46 @@ public final class LogRecord {
         if ((b[off + 9] & FLAG_HEADERS) == 0) {
             return 0;
         }
-        int p = off + HEADER;
+        int p = off + HEADER + targetLength(b, off);
         // the shard wrote a checked block and the CRC covers it; the bound only keeps a slice in range
         return Math.min(2 + (((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF)), bodyLength(b, off));
+    }
+
+    /** Bytes of the target prefix at the start of the body (u8 length and name), 0 for an untargeted record. */
+    public static int targetLength(byte[] b, int off) {
+        return (b[off + 9] & FLAG_TARGETED) == 0 ? 0 : 1 + (b[off + HEADER] & 0xFF);
+    }
+
+    /** The channel a targeted record is for, null for a record every channel gets. */
+    public static String target(byte[] b, int off) {
+        if ((b[off + 9] & FLAG_TARGETED) == 0) {
+            return null;
+        }
+        return new String(b, off + HEADER + 1, b[off + HEADER] & 0xFF, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** Whether a targeted record is for {@code channel} (compared without building a string). */
+    public static boolean targets(byte[] b, int off, String channel) {
+        int n = b[off + HEADER] & 0xFF;
+        if (n != channel.length()) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (b[off + HEADER + 1 + i] != (byte) channel.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Where a channel's view of the body starts: after the target prefix, at the header block or payload. */
+    public static int messageOffset(byte[] b, int off) {
+        return off + HEADER + targetLength(b, off);
+    }
+
+    /** The body as channels see it: the stored body without the target prefix. */
+    public static int messageLength(byte[] b, int off) {
+        return bodyLength(b, off) - targetLength(b, off);
     }
 
     public static int bodyOffset(int off) {
