@@ -16,6 +16,10 @@ public interface Broker {
     /** Outcome of an action on a named topic or channel. */
     enum Result { OK, TOPIC_NOT_FOUND, CHANNEL_NOT_FOUND }
 
+    /** Outcome of {@link #redriveTopic}: how many messages went back to their origin channel, how many not. */
+    record RedriveResult(Result result, long redriven, long skipped) {
+    }
+
     /**
      * Publishes the bodies (all or nothing) to the topic, creating it if needed; {@code deferMs}
      * &gt; 0 defers each message in every channel. Fails with {@link PublishException} when the
@@ -56,6 +60,16 @@ public interface Broker {
     }
 
     Future<Result> deleteTopic(String topic);
+
+    /**
+     * nodeq: delivers the dead letters of {@code topic} from its redrive mark on again to the channel
+     * each came from, then moves the mark to the end and drops what the topic held (at least once: a
+     * crash in the middle redrives some again). Fails with {@link PublishException} when a read or a
+     * publish fails.
+     */
+    default Future<RedriveResult> redriveTopic(String topic) {
+        return Future.failedFuture(new UnsupportedOperationException("redrive"));
+    }
 
     Future<Result> emptyTopic(String topic);
 

@@ -732,7 +732,7 @@ public final class Shard {
 
     /** What the lane found of one topic at start. */
     private record Found(String name, TopicMetadata meta, TopicFiles files, long firstSeq, long nextSeq,
-                         Map<String, CursorState> cursors) {
+                         Map<String, CursorState> cursors, long redriveMark) {
     }
 
     /**
@@ -779,7 +779,7 @@ public final class Shard {
                 for (String ch : channels) {
                     cursors.put(ch, files.recover(ch));
                 }
-                found.add(new Found(m.name(), m, files, log.firstSeq(), log.nextSeq(), cursors));
+                found.add(new Found(m.name(), m, files, log.firstSeq(), log.nextSeq(), cursors, files.redriveMark()));
             }
             return found;
         }, (found, err) -> {
@@ -804,6 +804,12 @@ public final class Shard {
         t.writtenSeq = f.nextSeq;
         t.paused = f.meta.paused();
         t.settings = restoredSettings(f.meta);
+        if (f.redriveMark > 0) {
+            // what a redrive sent back stays dropped from what the topic holds for its first channel
+            // (never past the log's end: seqs a power loss took are given to new messages)
+            t.redriveMark = Math.min(f.redriveMark, f.nextSeq);
+            t.emptyBelow(t.redriveMark);
+        }
         topics.put(f.name, t);
         listener.topicCreated(f.name);
         long messages = f.nextSeq - f.firstSeq;

@@ -101,12 +101,44 @@ public final class ShardedBroker implements Broker {
 
     @Override
     public Future<Void> publish(String topic, List<byte[]> bodies, long deferMs, boolean withHeaders) {
+        return append(shardFor(topic), s -> {
+            s.getOrCreateTopic(topic).publish(bodies, deferMs, withHeaders);
+            return null;
+        });
+    }
+
+    /**
+     * Redriven messages for their origin {@code topic}: each item goes to its channel only; items
+     * whose topic or channel no longer exists are skipped. Answered once written (fsynced, durable).
+     */
+    Future<Redrive.Delivered> deliverTargeted(String topic, List<Redrive.Item> items) {
+        return append(shardFor(topic), s -> {
+            Topic t = s.topic(topic);
+            List<Redrive.Item> present = new ArrayList<>(items.size());
+            for (Redrive.Item item : items) {
+                if (t != null && !t.deleted && t.channel(item.channel()) != null) {
+                    present.add(item);
+                }
+            }
+            if (!present.isEmpty()) {
+                t.publishTargeted(present);
+            }
+            return new Redrive.Delivered(present.size(), items.size() - present.size());
+        });
+    }
+
+    /**
+     * Runs {@code append} on the shard and completes on the caller's context once what it appended
+     * is written (fsynced for a durable topic), with its result; fails with the append's
+     * {@link PublishException} or the write's error.
+     */
+    private <T> Future<T> append(Shard shard, Function<Shard, T> append) {
         Context caller = Vertx.currentContext();
-        Promise<Void> promise = Promise.promise();
-        Shard shard = shardFor(topic);
+        Promise<T> promise = Promise.promise();
         shard.run(() -> {
+            T result;
             try {
-                shard.getOrCreateTopic(topic).publish(bodies, deferMs, withHeaders);
+                result = append.apply(shard);
             } catch (RuntimeException e) {
                 Shard.complete(caller, () -> promise.fail(e));
                 if (e instanceof PublishException) {
@@ -117,11 +149,29 @@ public final class ShardedBroker implements Broker {
             }
             shard.onDurable(err -> Shard.complete(caller, () -> {
                 if (err == null) {
-                    promise.complete();
+                    promise.complete(result);
                 } else {
                     promise.fail(new PublishException(err.getMessage() == null ? err.toString() : err.getMessage(), true));
                 }
             }));
+        });
+        return promise.future();
+    }
+
+    @Override
+    public Future<RedriveResult> redriveTopic(String topic) {
+        Context caller = Vertx.currentContext();
+        Promise<RedriveResult> promise = Promise.promise();
+        Shard shard = shardFor(topic);
+        shard.run(() -> {
+            Topic t = shard.topic(topic);
+            if (t == null) {
+                Shard.complete(caller, () -> promise.complete(new RedriveResult(Result.TOPIC_NOT_FOUND, 0, 0)));
+                return;
+            }
+            Redrive redrive = new Redrive(shard, t);
+            redrive.future().onComplete(ar -> Shard.complete(caller, () -> promise.handle(ar)));
+            redrive.schedule();
         });
         return promise.future();
     }

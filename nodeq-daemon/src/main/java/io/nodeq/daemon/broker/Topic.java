@@ -58,6 +58,12 @@ public final class Topic {
     private long emptiedTo;
     /** DPUB records not yet visible: each channel defers them when they become visible. */
     private final LongQueue deferredSeqs = new LongQueue();
+    /** Redriven records not yet visible: every channel but the target passes over them then. */
+    private final LongQueue targetedSeqs = new LongQueue();
+    /** Records below this were redriven (or skipped) by {@code /topic/redrive}; kept in the topic's directory. */
+    long redriveMark;
+    /** The last {@code /topic/redrive} asked for, running or waiting: redrives of one topic run one after another. */
+    Redrive lastRedrive;
 
     boolean paused;
     /** Dedup window and retention (nodeq extensions); replaced whole by {@code /topic/config}. */
@@ -118,12 +124,7 @@ public final class Topic {
      * {@link LogRecord#FLAG_HEADERS}.
      */
     void publish(List<byte[]> bodies, long deferMs, boolean withHeaders) {
-        if (deleted) {
-            throw new PublishException("topic " + name + " is being deleted");
-        }
-        if (writeError != null && !durable()) {
-            throw new PublishException(writeError, true);
-        }
+        checkPublishable();
         if (withHeaders) {
             for (byte[] body : bodies) {
                 HeaderBlocks.check(body); // all or nothing: before anything is appended
@@ -142,6 +143,37 @@ public final class Topic {
             messageCount++;
             messageBytes += body.length - skip;
         }
+        appended();
+    }
+
+    private void checkPublishable() {
+        if (deleted) {
+            throw new PublishException("topic " + name + " is being deleted");
+        }
+        if (writeError != null && !durable()) {
+            throw new PublishException(writeError, true);
+        }
+    }
+
+    /**
+     * Appends redriven messages, each for one channel only: {@code stored} is the body as the log
+     * keeps it (target prefix, then header block or payload, see {@link LogRecord}), {@code flags}
+     * its record flags. Every other channel passes over them.
+     */
+    void publishTargeted(List<Redrive.Item> items) {
+        checkPublishable();
+        long ts = shard.nowEpochNs();
+        for (Redrive.Item item : items) {
+            long seq = tail.append(ids.next(), ts, 0, item.flags(), item.stored(), 0, item.stored().length);
+            targetedSeqs.add(seq);
+            messageCount++;
+            messageBytes += item.stored().length;
+        }
+        appended();
+    }
+
+    /** After an append: written at once (ephemeral) or handed to the next group write. */
+    private void appended() {
         if (ephemeral) {
             written(tail.endSeq());
             long dropped = tail.evictOverflow();
@@ -209,6 +241,22 @@ public final class Topic {
                 c.deferFromPublish(seq, a, off);
             }
         }
+        while (!targetedSeqs.isEmpty() && targetedSeqs.peek() < visibleSeq) {
+            long seq = targetedSeqs.poll();
+            if (seq < from || !tail.contains(seq)) {
+                continue; // each channel's scan finds the target in the record itself
+            }
+            byte[] a = tail.array(seq);
+            int off = tail.offset(seq);
+            if ((LogRecord.flags(a, off) & LogRecord.FLAG_TARGETED) == 0) {
+                continue; // a durable write failed and the seq went to another record
+            }
+            for (Channel c : channels.values()) {
+                if (!LogRecord.targets(a, off, c.name)) {
+                    c.passOver(seq);
+                }
+            }
+        }
     }
 
     private void dropDeferredBelow(long seq) {
@@ -228,7 +276,12 @@ public final class Topic {
 
     /** Drops the held messages (nsqd's topic empty); channels keep theirs. */
     void empty() {
-        emptiedTo = tail.endSeq();
+        emptyBelow(tail.endSeq());
+    }
+
+    /** Drops the held messages below {@code seq} (a redrive's end: what came since stays). */
+    void emptyBelow(long seq) {
+        emptiedTo = Math.max(emptiedTo, seq);
         if (!flowing()) {
             visibleSeq = Math.max(visibleSeq, Math.min(emptiedTo, publishedSeq()));
             dropDeferredBelow(visibleSeq);

@@ -12,12 +12,15 @@ import java.util.Map;
 
 /**
  * A topic's files: its log and one cursor store per channel, under
- * {@code <data-path>/topics/<topic>/} ({@code log/*.seg}, {@code channels/<channel>.journal|.snapshot}).
+ * {@code <data-path>/topics/<topic>/} ({@code log/*.seg}, {@code channels/<channel>.journal|.snapshot},
+ * {@code redrive.mark}).
  * Opened lazily, so that a failed open (disk full) is tried again by the next write.
  *
  * <p>Owned by its shard's disk lane: every method blocks on file IO.
  */
 final class TopicFiles {
+    /** {@code <topic>/redrive.mark}: the seq the last redrive ended at, in decimal. */
+    private static final String REDRIVE_MARK = "redrive.mark";
     private final Path dir;
     private final TopicLog.LogOptions options;
     private TopicLog log;
@@ -106,6 +109,33 @@ final class TopicFiles {
             }
         }
         return false;
+    }
+
+    /** Where the last {@code /topic/redrive} ended (0: never redriven). */
+    long redriveMark() throws IOException {
+        Path p = dir.resolve(REDRIVE_MARK);
+        if (!java.nio.file.Files.exists(p)) {
+            return 0;
+        }
+        String text = java.nio.file.Files.readString(p).trim();
+        try {
+            return Math.max(0, Long.parseLong(text));
+        } catch (NumberFormatException e) {
+            throw new IOException(p + " holds no seq: " + text);
+        }
+    }
+
+    /** Saves the redrive mark: written beside, fsynced, then renamed over the old one (never half written). */
+    void saveRedriveMark(long seq) throws IOException {
+        java.nio.file.Files.createDirectories(dir);
+        Path tmp = dir.resolve(REDRIVE_MARK + ".tmp");
+        try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(java.nio.ByteBuffer.wrap((seq + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            ch.force(true);
+        }
+        java.nio.file.Files.move(tmp, dir.resolve(REDRIVE_MARK), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     void deleteChannel(String channel) throws IOException {

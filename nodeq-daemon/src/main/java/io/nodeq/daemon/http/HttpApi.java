@@ -23,7 +23,7 @@ import java.util.function.IntSupplier;
 
 /**
  * nsqd's HTTP API (nsq-protocol.md §2) on vertx-web: /ping, /info, /pub, /mpub, /stats,
- * /topic/*, /channel/*, /config/:opt, plus nodeq's Prometheus /metrics. Parameters come from the
+ * /topic/*, /channel/*, /config/:opt, plus nodeq's Prometheus /metrics and /topic/redrive. Parameters come from the
  * query string only; every V1 endpoint answers with {@code X-NSQ-Content-Type: nsq; version=1.0};
  * unknown paths are 404 NOT_FOUND and known paths with the wrong method 405 METHOD_NOT_ALLOWED
  * with an Allow header. Handlers run on the server's event loop and never block: the broker answers
@@ -98,6 +98,7 @@ public final class HttpApi {
         route(router, HttpMethod.POST, "/topic/config", tc::configureTopic);
         route(router, HttpMethod.POST, "/topic/delete", tc::deleteTopic);
         route(router, HttpMethod.POST, "/topic/empty", tc::emptyTopic);
+        route(router, HttpMethod.POST, "/topic/redrive", new RedriveHandler(view::broker)::redrive);
         route(router, HttpMethod.POST, "/topic/pause", ctx -> tc.pauseTopic(ctx, true));
         route(router, HttpMethod.POST, "/topic/unpause", ctx -> tc.pauseTopic(ctx, false));
         route(router, HttpMethod.POST, "/channel/create", tc::createChannel);

@@ -1,7 +1,6 @@
 package io.nodeq.daemon.http;
 
 import io.nodeq.daemon.RawClient;
-import io.nodeq.daemon.TestDaemons;
 import io.nodeq.protocol.Headers;
 import org.junit.jupiter.api.Test;
 
@@ -172,10 +171,5 @@ class DeadLetterTest extends RealDaemonFixture {
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(topicDepth("pay.dead")).isEqualTo(2));
         assertThat(bodies("pay.dead")).containsExactly("first", "second");
-    }
-
-    private void restart() {
-        TestDaemons.stop(daemon);
-        start();
     }
 }

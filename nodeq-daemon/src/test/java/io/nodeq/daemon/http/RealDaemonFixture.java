@@ -54,6 +54,12 @@ abstract class RealDaemonFixture {
         use(own);
     }
 
+    /** Stops this test's own daemon and starts it again on the same data directory, with default test options. */
+    void restart() {
+        TestDaemons.stop(own);
+        start();
+    }
+
     private void use(Daemon d) {
         daemon = d;
         http = new HttpClientSupport(d.httpPort());
