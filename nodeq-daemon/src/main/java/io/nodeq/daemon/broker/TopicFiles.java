@@ -125,17 +125,11 @@ final class TopicFiles {
         }
     }
 
-    /** Saves the redrive mark: written beside, fsynced, then renamed over the old one (never half written). */
+    /** Saves the redrive mark (written beside, fsynced, renamed over the old one: never half written). */
     void saveRedriveMark(long seq) throws IOException {
-        java.nio.file.Files.createDirectories(dir);
-        Path tmp = dir.resolve(REDRIVE_MARK + ".tmp");
-        try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap((seq + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-            ch.force(true);
-        }
-        java.nio.file.Files.move(tmp, dir.resolve(REDRIVE_MARK), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        options.files().createDirectories(dir);
+        options.files().atomicWrite(dir.resolve(REDRIVE_MARK),
+                (seq + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     void deleteChannel(String channel) throws IOException {
