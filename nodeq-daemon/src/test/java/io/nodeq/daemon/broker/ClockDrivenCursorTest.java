@@ -1,7 +1,7 @@
 package io.nodeq.daemon.broker;
 
 import io.nodeq.daemon.DaemonOptions;
-import io.nodeq.daemon.log.FileLayer;
+import io.nodeq.daemon.log.FaultyFiles;
 import io.nodeq.daemon.stats.StatsFilter;
 import io.nodeq.daemon.stats.StatsSnapshot;
 import io.vertx.core.Vertx;
@@ -24,13 +24,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Timeouts, DPUB deferrals and REQ delays driven by an injected {@link BrokerClock}: nothing here
  * waits for wall-clock time. The shard's periodic scan is far apart; the test runs it itself after
- * moving the clock, so "not yet" and "now" are both checked exactly.
+ * moving the clock, so "not yet" and "now" are both checked exactly. Also: a timeout counts toward
+ * max attempts like a REQ, and a dead letter whose publish failed is tried again after its backoff.
  */
 class ClockDrivenCursorTest {
     @TempDir
     Path dir;
     private final Vertx vertx = Vertx.vertx();
     private final ManualClock clock = new ManualClock();
+    private final FaultyFiles files = new FaultyFiles();
     private ShardedBroker broker;
     private Shard shard;
     private final LinkedBlockingQueue<Delivered> delivered = new LinkedBlockingQueue<>();
@@ -64,7 +66,7 @@ class ClockDrivenCursorTest {
     void start() throws Exception {
         DaemonOptions options = DaemonOptions.forTest(dir).shards(1).msgTimeout(Duration.ofSeconds(60))
                 .queueScanInterval(Duration.ofHours(1)).build();
-        broker = new ShardedBroker(vertx, options, BrokerStorage.of(options, FileLayer.DEFAULT), BrokerListener.NONE,
+        broker = new ShardedBroker(vertx, options, BrokerStorage.of(options, files), BrokerListener.NONE,
                 clock);
         broker.start();
         shard = broker.shardFor("t");
@@ -153,6 +155,68 @@ class ClockDrivenCursorTest {
         assertThat(channel().requeueCount()).isEqualTo(1);
     }
 
+    @Test
+    void aTimeoutPastMaxAttemptsDeadLettersTheMessageInsteadOfRequeueingIt() throws Exception {
+        deadLetterAfterTwoAttempts();
+        publish(0, "slow");
+        assertThat(next().attempts()).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(61));
+        scan();
+        assertThat(next().attempts()).isEqualTo(2);
+        clock.advance(Duration.ofSeconds(61));
+        scan();
+        awaitDeadLettered(1);
+        assertThat(delivered).isEmpty();
+        assertThat(channel().timeoutCount()).isEqualTo(2);
+        assertThat(channel().inFlightCount() + channel().depth() + channel().deferredCount()).isZero();
+        assertThat(topic("t.dead").depth()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedDeadLetterPublishKeepsTheMessageAndTriesAgainAfterItsBackoff() throws Exception {
+        deadLetterAfterTwoAttempts();
+        publish(0, "kept");
+        Delivered first = next();
+        requeue(first);
+        Delivered second = next();
+        files.diskFull = true; // the durable dead-letter topic cannot write
+        requeue(second);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(channel().deferredCount()).isEqualTo(1));
+        assertThat(channel().extensions().deadLetteredCount()).isZero();
+        files.spaceReturns();
+        clock.advance(Duration.ofMillis(999));
+        scan();
+        assertThat(channel().deferredCount()).isEqualTo(1);
+        clock.advance(Duration.ofMillis(2));
+        scan();
+        awaitDeadLettered(1);
+        assertThat(delivered).as("tried again as a dead letter, not delivered").isEmpty();
+        assertThat(channel().deferredCount()).isZero();
+        assertThat(topic("t.dead").depth()).isEqualTo(1);
+    }
+
+    private void deadLetterAfterTwoAttempts() throws Exception {
+        broker.createTopic("t.dead", Durability.DURABLE).await(5, TimeUnit.SECONDS);
+        broker.configureChannel("t", "ch", new ChannelSettings.Update(2, "t.dead")).await(5, TimeUnit.SECONDS);
+    }
+
+    private void requeue(Delivered d) throws Exception {
+        ShardBatch req = new ShardBatch(this, consumer);
+        req.req(d.id(), Long.toHexString(d.id()), 0, new Object());
+        execute(req);
+    }
+
+    private void awaitDeadLettered(long n) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(channel().extensions().deadLetteredCount()).isEqualTo(n));
+    }
+
+    private StatsSnapshot.TopicStats topic(String name) throws Exception {
+        return broker.stats(StatsFilter.ALL).await(5, TimeUnit.SECONDS).topics().stream()
+                .filter(t -> t.topicName().equals(name)).findFirst().orElseThrow();
+    }
+
     private void publish(long deferMs, String body) throws Exception {
         broker.publish("t", List.of(body.getBytes(StandardCharsets.UTF_8)), deferMs).await(5, TimeUnit.SECONDS);
     }
@@ -178,6 +242,6 @@ class ClockDrivenCursorTest {
     }
 
     private StatsSnapshot.ChannelStats channel() throws Exception {
-        return broker.stats(StatsFilter.ALL).await(5, TimeUnit.SECONDS).topics().get(0).channels().get(0);
+        return topic("t").channels().get(0);
     }
 }
