@@ -63,7 +63,7 @@ final class DaemonHttp {
         return c != null && c.getLong("depth") == 0 && c.getLong("in_flight_count") == 0 && c.getLong("deferred_count") == 0;
     }
 
-    private static void post(int port, String path) throws IOException, InterruptedException {
+    static void post(int port, String path) throws IOException, InterruptedException {
         HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(uri(port, path)).timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
