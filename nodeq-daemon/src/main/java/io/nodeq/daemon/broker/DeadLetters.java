@@ -97,7 +97,7 @@ final class DeadLetters {
         }
         publishing.add(batch);
         int gen = generation;
-        shard.broker().publish(dead, bodies, 0, true)
+        shard.broker().publishDeadLetters(dead, bodies)
                 .onComplete(ar -> shard.run(() -> published(batch, dead, gen, ar.cause())));
     }
 

@@ -418,7 +418,7 @@ public final class Shard {
             }
             boolean pendingLost = t.durable() && t.tail.endSeq() > w.endSeq;
             t.writeFailed(w.error.getMessage() == null ? w.error.toString() : w.error.getMessage(),
-                    w.nextSeqAfterError < 0 ? t.writtenSeq : w.nextSeqAfterError);
+                    w.nextSeqAfterError < 0 ? t.writtenSeq : w.nextSeqAfterError, w.endSeq - w.count);
             if (t.durable()) {
                 writeTopics.remove(t);
                 // the publishers of the records appended since are answered with the error too
@@ -637,6 +637,7 @@ public final class Shard {
     void scan() {
         long now = nowMono();
         for (Topic t : topics.values()) {
+            t.expireDedup();
             for (Channel c : t.channels.values()) {
                 c.scan(now);
             }
@@ -738,7 +739,8 @@ public final class Shard {
 
     /** What the lane found of one topic at start. */
     private record Found(String name, TopicMetadata meta, TopicFiles files, long firstSeq, long nextSeq,
-                         Map<String, CursorState> cursors, long redriveMark) {
+                         Map<String, CursorState> cursors, TopicSettings settings, List<DedupWindow.Key> dedupKeys,
+                         long redriveMark) {
     }
 
     /**
@@ -747,6 +749,7 @@ public final class Shard {
      */
     Future<Void> restore(List<TopicMetadata> metas) {
         Promise<Void> done = Promise.promise();
+        long nowNs = nowEpochNs();
         lane.submit(() -> {
             Map<String, TopicMetadata> byName = new java.util.LinkedHashMap<>();
             for (TopicMetadata m : metas) {
@@ -785,7 +788,16 @@ public final class Shard {
                 for (String ch : channels) {
                     cursors.put(ch, files.recover(ch));
                 }
-                found.add(new Found(m.name(), m, files, log.firstSeq(), log.nextSeq(), cursors, files.redriveMark()));
+                TopicSettings settings = restoredSettings(m);
+                long windowNs = settings.dedupWindow().toNanos();
+                // the keys stored within the window survive a crash: what reached the log
+                List<DedupWindow.Key> keys = windowNs > 0 ? DedupRecovery.keysSince(log, nowNs - windowNs) : List.of();
+                if (!keys.isEmpty()) {
+                    LOG.info("TOPIC({}): {} Nodeq-Msg-Id keys of the last {} read back from the log", m.name(),
+                            keys.size(), GoDuration.format(settings.dedupWindow()));
+                }
+                found.add(new Found(m.name(), m, files, log.firstSeq(), log.nextSeq(), cursors, settings, keys,
+                        files.redriveMark()));
             }
             return found;
         }, (found, err) -> {
@@ -809,7 +821,8 @@ public final class Shard {
         t.visibleSeq = f.firstSeq;
         t.writtenSeq = f.nextSeq;
         t.paused = f.meta.paused();
-        t.settings = restoredSettings(f.meta);
+        t.settings = f.settings;
+        t.dedup.load(f.dedupKeys);
         if (f.redriveMark > 0) {
             // what a redrive sent back stays dropped from what the topic holds for its first channel
             // (never past the log's end: seqs a power loss took are given to new messages)

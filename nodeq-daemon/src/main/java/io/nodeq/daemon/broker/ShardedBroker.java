@@ -108,6 +108,17 @@ public final class ShardedBroker implements Broker {
     }
 
     /**
+     * Dead letters (bodies with header blocks) for {@code topic}, created if missing; stored whatever
+     * their {@code Nodeq-Msg-Id} and the topic's dedup window. Answered once written (fsynced, durable).
+     */
+    Future<Void> publishDeadLetters(String topic, List<byte[]> bodies) {
+        return append(shardFor(topic), s -> {
+            s.getOrCreateTopic(topic).publish(bodies, 0, true, false);
+            return null;
+        });
+    }
+
+    /**
      * Redriven messages for their origin {@code topic}: each item goes to its channel only; items
      * whose topic or channel no longer exists are skipped. Answered once written (fsynced, durable).
      */

@@ -2,6 +2,7 @@ package io.nodeq.daemon.broker;
 
 import io.nodeq.daemon.log.LogRecord;
 import io.nodeq.daemon.stats.StatsSnapshot;
+import io.nodeq.protocol.Headers;
 import io.nodeq.protocol.IdGenerator;
 import io.nodeq.protocol.Names;
 import org.HdrHistogram.Histogram;
@@ -70,6 +71,8 @@ public final class Topic {
     TopicSettings settings = TopicSettings.NONE;
     /** Publishes answered OK but not stored: their {@code Nodeq-Msg-Id} was inside the dedup window. */
     long deduplicatedCount;
+    /** The {@code Nodeq-Msg-Id}s stored within the dedup window. */
+    final DedupWindow dedup = new DedupWindow();
     /** Holding messages until the lookups said which channels this topic has elsewhere. */
     boolean awaitingChannels;
     boolean deleted;
@@ -124,6 +127,15 @@ public final class Topic {
      * {@link LogRecord#FLAG_HEADERS}.
      */
     void publish(List<byte[]> bodies, long deferMs, boolean withHeaders) {
+        publish(bodies, deferMs, withHeaders, true);
+    }
+
+    /**
+     * {@link #publish(List, long, boolean)}; {@code dedupe} false stores every body whatever its
+     * {@code Nodeq-Msg-Id} (dead letters: the same message dead-lettered by two channels is two
+     * dead letters, and must not be answered OK and dropped).
+     */
+    void publish(List<byte[]> bodies, long deferMs, boolean withHeaders, boolean dedupe) {
         checkPublishable();
         if (withHeaders) {
             for (byte[] body : bodies) {
@@ -132,18 +144,42 @@ public final class Topic {
         }
         long ts = shard.nowEpochNs();
         int defer = (int) Math.min(Integer.MAX_VALUE, Math.max(0, deferMs));
+        long windowNs = settings.dedupWindow().toNanos();
+        if (windowNs > 0 || dedup.size() > 0) {
+            dedup.expire(ts, windowNs);
+        }
+        int appended = 0;
+        boolean awaitsOriginal = false;
         for (byte[] body : bodies) {
             int block = withHeaders ? HeaderBlocks.length(body) : 0;
+            String key = dedupe && block > 2 && windowNs > 0 ? Headers.find(body, 0, Headers.MSG_ID) : null;
+            if (key != null) {
+                DedupWindow.Key original = dedup.find(key);
+                if (original != null) {
+                    // a repeat inside the window (or inside this MPUB): OK, not stored. A durable
+                    // topic answers it once the original's write is done, so it fails if that fails.
+                    deduplicatedCount++;
+                    awaitsOriginal |= durable() && original.seq() >= writtenSeq;
+                    continue;
+                }
+            }
             int flags = block > 2 ? LogRecord.FLAG_HEADERS : 0;
             int skip = block == 2 ? 2 : 0; // an empty block is not stored: no overhead without headers
             long seq = tail.append(ids.next(), ts, defer, flags, body, skip, body.length - skip);
+            if (key != null) {
+                dedup.add(key, seq, ts);
+            }
+            appended++;
             if (defer > 0) {
                 deferredSeqs.add(seq);
             }
             messageCount++;
             messageBytes += body.length - skip;
         }
-        appended();
+        if (appended == 0 && !awaitsOriginal) {
+            return; // only repeats of records already written: nothing to write or wait for
+        }
+        afterAppend();
     }
 
     private void checkPublishable() {
@@ -158,7 +194,8 @@ public final class Topic {
     /**
      * Appends redriven messages, each for one channel only: {@code stored} is the body as the log
      * keeps it (target prefix, then header block or payload, see {@link LogRecord}), {@code flags}
-     * its record flags. Every other channel passes over them.
+     * its record flags. Every other channel passes over them. No dedup: a redrive delivers again on
+     * purpose, and a message's own {@code Nodeq-Msg-Id} would be a repeat inside the window.
      */
     void publishTargeted(List<Redrive.Item> items) {
         checkPublishable();
@@ -169,11 +206,11 @@ public final class Topic {
             messageCount++;
             messageBytes += item.stored().length;
         }
-        appended();
+        afterAppend();
     }
 
     /** After an append: written at once (ephemeral) or handed to the next group write. */
-    private void appended() {
+    private void afterAppend() {
         if (ephemeral) {
             written(tail.endSeq());
             long dropped = tail.evictOverflow();
@@ -185,6 +222,13 @@ public final class Topic {
         shard.needsWrite(this);
         if (!durable()) {
             fanOut();
+        }
+    }
+
+    /** Lets the dedup window slide on the scan tick, so an idle topic's keys go too. */
+    void expireDedup() {
+        if (dedup.size() > 0) {
+            dedup.expire(shard.nowEpochNs(), settings.dedupWindow().toNanos());
         }
     }
 
@@ -205,13 +249,19 @@ public final class Topic {
         fanOut();
     }
 
-    /** The lane could not write from {@code logNextSeq} on. */
-    void writeFailed(String error, long logNextSeq) {
+    /**
+     * The lane could not write from {@code logNextSeq} on; the failed write held the records from
+     * {@code failedFromSeq}.
+     */
+    void writeFailed(String error, long logNextSeq, long failedFromSeq) {
         writeEpoch++;
         if (durable()) {
             // nobody saw these records and their publishers get the error: forget them
-            tail.truncate(Math.max(logNextSeq, writtenSeq));
+            long keep = Math.max(logNextSeq, writtenSeq);
+            tail.truncate(keep);
             submittedSeq = tail.endSeq();
+            // the publishers of the failed write retry: their keys must not make the retry a repeat
+            dedup.forgetFrom(Math.min(keep, Math.max(failedFromSeq, writtenSeq)));
         } else {
             // acknowledged already: keep them in memory and write them again
             writeError = error;

@@ -89,7 +89,9 @@ final class Identify {
         id.deflate = bool(fields, "deflate");
         id.topologyRegion = string(fields, "topology_region");
         id.topologyZone = string(fields, "topology_zone");
-        id.headers = bool(fields, "nodeq_headers");
+        // granted only with feature_negotiation: a client that gets no JSON reply cannot know
+        // whether this daemon (or a real nsqd) understood it, as with nsqd's tls_v1 and snappy
+        id.headers = bool(fields, "nodeq_headers") && id.featureNegotiation;
         long heartbeat = integer(fields, "heartbeat_interval");
         long obTimeout = integer(fields, "output_buffer_timeout");
         long obSize = integer(fields, "output_buffer_size");
