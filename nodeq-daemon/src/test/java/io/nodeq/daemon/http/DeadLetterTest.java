@@ -111,6 +111,29 @@ class DeadLetterTest extends RealDaemonFixture {
     }
 
     @Test
+    void aDeadLetterTopicsDedupWindowNeverDropsADeadLetter() throws Exception {
+        start();
+        assertEmptyOk(http.post("/topic/create?topic=once.dead&dedup_window=1h"));
+        assertEmptyOk(http.post("/topic/create?topic=once"));
+        for (String ch : new String[] {"a", "b"}) {
+            assertEmptyOk(http.post("/channel/create?topic=once&channel=" + ch + "&max_attempts=1&dead_letter_topic=once.dead"));
+        }
+        try (RawClient p = HeaderClients.connect(daemon.tcpPort())) {
+            HeaderClients.pub(p, "once", Headers.of(Headers.MSG_ID, "k-1"), "m");
+        }
+        for (String ch : new String[] {"a", "b"}) {
+            try (RawClient c = new RawClient(daemon.tcpPort())) {
+                assertThat(c.sub("once", ch)).isEqualTo("OK");
+                c.rdy(1);
+                c.req(c.readMessage().id(), 0);
+            }
+        }
+        // the same message dead-lettered by two channels is two dead letters, same Nodeq-Msg-Id or not
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(topicDepth("once.dead")).isEqualTo(2));
+        assertThat(topic("once.dead").getLong("deduplicated_count")).isZero();
+    }
+
+    @Test
     void maxAttemptsZeroRedeliversForever() throws Exception {
         start();
         assertEmptyOk(http.post("/topic/create?topic=loop"));
