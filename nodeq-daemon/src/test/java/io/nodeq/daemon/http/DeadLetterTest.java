@@ -68,7 +68,8 @@ class DeadLetterTest extends RealDaemonFixture {
 
     @Test
     void aTimeoutCountsLikeARequeueAndALoweredMaxAppliesAtTheNextRequeue() throws Exception {
-        start(b -> b.msgTimeout(Duration.ofMillis(300)).queueScanInterval(Duration.ofMillis(20)));
+        // four shards: "jobs" and "jobs.dead" are owned by different ones
+        start(b -> b.shards(4).msgTimeout(Duration.ofMillis(300)).queueScanInterval(Duration.ofMillis(20)));
         assertEmptyOk(http.post("/topic/create?topic=jobs"));
         assertEmptyOk(http.post("/channel/create?topic=jobs&channel=work&max_attempts=5&dead_letter_topic=jobs.dead"));
         http.post("/pub?topic=jobs", "j");
@@ -155,7 +156,7 @@ class DeadLetterTest extends RealDaemonFixture {
 
     @Test
     void aRestartKeepsTheDeadLetterAndTheAttemptsCountedBeforeIt() throws Exception {
-        start();
+        start(b -> b.shards(4)); // "pay" and "pay.dead" on different shards
         assertEmptyOk(http.post("/topic/create?topic=pay&durability=durable"));
         assertEmptyOk(http.post("/topic/create?topic=pay.dead&durability=durable"));
         assertEmptyOk(http.post("/channel/create?topic=pay&channel=c&max_attempts=3&dead_letter_topic=pay.dead"));

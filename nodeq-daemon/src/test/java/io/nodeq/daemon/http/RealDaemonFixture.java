@@ -30,6 +30,7 @@ abstract class RealDaemonFixture {
     @TempDir
     Path dataDir;
     private Daemon own;
+    private UnaryOperator<DaemonOptions.Builder> ownOptions;
 
     /** The class's {@code @RegisterExtension static} daemon, or null when each test starts one. */
     DaemonExtension nsqd() {
@@ -50,14 +51,15 @@ abstract class RealDaemonFixture {
 
     /** A daemon of this test's own; stopped after the test. */
     void start(UnaryOperator<DaemonOptions.Builder> options) {
+        ownOptions = options;
         own = TestDaemons.start(dataDir, options);
         use(own);
     }
 
-    /** Stops this test's own daemon and starts it again on the same data directory, with default test options. */
+    /** Stops this test's own daemon and starts it again on the same data directory with the same options. */
     void restart() {
         TestDaemons.stop(own);
-        start();
+        start(ownOptions);
     }
 
     private void use(Daemon d) {

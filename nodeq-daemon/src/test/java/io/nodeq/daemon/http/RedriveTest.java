@@ -23,22 +23,25 @@ import static org.awaitility.Awaitility.await;
  * emptied and a second redrive (after a restart too) sends nothing.
  */
 class RedriveTest extends RealDaemonFixture {
+    /** "orders" and "orders.dlq" hash to different shards: the redrive crosses shards both ways. */
+    private static final java.util.function.UnaryOperator<io.nodeq.daemon.DaemonOptions.Builder> TWO_SHARDS =
+            b -> b.shards(2);
 
     @Test
     void deadLettersGoBackToTheirOriginChannelOnly() throws Exception {
-        start();
+        start(TWO_SHARDS);
         setUp();
         deadLetter(List.of("a", "b"));
         // one without an origin, one whose origin channel does not exist
-        http.post("/pub?topic=orders.dead", "plain");
+        http.post("/pub?topic=orders.dlq", "plain");
         try (RawClient p = HeaderClients.connect(daemon.tcpPort())) {
-            HeaderClients.pub(p, "orders.dead", Headers.of(Headers.ORIGIN_TOPIC, "orders",
+            HeaderClients.pub(p, "orders.dlq", Headers.of(Headers.ORIGIN_TOPIC, "orders",
                     Headers.ORIGIN_CHANNEL, "gone"), "orphan");
         }
-        assertThat(topicDepth("orders.dead")).isEqualTo(4);
+        assertThat(topicDepth("orders.dlq")).isEqualTo(4);
 
         assertRedrive(2, 2);
-        assertThat(topicDepth("orders.dead")).isZero();
+        assertThat(topicDepth("orders.dlq")).isZero();
         try (RawClient billing = HeaderClients.subscribe(daemon.tcpPort(), "orders", "billing", 10);
              RawClient shipping = new RawClient(daemon.tcpPort())) {
             List<HeaderClients.Received> got = new ArrayList<>();
@@ -63,7 +66,7 @@ class RedriveTest extends RealDaemonFixture {
 
     @Test
     void aPlainConsumerGetsTheRedrivenBodyAlone() throws Exception {
-        start();
+        start(TWO_SHARDS);
         setUp();
         deadLetter(List.of("only-body"));
         assertRedrive(1, 0);
@@ -78,7 +81,7 @@ class RedriveTest extends RealDaemonFixture {
 
     @Test
     void theMarkSurvivesARestartAndRecordsAreReadFromDisk() throws Exception {
-        start();
+        start(TWO_SHARDS);
         setUp();
         deadLetter(List.of("x"));
         restart();
@@ -87,7 +90,7 @@ class RedriveTest extends RealDaemonFixture {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(channel("orders", "billing").getLong("depth")).isEqualTo(1));
         restart();
-        assertThat(topicDepth("orders.dead")).isZero();
+        assertThat(topicDepth("orders.dlq")).isZero();
         assertRedrive(0, 0);
         assertThat(channel("orders", "billing").getLong("depth")).isEqualTo(1);
         assertThat(channel("orders", "shipping").getLong("depth")).isZero();
@@ -103,7 +106,7 @@ class RedriveTest extends RealDaemonFixture {
 
     private void setUp() throws Exception {
         assertEmptyOk(http.post("/topic/create?topic=orders"));
-        assertEmptyOk(http.post("/channel/create?topic=orders&channel=billing&max_attempts=1&dead_letter_topic=orders.dead"));
+        assertEmptyOk(http.post("/channel/create?topic=orders&channel=billing&max_attempts=1&dead_letter_topic=orders.dlq"));
         assertEmptyOk(http.post("/channel/create?topic=orders&channel=shipping"));
     }
 
@@ -131,7 +134,7 @@ class RedriveTest extends RealDaemonFixture {
     }
 
     private void assertRedrive(long redriven, long skipped) throws Exception {
-        HttpResponse<String> r = http.post("/topic/redrive?topic=orders.dead");
+        HttpResponse<String> r = http.post("/topic/redrive?topic=orders.dlq");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(new JsonObject(r.body())).isEqualTo(new JsonObject().put("redriven", redriven).put("skipped", skipped));
     }
