@@ -47,6 +47,37 @@ class LogRecordTest {
     }
 
     @Test
+    void aTargetedRecordNamesItsChannelBeforeTheHeaderBlock() {
+        // | n=3 | "abc" | H | 01 'X' 00 02 "hi" | payload "p!" |
+        byte[] headers = io.nodeq.protocol.Headers.of("X", "hi").encode();
+        byte[] body = new byte[4 + headers.length + 2];
+        body[0] = 3;
+        System.arraycopy("abc".getBytes(StandardCharsets.US_ASCII), 0, body, 1, 3);
+        System.arraycopy(headers, 0, body, 4, headers.length);
+        body[body.length - 2] = 'p';
+        body[body.length - 1] = '!';
+        byte[] buf = new byte[LogRecord.size(body.length)];
+        LogRecord.encode(buf, 0, 1, 2, 3, 0, LogRecord.FLAG_TARGETED | LogRecord.FLAG_HEADERS, body, 0, body.length);
+        assertThat(HexFormat.of().formatHex(buf, 8, 10)).isEqualTo("0103"); // ver 1, flags targeted + headers
+        assertThat(LogRecord.targetLength(buf, 0)).isEqualTo(4);
+        assertThat(LogRecord.target(buf, 0)).isEqualTo("abc");
+        assertThat(LogRecord.targets(buf, 0, "abc")).isTrue();
+        assertThat(LogRecord.targets(buf, 0, "abd")).isFalse();
+        assertThat(LogRecord.targets(buf, 0, "ab")).isFalse();
+        assertThat(LogRecord.messageOffset(buf, 0)).isEqualTo(LogRecord.HEADER + 4);
+        assertThat(LogRecord.messageLength(buf, 0)).isEqualTo(headers.length + 2);
+        assertThat(LogRecord.headerLength(buf, 0)).isEqualTo(headers.length);
+        assertThat(LogRecord.valid(buf, 0, buf.length, MAX)).isTrue();
+
+        byte[] plain = new byte[LogRecord.size(1)];
+        LogRecord.encode(plain, 0, 1, 2, 3, 0, new byte[] {'x'}, 0, 1);
+        assertThat(LogRecord.target(plain, 0)).isNull();
+        assertThat(LogRecord.targetLength(plain, 0)).isZero();
+        assertThat(LogRecord.messageOffset(plain, 0)).isEqualTo(LogRecord.HEADER);
+        assertThat(LogRecord.messageLength(plain, 0)).isEqualTo(1);
+    }
+
+    @Test
     void emptyBody() {
         byte[] buf = new byte[LogRecord.HEADER];
         assertThat(LogRecord.encode(buf, 0, 0, 1, 2, 0, new byte[0], 0, 0)).isEqualTo(LogRecord.HEADER);
