@@ -97,6 +97,41 @@ class RedriveTest extends RealDaemonFixture {
     }
 
     @Test
+    void aLargeRedriveGoesInStepsFromDiskAndMemory() throws Exception {
+        int n = 2_500; // more than one step (1,024 records), most of them out of memory
+        start(b -> b.shards(2).memQueueSize(100));
+        setUp();
+        try (RawClient p = new RawClient(daemon.tcpPort()); RawClient billing = new RawClient(daemon.tcpPort())) {
+            List<byte[]> bodies = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                bodies.add(("m-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            assertThat(p.mpub("orders", bodies)).isEqualTo("OK");
+            assertThat(billing.sub("orders", "billing")).isEqualTo("OK");
+            billing.rdy(500);
+            for (int i = 0; i < n; i++) {
+                billing.req(billing.readMessage().id(), 0);
+            }
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(channel("orders", "billing").getLong("dead_lettered_count")).isEqualTo(n));
+        assertRedrive(n, 0);
+        try (RawClient billing = new RawClient(daemon.tcpPort())) {
+            assertThat(billing.sub("orders", "billing")).isEqualTo("OK");
+            billing.rdy(500);
+            java.util.Set<String> back = new java.util.HashSet<>();
+            for (int i = 0; i < n; i++) {
+                RawClient.Frame m = billing.readMessage();
+                back.add(m.body());
+                billing.fin(m.id());
+            }
+            assertThat(back).hasSize(n).contains("m-0", "m-" + (n - 1));
+        }
+        assertThat(channel("orders", "shipping").getLong("depth")).isEqualTo(n); // the originals only
+        assertRedrive(0, 0);
+    }
+
+    @Test
     void anUnknownTopicIs404AndAMissingOne400() throws Exception {
         start();
         assertError(http.post("/topic/redrive?topic=nope"), 404, "TOPIC_NOT_FOUND");
