@@ -213,7 +213,8 @@ public final class Channel {
 
     /**
      * A record redriven to another channel of the topic became visible: finished here at once
-     * (journaled like a FIN), so this channel's depth never counts it and its scan passes over it.
+     * (journaled like a FIN), so this channel's depth and message count never count it and its
+     * scan passes over it.
      */
     void passOver(long seq) {
         if (seq < readSeq || deleted) {
@@ -221,6 +222,7 @@ public final class Channel {
         }
         skip.add(seq);
         finish(seq);
+        messageCount--; // becameVisible counted it just before, in the same fan-out
     }
 
     /**

@@ -24,7 +24,10 @@ import java.util.List;
  * A failed publish (storage error, the topic being deleted) keeps the messages: each is deferred
  * with a doubling backoff (journaled like a REQ with a delay) and, when due, taken again rather than
  * delivered. A message waiting here counts in the channel's snapshot as pending, so a shutdown in
- * the middle of a publish brings it back instead of losing it.
+ * the middle of a publish brings it back instead of losing it. The two topics' files are not
+ * written as one: a stop or crash after the dead-letter topic stored it and before this channel's
+ * journal took the finish delivers it again here, and its next REQ dead-letters it a second time
+ * (never zero times).
  *
  * <p>Owned by its channel's shard; reach it only through shard tasks.
  */

@@ -128,6 +128,8 @@ class RedriveTest extends RealDaemonFixture {
             assertThat(back).hasSize(n).contains("m-0", "m-" + (n - 1));
         }
         assertThat(channel("orders", "shipping").getLong("depth")).isEqualTo(n); // the originals only
+        assertThat(channel("orders", "shipping").getLong("message_count")).isEqualTo(n);
+        assertThat(channel("orders", "billing").getLong("message_count")).isEqualTo(2L * n);
         assertRedrive(0, 0);
     }
 
