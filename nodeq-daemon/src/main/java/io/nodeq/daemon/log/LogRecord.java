@@ -24,6 +24,8 @@ public final class LogRecord {
 
     public static final int HEADER = 40;
     public static final byte VERSION = 1;
+    /** Flags bit 0: the body starts with an {@code io.nodeq.protocol.Headers} block. */
+    public static final int FLAG_HEADERS = 1;
     /** Bytes covered by {@code length}: everything but the length field itself. */
     static final int LENGTH_FIELD = 4;
     private static final int CRC_START = 8;
@@ -72,6 +74,11 @@ public final class LogRecord {
 
     public static int deferMs(byte[] b, int off) {
         return getInt(b, off + 12);
+    }
+
+    /** The flags byte: bit 0 ({@link #FLAG_HEADERS}) says the body starts with a header block. */
+    public static int flags(byte[] b, int off) {
+        return b[off + 9] & 0xFF;
     }
 
     public static int bodyOffset(int off) {

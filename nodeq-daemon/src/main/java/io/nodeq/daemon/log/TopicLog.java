@@ -231,6 +231,16 @@ public final class TopicLog implements AutoCloseable {
         return segments.size();
     }
 
+    /** The seq each segment file starts at (its name), oldest first. */
+    public long[] segmentBases() {
+        long[] out = new long[segments.size()];
+        int i = 0;
+        for (long base : segments.keySet()) {
+            out[i++] = base;
+        }
+        return out;
+    }
+
     public Path dir() {
         return dir;
     }
