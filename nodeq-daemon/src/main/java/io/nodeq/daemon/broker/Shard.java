@@ -436,6 +436,21 @@ public final class Shard {
         }
     }
 
+    /**
+     * Hands the journal events of the current task to the lane now and fsyncs the channel's
+     * cursor after them; {@code done} runs as a shard task (not at all once the shard closed).
+     */
+    void persistCursor(Channel c, java.util.function.Consumer<Throwable> done) {
+        submitJournalsOnly();
+        TopicFiles files = c.topic.files;
+        String name = c.name;
+        // the lane runs jobs in order: the write queued above is on disk before this force
+        lane.submit(() -> {
+            files.cursor(name).force();
+            return null;
+        }, (v, err) -> done.accept(err));
+    }
+
     /** Replaces a channel's journal with a snapshot of its cursor (on the lane, in order). */
     private void snapshot(Channel c) {
         CursorState state = c.snapshot();

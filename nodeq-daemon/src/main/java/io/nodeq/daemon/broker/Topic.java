@@ -62,6 +62,8 @@ public final class Topic {
     /** Holding messages until the lookups said which channels this topic has elsewhere. */
     boolean awaitingChannels;
     boolean deleted;
+    /** Rewinds searching the log on the lane: until they move their cursor, no segment may go. */
+    int rewindSearches;
     private long messageCount;
     private long messageBytes;
 
@@ -213,6 +215,9 @@ public final class Topic {
 
     /** The lowest seq some channel (or the first channel to come) may still need. */
     long retainFrom() {
+        if (rewindSearches > 0) {
+            return 0;
+        }
         long min = Math.min(writtenSeq, channels.isEmpty() || !flowing() ? channelStart() : writtenSeq);
         for (Channel c : channels.values()) {
             if (!c.ephemeral) {
