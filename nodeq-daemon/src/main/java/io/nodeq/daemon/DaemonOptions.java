@@ -58,7 +58,9 @@ public record DaemonOptions(
         String authHttpRequestMethod,
         Duration httpClientConnectTimeout,
         Duration httpClientRequestTimeout,
-        int maxConnections) {
+        int maxConnections,
+        int maxAttempts,
+        String deadLetterSuffix) {
 
     public static final String VERSION = "1.3.0";
 
@@ -118,6 +120,12 @@ public record DaemonOptions(
         }
         if (!"memory-first".equals(durability) && !"durable".equals(durability)) {
             errors.add("--durability must be memory-first or durable, got " + durability);
+        }
+        if (maxAttempts < 0 || maxAttempts > 65535) {
+            errors.add("--max-attempts must be 0..65535, got " + maxAttempts);
+        }
+        if (!deadLetterSuffix.isEmpty() && !io.nodeq.protocol.Names.isValidTopicName("t" + deadLetterSuffix)) {
+            errors.add("--dead-letter-suffix must make a valid topic name (letters, digits, . _ -), got " + deadLetterSuffix);
         }
         if (shards < 1 || shards > 64) {
             errors.add("--shards must be 1..64, got " + shards);
@@ -247,6 +255,8 @@ public record DaemonOptions(
         private Duration httpClientConnectTimeout = Duration.ofSeconds(2);
         private Duration httpClientRequestTimeout = Duration.ofSeconds(5);
         private int maxConnections = 0;
+        private int maxAttempts = 0;
+        private String deadLetterSuffix = "";
 
         /** The hostname defaults are looked up here (maybe DNS): build a fresh builder off the event loops. */
         Builder() {
@@ -302,6 +312,8 @@ public record DaemonOptions(
             httpClientConnectTimeout = o.httpClientConnectTimeout;
             httpClientRequestTimeout = o.httpClientRequestTimeout;
             maxConnections = o.maxConnections;
+            maxAttempts = o.maxAttempts;
+            deadLetterSuffix = o.deadLetterSuffix;
         }
 
         public Builder tcpAddress(String v) { tcpAddress = v; return this; }
@@ -351,6 +363,8 @@ public record DaemonOptions(
         public Builder httpClientConnectTimeout(Duration v) { httpClientConnectTimeout = v; return this; }
         public Builder httpClientRequestTimeout(Duration v) { httpClientRequestTimeout = v; return this; }
         public Builder maxConnections(int v) { maxConnections = v; return this; }
+        public Builder maxAttempts(int v) { maxAttempts = v; return this; }
+        public Builder deadLetterSuffix(String v) { deadLetterSuffix = v; return this; }
 
         public DaemonOptions build() {
             return new DaemonOptions(tcpAddress, httpAddress, broadcastAddress, broadcastTcpPort, broadcastHttpPort,
@@ -361,7 +375,7 @@ public record DaemonOptions(
                     e2eProcessingLatencyPercentiles, e2eProcessingLatencyWindowTime, deflate, maxDeflateLevel, snappy,
                     tlsCert, tlsKey, authHttpAddresses, logLevel, logPrefix, shards, durability, httpsAddress,
                     tlsRootCaFile, tlsClientAuthPolicy, tlsRequired, tlsMinVersion, authHttpRequestMethod,
-                    httpClientConnectTimeout, httpClientRequestTimeout, maxConnections);
+                    httpClientConnectTimeout, httpClientRequestTimeout, maxConnections, maxAttempts, deadLetterSuffix);
         }
     }
 

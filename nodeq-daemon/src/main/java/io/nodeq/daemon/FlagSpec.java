@@ -117,6 +117,10 @@ public record FlagSpec(Flag flag, Function<DaemonOptions, Object> getter, BiCons
                 DaemonOptions::logPrefix, (b, v) -> b.logPrefix((String) v));
         add("durability", Kind.STRING, "nodeq: default storage level of new topics: memory-first (OK from memory, written at once, fsync every --sync-every/--sync-timeout) or durable (OK only after the fsync)",
                 DaemonOptions::durability, (b, v) -> b.durability((String) v));
+        add("max-attempts", Kind.INT, "nodeq: default max_attempts of new channels: a message delivered this many times and then requeued or timed out goes to the dead-letter topic (0 = unlimited, NSQ's behaviour)",
+                DaemonOptions::maxAttempts, (b, v) -> b.maxAttempts((Integer) v));
+        add("dead-letter-suffix", Kind.STRING, "nodeq: default dead_letter_topic of new channels: the topic's name plus this suffix, e.g. .dead (empty = none: messages past max_attempts are dropped and counted)",
+                DaemonOptions::deadLetterSuffix, (b, v) -> b.deadLetterSuffix((String) v));
         add("shards", Kind.INT, "nodeq: number of event-loop shards that own topics (1..64)",
                 DaemonOptions::shards, (b, v) -> b.shards((Integer) v));
 

@@ -31,6 +31,19 @@ public interface Broker {
         return createTopic(topic);
     }
 
+    /**
+     * Creates the topic if missing with the given level and settings (nodeq extensions; null fields
+     * of {@code settings}: off for a new topic, unchanged for an existing one).
+     */
+    default Future<Void> createTopic(String topic, Durability durability, TopicSettings.Update settings) {
+        return createTopic(topic, durability);
+    }
+
+    /** Changes an existing topic's settings ({@code /topic/config}); null fields stay as they are. */
+    default Future<Result> configureTopic(String topic, TopicSettings.Update settings) {
+        return Future.failedFuture(new UnsupportedOperationException("topic settings"));
+    }
+
     Future<Result> deleteTopic(String topic);
 
     Future<Result> emptyTopic(String topic);
@@ -39,6 +52,19 @@ public interface Broker {
 
     /** Creates the channel if missing; the topic must exist ({@code TOPIC_NOT_FOUND} otherwise). */
     Future<Result> createChannel(String topic, String channel);
+
+    /**
+     * Creates the channel if missing, with the daemon's defaults changed by {@code settings}; an
+     * existing channel takes the change. The topic must exist.
+     */
+    default Future<Result> createChannel(String topic, String channel, ChannelSettings.Update settings) {
+        return createChannel(topic, channel);
+    }
+
+    /** Changes an existing channel's settings ({@code /channel/config}); null fields stay as they are. */
+    default Future<Result> configureChannel(String topic, String channel, ChannelSettings.Update settings) {
+        return Future.failedFuture(new UnsupportedOperationException("channel settings"));
+    }
 
     Future<Result> deleteChannel(String topic, String channel);
 

@@ -85,6 +85,10 @@ public final class Channel {
     private int nextConsumer;
     boolean paused;
     boolean deleted;
+    /** Max attempts and dead-letter topic (nodeq extensions); replaced whole by {@code /channel/config}. */
+    ChannelSettings settings = ChannelSettings.NONE;
+    /** Messages that reached max attempts: published to the dead-letter topic, or dropped without one. */
+    long deadLetteredCount;
     boolean dirty;
 
     long messageCount;
@@ -762,7 +766,8 @@ public final class Channel {
         }
         return new StatsSnapshot.ChannelStats(name, depth(), Math.min(depth(), backendDepth()), inFlight.size(),
                 deferred.size(), messageCount, requeueCount, timeoutCount, consumers.size(), clients, paused,
-                e2e.snapshot(nowMono));
+                e2e.snapshot(nowMono), new StatsSnapshot.ChannelExtensions(settings.maxAttempts(),
+                settings.deadLetterTopic(), deadLetteredCount));
     }
 
     private static StatsSnapshot.ClientStats consumerStats(Consumer c) {

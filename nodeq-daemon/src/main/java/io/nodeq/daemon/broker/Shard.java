@@ -6,6 +6,7 @@ import io.nodeq.daemon.log.TopicLog;
 import io.nodeq.daemon.stats.StatsSnapshot;
 import io.nodeq.daemon.storage.Metadata.ChannelMetadata;
 import io.nodeq.daemon.storage.Metadata.TopicMetadata;
+import io.nodeq.protocol.GoDuration;
 import io.nodeq.protocol.Names;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -479,11 +480,21 @@ public final class Shard {
 
     /** {@code durability} null: the daemon's default. An existing topic keeps its level. */
     Topic getOrCreateTopic(String name, Durability durability) {
+        return getOrCreateTopic(name, durability, TopicSettings.Update.NONE);
+    }
+
+    /**
+     * {@code durability} null: the daemon's default; an existing topic keeps its level but takes
+     * the settings {@code update} names.
+     */
+    Topic getOrCreateTopic(String name, Durability durability, TopicSettings.Update update) {
         Topic t = topics.get(name);
         if (t != null) {
+            configure(t, update);
             return t;
         }
         t = newTopic(name, durability == null ? storage.defaultDurability() : durability, 0);
+        t.settings = TopicSettings.NONE.apply(update);
         Function<String, Future<List<String>>> lookup = broker.channelLookup();
         if (lookup != null && !t.ephemeral) {
             // Hold messages until the lookups tell which channels this topic has on other nodes,
@@ -516,13 +527,48 @@ public final class Shard {
         return t;
     }
 
+    /** Applies a {@code /topic/config} change; logged and saved in nsqd.dat when it changes anything. */
+    void configure(Topic t, TopicSettings.Update update) {
+        if (update.isEmpty()) {
+            return; // every PUB comes through here: no allocation
+        }
+        TopicSettings next = t.settings.apply(update);
+        if (!next.equals(t.settings)) {
+            t.settings = next;
+            LOG.info("TOPIC({}): dedup_window {} retention {}", t.name, GoDuration.format(next.dedupWindow()),
+                    GoDuration.format(next.retention()));
+            listener.metadataChanged();
+        }
+    }
+
+    /** Applies a {@code /channel/config} change; logged and saved in nsqd.dat when it changes anything. */
+    void configure(Channel c, ChannelSettings.Update update) {
+        if (update.isEmpty()) {
+            return; // every SUB comes through here
+        }
+        ChannelSettings next = c.settings.apply(update);
+        if (!next.equals(c.settings)) {
+            c.settings = next;
+            LOG.info("CHANNEL({}:{}): max_attempts {} dead_letter_topic {}", c.topic.name, c.name, next.maxAttempts(),
+                    next.hasDeadLetterTopic() ? next.deadLetterTopic() : "(none)");
+            listener.metadataChanged();
+        }
+    }
+
     Channel getOrCreateChannel(Topic t, String name) {
+        return getOrCreateChannel(t, name, ChannelSettings.Update.NONE);
+    }
+
+    /** A new channel starts with the daemon's defaults changed by {@code update}; an existing one takes the update. */
+    Channel getOrCreateChannel(Topic t, String name, ChannelSettings.Update update) {
         Channel c = t.channel(name);
         if (c != null) {
+            configure(c, update);
             return c;
         }
         boolean ephemeral = Names.isEphemeral(name) || t.ephemeral;
         Channel ch = Channel.create(t, name, ephemeral, this, t.channelStart());
+        ch.settings = defaultChannelSettings(t.name).apply(update);
         t.channels.put(name, ch);
         LOG.info("TOPIC({}): new channel({})", t.name, name);
         listener.channelCreated(t.name, name);
@@ -670,11 +716,16 @@ public final class Shard {
             List<ChannelMetadata> channels = new ArrayList<>();
             for (Channel c : t.channels.values()) {
                 if (!c.ephemeral) {
-                    channels.add(new ChannelMetadata(c.name, c.paused));
+                    ChannelSettings cs = c.settings;
+                    channels.add(new ChannelMetadata(c.name, c.paused, cs.maxAttempts() == 0 ? null : cs.maxAttempts(),
+                            cs.hasDeadLetterTopic() ? cs.deadLetterTopic() : null));
                 }
             }
             channels.sort(java.util.Comparator.comparing(ChannelMetadata::name));
-            out.add(new TopicMetadata(t.name, t.paused, channels, t.durability.flagValue()));
+            TopicSettings ts = t.settings;
+            out.add(new TopicMetadata(t.name, t.paused, channels, t.durability.flagValue(),
+                    ts.dedupWindow().isZero() ? null : GoDuration.format(ts.dedupWindow()),
+                    ts.retention().isZero() ? null : GoDuration.format(ts.retention())));
         }
         return out;
     }
@@ -768,6 +819,7 @@ public final class Shard {
         t.visibleSeq = f.firstSeq;
         t.writtenSeq = f.nextSeq;
         t.paused = f.meta.paused();
+        t.settings = restoredSettings(f.meta);
         topics.put(f.name, t);
         listener.topicCreated(f.name);
         long messages = f.nextSeq - f.firstSeq;
@@ -781,9 +833,14 @@ public final class Shard {
                 c.needsSnapshot = false;
                 snapshot(c);
             }
+            c.settings = defaultChannelSettings(t.name);
             for (ChannelMetadata cm : f.meta.channels()) {
                 if (cm.name().equals(e.getKey())) {
                     c.paused = cm.paused();
+                    if (cm.maxAttempts() != null || cm.deadLetterTopic() != null) {
+                        c.settings = new ChannelSettings(cm.maxAttempts() == null ? 0 : cm.maxAttempts(),
+                                cm.deadLetterTopic());
+                    }
                 }
             }
             t.channels.put(c.name, c);
@@ -794,6 +851,29 @@ public final class Shard {
         if (!t.channels.isEmpty()) {
             // the channels' cursors say what each still has to deliver: everything is visible
             t.visibleSeq = f.nextSeq;
+        }
+    }
+
+    private ChannelSettings defaultChannelSettings(String topic) {
+        return ChannelSettings.defaults(topic, options.maxAttempts(), options.deadLetterSuffix());
+    }
+
+    /** The topic's settings as nsqd.dat kept them; a value that no longer parses is logged and off. */
+    private static TopicSettings restoredSettings(TopicMetadata meta) {
+        return new TopicSettings(restoredDuration(meta.name(), "dedup_window", meta.dedupWindow()),
+                restoredDuration(meta.name(), "retention", meta.retention()));
+    }
+
+    private static java.time.Duration restoredDuration(String topic, String what, String value) {
+        if (value == null || value.isEmpty()) {
+            return java.time.Duration.ZERO;
+        }
+        try {
+            java.time.Duration d = GoDuration.parse(value);
+            return d.isNegative() ? java.time.Duration.ZERO : d;
+        } catch (IllegalArgumentException e) {
+            LOG.warn("TOPIC({}): ignoring {} {} from nsqd.dat: {}", topic, what, value, e.getMessage());
+            return java.time.Duration.ZERO;
         }
     }
 

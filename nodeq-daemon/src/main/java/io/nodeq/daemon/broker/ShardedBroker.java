@@ -135,9 +135,26 @@ public final class ShardedBroker implements Broker {
 
     @Override
     public Future<Void> createTopic(String topic, Durability durability) {
+        return createTopic(topic, durability, TopicSettings.Update.NONE);
+    }
+
+    @Override
+    public Future<Void> createTopic(String topic, Durability durability, TopicSettings.Update settings) {
         return shardFor(topic).ask(s -> {
-            s.getOrCreateTopic(topic, durability);
+            s.getOrCreateTopic(topic, durability, settings);
             return null;
+        });
+    }
+
+    @Override
+    public Future<Result> configureTopic(String topic, TopicSettings.Update settings) {
+        return shardFor(topic).ask(s -> {
+            Topic t = s.topic(topic);
+            if (t == null) {
+                return Result.TOPIC_NOT_FOUND;
+            }
+            s.configure(t, settings);
+            return Result.OK;
         });
     }
 
@@ -184,14 +201,24 @@ public final class ShardedBroker implements Broker {
 
     @Override
     public Future<Result> createChannel(String topic, String channel) {
+        return createChannel(topic, channel, ChannelSettings.Update.NONE);
+    }
+
+    @Override
+    public Future<Result> createChannel(String topic, String channel, ChannelSettings.Update settings) {
         return shardFor(topic).ask(s -> {
             Topic t = s.topic(topic);
             if (t == null) {
                 return Result.TOPIC_NOT_FOUND;
             }
-            s.getOrCreateChannel(t, channel);
+            s.getOrCreateChannel(t, channel, settings);
             return Result.OK;
         });
+    }
+
+    @Override
+    public Future<Result> configureChannel(String topic, String channel, ChannelSettings.Update settings) {
+        return onChannel(topic, channel, (s, c) -> s.configure(c, settings));
     }
 
     @Override

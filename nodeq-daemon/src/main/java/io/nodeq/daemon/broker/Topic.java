@@ -59,6 +59,10 @@ public final class Topic {
     private final LongQueue deferredSeqs = new LongQueue();
 
     boolean paused;
+    /** Dedup window and retention (nodeq extensions); replaced whole by {@code /topic/config}. */
+    TopicSettings settings = TopicSettings.NONE;
+    /** Publishes answered OK but not stored: their {@code Nodeq-Msg-Id} was inside the dedup window. */
+    long deduplicatedCount;
     /** Holding messages until the lookups said which channels this topic has elsewhere. */
     boolean awaitingChannels;
     boolean deleted;
@@ -248,7 +252,8 @@ public final class Topic {
         long inMemoryFrom = Math.max(tail.startSeq(), Math.max(visibleSeq, emptiedTo));
         long backend = ephemeral ? 0 : Math.min(depth, Math.max(0, inMemoryFrom - Math.max(visibleSeq, emptiedTo)));
         return new StatsSnapshot.TopicStats(name, channelStats, depth, backend, messageCount, messageBytes, paused, e2e,
-                durability.flagValue());
+                durability.flagValue(), new StatsSnapshot.TopicExtensions(settings.dedupWindow().toMillis(),
+                settings.retention().toMillis(), deduplicatedCount));
     }
 
     /** A queue of longs (seqs), without boxing. */

@@ -97,11 +97,13 @@ public final class HttpApi {
         route(router, HttpMethod.GET, "/stats", stats::handle);
         route(router, HttpMethod.GET, "/metrics", metrics::handle);
         route(router, HttpMethod.POST, "/topic/create", tc::createTopic);
+        route(router, HttpMethod.POST, "/topic/config", tc::configureTopic);
         route(router, HttpMethod.POST, "/topic/delete", tc::deleteTopic);
         route(router, HttpMethod.POST, "/topic/empty", tc::emptyTopic);
         route(router, HttpMethod.POST, "/topic/pause", ctx -> tc.pauseTopic(ctx, true));
         route(router, HttpMethod.POST, "/topic/unpause", ctx -> tc.pauseTopic(ctx, false));
         route(router, HttpMethod.POST, "/channel/create", tc::createChannel);
+        route(router, HttpMethod.POST, "/channel/config", tc::configureChannel);
         route(router, HttpMethod.POST, "/channel/delete", tc::deleteChannel);
         route(router, HttpMethod.POST, "/channel/empty", tc::emptyChannel);
         route(router, HttpMethod.POST, "/channel/pause", ctx -> tc.pauseChannel(ctx, true));

@@ -6,9 +6,11 @@ import io.nodeq.daemon.stats.StatsSnapshot.ChannelStats;
 import io.nodeq.daemon.stats.StatsSnapshot.ClientStats;
 import io.nodeq.daemon.stats.StatsSnapshot.E2eLatency;
 import io.nodeq.daemon.stats.StatsSnapshot.TopicStats;
+import io.nodeq.protocol.GoDuration;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -54,8 +56,14 @@ final class StatsJson {
                     .put("message_bytes", t.messageBytes())
                     .put("paused", t.paused())
                     .put("e2e_processing_latency", e2e(t.e2eProcessingLatency())));
+            JsonObject topic = out.getJsonObject(out.size() - 1);
             if (t.durability() != null) {
-                out.getJsonObject(out.size() - 1).put("durability", t.durability());
+                topic.put("durability", t.durability());
+            }
+            if (t.extensions() != null) {
+                topic.put("dedup_window", GoDuration.format(Duration.ofMillis(t.extensions().dedupWindowMs())))
+                        .put("retention", GoDuration.format(Duration.ofMillis(t.extensions().retentionMs())))
+                        .put("deduplicated_count", t.extensions().deduplicatedCount());
             }
         }
         return out;
@@ -66,7 +74,7 @@ final class StatsJson {
         if (includeClients) {
             clients = c.clients() == null ? new JsonArray() : clients(c.clients());
         }
-        return new JsonObject()
+        JsonObject o = new JsonObject()
                 .put("channel_name", c.channelName())
                 .put("depth", c.depth())
                 .put("backend_depth", c.backendDepth())
@@ -79,6 +87,12 @@ final class StatsJson {
                 .put("clients", clients)
                 .put("paused", c.paused())
                 .put("e2e_processing_latency", e2e(c.e2eProcessingLatency()));
+        if (c.extensions() != null) {
+            o.put("max_attempts", c.extensions().maxAttempts())
+                    .put("dead_letter_topic", c.extensions().deadLetterTopic())
+                    .put("dead_lettered_count", c.extensions().deadLetteredCount());
+        }
+        return o;
     }
 
     private static JsonArray clients(List<ClientStats> clients) {

@@ -38,7 +38,13 @@ public final class StatsExposition {
             new Family<>("nodeq_topic_paused", GAUGE, "1 when the topic is paused.",
                     t -> t.paused() ? 1 : 0),
             new Family<>("nodeq_topic_durable", GAUGE, "1 when the topic is durable (OK only after fsync), 0 when memory-first.",
-                    t -> "durable".equals(t.durability()) ? 1 : 0));
+                    t -> "durable".equals(t.durability()) ? 1 : 0),
+            new Family<>("nodeq_topic_dedup_window_seconds", GAUGE, "How long a Nodeq-Msg-Id is remembered (0 = no dedup).",
+                    t -> t.extensions() == null ? 0 : t.extensions().dedupWindowMs() / 1000.0),
+            new Family<>("nodeq_topic_retention_seconds", GAUGE, "How long consumed segments are kept for rewind (0 = until every channel is past).",
+                    t -> t.extensions() == null ? 0 : t.extensions().retentionMs() / 1000.0),
+            new Family<>("nodeq_topic_deduplicated_total", COUNTER, "Publishes answered OK but not stored: a repeated Nodeq-Msg-Id inside the dedup window.",
+                    t -> t.extensions() == null ? 0 : t.extensions().deduplicatedCount()));
 
     private static final List<Family<ChannelStats>> CHANNEL = List.of(
             new Family<>("nodeq_channel_depth", GAUGE, "Messages queued in the channel, memory and disk (no in-flight, no deferred).",
@@ -60,7 +66,11 @@ public final class StatsExposition {
             new Family<>("nodeq_channel_requeues_total", COUNTER, "Messages requeued (REQ) in the channel since start.",
                     ChannelStats::requeueCount),
             new Family<>("nodeq_channel_timeouts_total", COUNTER, "In-flight messages that timed out in the channel since start.",
-                    ChannelStats::timeoutCount));
+                    ChannelStats::timeoutCount),
+            new Family<>("nodeq_channel_max_attempts", GAUGE, "Deliveries after which a requeued or timed-out message is dead-lettered (0 = unlimited).",
+                    c -> c.extensions() == null ? 0 : c.extensions().maxAttempts()),
+            new Family<>("nodeq_channel_dead_lettered_total", COUNTER, "Messages that reached max attempts (sent to the dead-letter topic, or dropped without one).",
+                    c -> c.extensions() == null ? 0 : c.extensions().deadLetteredCount()));
 
     private StatsExposition() {
     }

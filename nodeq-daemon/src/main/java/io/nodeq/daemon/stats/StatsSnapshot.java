@@ -9,20 +9,40 @@ import java.util.List;
  */
 public record StatsSnapshot(long startTime, String health, List<TopicStats> topics, List<ClientStats> producers) {
 
-    /** {@code durability}: the topic's storage level ({@code memory-first}, {@code durable}); null where unknown. */
+    /**
+     * {@code durability}: the topic's storage level ({@code memory-first}, {@code durable}); null where
+     * unknown. {@code extensions}: nodeq's own fields, null where unknown (the shape nsqd sends).
+     */
     public record TopicStats(String topicName, List<ChannelStats> channels, long depth, long backendDepth,
                              long messageCount, long messageBytes, boolean paused, E2eLatency e2eProcessingLatency,
-                             String durability) {
+                             String durability, TopicExtensions extensions) {
         public TopicStats(String topicName, List<ChannelStats> channels, long depth, long backendDepth,
                           long messageCount, long messageBytes, boolean paused, E2eLatency e2eProcessingLatency) {
-            this(topicName, channels, depth, backendDepth, messageCount, messageBytes, paused, e2eProcessingLatency, null);
+            this(topicName, channels, depth, backendDepth, messageCount, messageBytes, paused, e2eProcessingLatency,
+                    null, null);
         }
     }
 
+    /** A topic's nodeq extensions: dedup window and retention (ms, 0 = off), publishes deduplicated. */
+    public record TopicExtensions(long dedupWindowMs, long retentionMs, long deduplicatedCount) {
+    }
+
+    /** {@code extensions}: nodeq's own fields, null where unknown (the shape nsqd sends). */
     public record ChannelStats(String channelName, long depth, long backendDepth, long inFlightCount,
                                long deferredCount, long messageCount, long requeueCount, long timeoutCount,
                                int clientCount, List<ClientStats> clients, boolean paused,
-                               E2eLatency e2eProcessingLatency) {
+                               E2eLatency e2eProcessingLatency, ChannelExtensions extensions) {
+        public ChannelStats(String channelName, long depth, long backendDepth, long inFlightCount,
+                            long deferredCount, long messageCount, long requeueCount, long timeoutCount,
+                            int clientCount, List<ClientStats> clients, boolean paused,
+                            E2eLatency e2eProcessingLatency) {
+            this(channelName, depth, backendDepth, inFlightCount, deferredCount, messageCount, requeueCount,
+                    timeoutCount, clientCount, clients, paused, e2eProcessingLatency, null);
+        }
+    }
+
+    /** A channel's nodeq extensions: max attempts (0 = unlimited), dead-letter topic ("" = none), messages dead-lettered. */
+    public record ChannelExtensions(int maxAttempts, String deadLetterTopic, long deadLetteredCount) {
     }
 
     /** One connection; {@code pubCounts} only for producers. */

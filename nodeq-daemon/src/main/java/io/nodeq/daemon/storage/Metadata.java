@@ -1,6 +1,7 @@
 package io.nodeq.daemon.storage;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nodeq.protocol.Names;
@@ -42,7 +43,8 @@ public record Metadata(List<TopicMetadata> topics, String version) {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    public record TopicMetadata(String name, boolean paused, List<ChannelMetadata> channels, String durability) {
+    public record TopicMetadata(String name, boolean paused, List<ChannelMetadata> channels, String durability,
+                                @JsonProperty("dedup_window") String dedupWindow, String retention) {
         public TopicMetadata {
             // nsqd writes "channels":null for a topic without channels
             channels = channels == null ? List.of() : List.copyOf(channels);
@@ -52,10 +54,25 @@ public record Metadata(List<TopicMetadata> topics, String version) {
         public TopicMetadata(String name, boolean paused, List<ChannelMetadata> channels) {
             this(name, paused, channels, null);
         }
+
+        /** A topic without nodeq's dedup window and retention (Go durations; null = off). */
+        public TopicMetadata(String name, boolean paused, List<ChannelMetadata> channels, String durability) {
+            this(name, paused, channels, durability, null, null);
+        }
+
+        TopicMetadata withChannels(List<ChannelMetadata> kept) {
+            return new TopicMetadata(name, paused, kept, durability, dedupWindow, retention);
+        }
     }
 
+    /** nodeq's {@code max_attempts} and {@code dead_letter_topic} are left out when unset, as nsqd has none. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record ChannelMetadata(String name, boolean paused) {
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record ChannelMetadata(String name, boolean paused, @JsonProperty("max_attempts") Integer maxAttempts,
+                                  @JsonProperty("dead_letter_topic") String deadLetterTopic) {
+        public ChannelMetadata(String name, boolean paused) {
+            this(name, paused, null, null);
+        }
     }
 
     /** Reads {@code nsqd.dat}; a missing file is an empty list. Unparseable JSON is an IOException. */
@@ -87,7 +104,7 @@ public record Metadata(List<TopicMetadata> topics, String version) {
                 }
                 channels.add(c);
             }
-            topics.add(new TopicMetadata(t.name(), t.paused(), channels, t.durability()));
+            topics.add(t.withChannels(channels));
         }
         return new Metadata(topics, raw.version());
     }
@@ -106,7 +123,7 @@ public record Metadata(List<TopicMetadata> topics, String version) {
                 continue;
             }
             List<ChannelMetadata> channels = t.channels().stream().filter(c -> !Names.isEphemeral(c.name())).toList();
-            durable.add(new TopicMetadata(t.name(), t.paused(), channels, t.durability()));
+            durable.add(t.withChannels(channels));
         }
         return JSON.writeValueAsBytes(new Metadata(durable, version));
     }
