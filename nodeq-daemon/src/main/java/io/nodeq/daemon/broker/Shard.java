@@ -666,7 +666,10 @@ public final class Shard {
         startWrite(new ArrayList<>(byTopic.values()), List.of());
     }
 
-    /** --sync-timeout: fsync what memory-first topics wrote since, and drop segments nobody needs. */
+    /**
+     * --sync-timeout (and once at start): fsync what memory-first topics wrote since, and drop the
+     * segments nobody needs, past retention ({@link RetentionPass}).
+     */
     private void syncTick() {
         if (!failedTopics.isEmpty()) {
             for (Topic t : failedTopics) {
@@ -677,30 +680,14 @@ public final class Shard {
             failedTopics.clear();
             submitWrite();
         }
-        List<TopicFiles> files = new ArrayList<>();
-        List<Long> retain = new ArrayList<>();
-        for (Topic t : topics.values()) {
-            if (t.files != null) {
-                files.add(t.files);
-                retain.add(t.retainFrom());
-            }
-        }
-        if (files.isEmpty()) {
-            return;
-        }
-        lane.execute("sync", () -> {
-            for (int i = 0; i < files.size(); i++) {
-                TopicFiles f = files.get(i);
-                if (f.dirty()) {
-                    f.force();
+        RetentionPass pass = RetentionPass.of(topics.values(), nowEpochNs());
+        if (!pass.isEmpty()) {
+            lane.submit(pass::runOnLane, (retained, err) -> {
+                if (retained != null) {
+                    RetentionPass.apply(retained);
                 }
-                int deleted = f.log().deleteBefore(retain.get(i));
-                if (deleted > 0) {
-                    LOG.debug("deleted {} segments", deleted);
-                }
-            }
-            return null;
-        });
+            });
+        }
     }
 
     void metadataChanged() {
@@ -807,6 +794,7 @@ public final class Shard {
             for (Found f : found) {
                 restoreTopic(f);
             }
+            syncTick(); // what a topic's retention let go while the daemon was down
             done.complete();
         });
         return done.future();

@@ -68,6 +68,8 @@ public final class Topic {
     boolean deleted;
     /** Rewinds searching the log on the lane: until they move their cursor, no segment may go. */
     int rewindSearches;
+    /** The timestamp of the log's first record at the last sync tick; -1 when unknown or empty. */
+    long retainedFromNs = -1;
     private long messageCount;
     private long messageBytes;
 
@@ -253,7 +255,8 @@ public final class Topic {
         long backend = ephemeral ? 0 : Math.min(depth, Math.max(0, inMemoryFrom - Math.max(visibleSeq, emptiedTo)));
         return new StatsSnapshot.TopicStats(name, channelStats, depth, backend, messageCount, messageBytes, paused, e2e,
                 durability.flagValue(), new StatsSnapshot.TopicExtensions(settings.dedupWindow().toMillis(),
-                settings.retention().toMillis(), deduplicatedCount));
+                settings.retention().toMillis(), deduplicatedCount,
+                retainedFromNs < 0 ? 0 : retainedFromNs / 1_000_000L));
     }
 
     /** A queue of longs (seqs), without boxing. */
