@@ -1,24 +1,16 @@
 package io.nodeq.daemon.compat;
 
-import com.sproutsocial.nsq.Client;
 import com.sproutsocial.nsq.Publisher;
 import com.sproutsocial.nsq.Subscriber;
-import io.nodeq.daemon.Daemon;
-import io.nodeq.daemon.TestDaemons;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,39 +20,18 @@ import static org.awaitility.Awaitility.await;
  * Compatibility against code we did not write: sproutsocial's nsq-j publishes and consumes through
  * its own protocol and discovery code.
  */
-class NsqjCompatibilityTest {
+class NsqjCompatibilityTest extends NsqjFixture {
     private static final int COUNT = 10_000;
     private static final String TOPIC = "nsqj_compat";
 
-    @TempDir
-    Path dir;
-    Daemon daemon;
-    FakeLookupd lookupd;
-    final List<Client> clients = new ArrayList<>();
-
-    @BeforeEach
-    void start() throws Exception {
-        daemon = TestDaemons.start(dir);
-        lookupd = new FakeLookupd(daemon.tcpPort(), daemon.httpPort());
-        daemon.broker().createTopic(TOPIC).await(5, TimeUnit.SECONDS);
-        daemon.broker().createChannel(TOPIC, "plain").await(5, TimeUnit.SECONDS);
-        daemon.broker().createChannel(TOPIC, "requeueing").await(5, TimeUnit.SECONDS);
+    @Override
+    String topic() {
+        return TOPIC;
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        for (Client c : clients) {
-            c.stop(5);
-        }
-        lookupd.close();
-        TestDaemons.stop(daemon);
-    }
-
-    private Client newClient() {
-        // nsq-j's default Client is shared and Publisher.stop() shuts it down: one each
-        Client c = new Client();
-        clients.add(c);
-        return c;
+    @Override
+    List<String> channels() {
+        return List.of("plain", "requeueing");
     }
 
     @Test

@@ -1,24 +1,17 @@
 package io.nodeq.daemon.compat;
 
-import com.sproutsocial.nsq.Client;
 import com.sproutsocial.nsq.Publisher;
 import com.sproutsocial.nsq.Subscriber;
-import io.nodeq.daemon.Daemon;
-import io.nodeq.daemon.TestDaemons;
 import io.nodeq.daemon.stats.StatsFilter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,38 +26,24 @@ import static org.awaitility.Awaitility.await;
  * Peek and rewind seen through an independent client: what nsq-j publishes is what peek shows,
  * nsq-j's consumer then gets those very IDs, and after a rewind it gets them all again (attempt 1).
  */
-class NsqjReplayTest {
+class NsqjReplayTest extends NsqjFixture {
     private static final String TOPIC = "nsqj_replay";
 
-    @TempDir
-    Path dir;
-    Daemon daemon;
-    FakeLookupd lookupd;
-    final List<Client> clients = new ArrayList<>();
-    final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newHttpClient();
 
-    @BeforeEach
-    void start() throws Exception {
-        daemon = TestDaemons.start(dir);
-        lookupd = new FakeLookupd(daemon.tcpPort(), daemon.httpPort());
-        daemon.broker().createTopic(TOPIC).await(5, TimeUnit.SECONDS);
-        daemon.broker().createChannel(TOPIC, "ch").await(5, TimeUnit.SECONDS);
+    @Override
+    String topic() {
+        return TOPIC;
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        for (Client c : clients) {
-            c.stop(5);
-        }
-        lookupd.close();
-        TestDaemons.stop(daemon);
+    @Override
+    List<String> channels() {
+        return List.of("ch");
     }
 
     @Test
     void peekedIdsAreWhatNsqjGetsAndARewindGivesThemAgain() throws Exception {
-        Client pubClient = new Client();
-        clients.add(pubClient);
-        Publisher publisher = new Publisher(pubClient, "127.0.0.1:" + daemon.tcpPort(), null);
+        Publisher publisher = new Publisher(newClient(), "127.0.0.1:" + daemon.tcpPort(), null);
         for (int i = 0; i < 5; i++) {
             publisher.publish(TOPIC, ("replay-" + i).getBytes(StandardCharsets.UTF_8));
         }
@@ -72,9 +51,7 @@ class NsqjReplayTest {
         assertThat(peeked).hasSize(5);
 
         Queue<String> got = new ConcurrentLinkedQueue<>();
-        Client subClient = new Client();
-        clients.add(subClient);
-        Subscriber sub = new Subscriber(subClient, 1, 5, lookupd.address());
+        Subscriber sub = new Subscriber(newClient(), 1, 5, lookupd.address());
         sub.subscribe(TOPIC, "ch", 10, msg -> {
             got.add(msg.getId() + " " + msg.getAttempts() + " "
                     + new String(msg.getData(), StandardCharsets.UTF_8));
