@@ -1,14 +1,15 @@
 """Makes nsqd-1.3.0-data/, the data path LegacyImportTest imports: a real nsqd 1.3.0 (--mem-queue-size 0,
 --max-bytes-per-file 200) with topic orders (channels a and b, 5 messages, one REQ and one in flight on b
 at SIGTERM, then paused with 2 more in its own queue) and topic lonely (no channel, 2 messages).
-Run from an empty directory: python3 nsqd-1.3.0-data.py; the files land in ./data."""
-import socket, struct, subprocess, time, urllib.request, signal, sys
+Run from an empty directory: NSQ_BIN=<dir of an NSQ 1.3.0 release's binaries> python3 nsqd-1.3.0-data.py;
+the files land in ./data."""
+import os, socket, struct, subprocess, time, urllib.request, signal, sys
 
 def free_port():
     s = socket.socket(); s.bind(('127.0.0.1', 0)); p = s.getsockname()[1]; s.close(); return p
 
 tcp, http, https = free_port(), free_port(), free_port()
-p = subprocess.Popen(['/work/shared/nsq/bin/nsqd', '--tcp-address', f'127.0.0.1:{tcp}',
+p = subprocess.Popen([os.path.join(os.environ.get('NSQ_BIN', '.'), 'nsqd'), '--tcp-address', f'127.0.0.1:{tcp}',
     '--http-address', f'127.0.0.1:{http}', '--https-address', f'127.0.0.1:{https}',
     '--data-path', 'data', '--mem-queue-size', '0', '--max-bytes-per-file', '200'],
     stdout=open('nsqd.log', 'w'), stderr=subprocess.STDOUT)

@@ -1,5 +1,7 @@
 package io.nodeq.client;
 
+import io.nodeq.protocol.Headers;
+
 import java.time.Duration;
 
 /**
@@ -12,8 +14,19 @@ import java.time.Duration;
  * daemon redelivers a message left unanswered for its {@code msg_timeout}.
  */
 public interface Message {
-    /** The body; do not modify. */
+    /** The body (the payload, without headers); do not modify. */
     byte[] body();
+
+    /**
+     * The message's headers (a nodeq extension, PROTOCOL-EXTENSIONS.md); {@link Headers#NONE} when it
+     * has none or the daemon did not grant {@code nodeq_headers} (a real nsqd).
+     */
+    Headers headers();
+
+    /** The publisher's idempotency key, header {@link Headers#MSG_ID}; null when absent. */
+    default String msgId() {
+        return headers().get(Headers.MSG_ID);
+    }
 
     /** The body as UTF-8 text. */
     String bodyAsString();

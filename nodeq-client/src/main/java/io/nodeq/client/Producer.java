@@ -4,6 +4,7 @@ import io.nodeq.client.impl.PendingBudget;
 import io.nodeq.client.impl.ProducerEngine;
 import io.nodeq.client.impl.PublishRequest;
 import io.nodeq.client.impl.VertxRef;
+import io.nodeq.protocol.Headers;
 import io.nodeq.protocol.Names;
 import io.vertx.core.Context;
 
@@ -62,6 +63,20 @@ public final class Producer implements AutoCloseable {
         return submit(PublishRequest.pub(topic, body));
     }
 
+    /**
+     * Publishes one message with headers (a nodeq extension, PROTOCOL-EXTENSIONS.md): consumers that
+     * negotiated headers get them, others the body alone. {@link Headers#MSG_ID} makes the publish
+     * idempotent on a topic with a dedup window. The future fails with
+     * {@link HeadersNotSupportedException} when the daemon did not grant {@code nodeq_headers} (a
+     * real nsqd). {@link Headers#NONE} publishes as {@link #publish(String, byte[])}.
+     */
+    public CompletableFuture<Void> publish(String topic, Headers headers, byte[] body) {
+        checkTopic(topic);
+        byte[] block = block(headers);
+        checkBody(body, block);
+        return submit(PublishRequest.pub(topic, block, body));
+    }
+
     /** Publishes a UTF-8 string. */
     public CompletableFuture<Void> publish(String topic, String body) {
         return publish(topic, body.getBytes(StandardCharsets.UTF_8));
@@ -92,11 +107,21 @@ public final class Producer implements AutoCloseable {
     public CompletableFuture<Void> publishDeferred(String topic, Duration delay, byte[] body) {
         checkTopic(topic);
         checkBody(body);
-        long ms = delay.toMillis();
-        if (ms < 0 || ms > 3_600_000L) {
-            throw new IllegalArgumentException("DPUB delay must be 0..1h: " + delay);
-        }
-        return submit(PublishRequest.dpub(topic, ms, body));
+        return submit(PublishRequest.dpub(topic, deferMs(delay), body));
+    }
+
+    /** {@link #publishDeferred(String, Duration, byte[])} with headers (see {@link #publish(String, Headers, byte[])}). */
+    public CompletableFuture<Void> publishDeferred(String topic, Duration delay, Headers headers, byte[] body) {
+        checkTopic(topic);
+        byte[] block = block(headers);
+        checkBody(body, block);
+        return submit(PublishRequest.dpub(topic, deferMs(delay), block, body));
+    }
+
+    /** The encoded block, or null when there are no headers (the message goes out as a plain one). */
+    private static byte[] block(Headers headers) {
+        Objects.requireNonNull(headers, "headers");
+        return headers.isEmpty() ? null : headers.encode();
     }
 
     /** Whether the connection to the daemon is currently up. */
@@ -168,13 +193,27 @@ public final class Producer implements AutoCloseable {
         }
     }
 
+    private static long deferMs(Duration delay) {
+        long ms = delay.toMillis();
+        if (ms < 0 || ms > 3_600_000L) {
+            throw new IllegalArgumentException("DPUB delay must be 0..1h: " + delay);
+        }
+        return ms;
+    }
+
     private void checkBody(byte[] body) {
+        checkBody(body, null);
+    }
+
+    /** {@code block}: the encoded headers or null; the daemon's message size limit counts them too. */
+    private void checkBody(byte[] body, byte[] block) {
         Objects.requireNonNull(body, "body");
         if (body.length == 0) {
             throw new IllegalArgumentException("NSQ refuses empty messages");
         }
-        if (body.length > options.maxMessageSize()) {
-            throw new IllegalArgumentException("message of " + body.length + " bytes exceeds maxMessageSize "
+        int size = body.length + (block == null ? 0 : block.length);
+        if (size > options.maxMessageSize()) {
+            throw new IllegalArgumentException("message of " + size + " bytes exceeds maxMessageSize "
                     + options.maxMessageSize());
         }
     }

@@ -71,6 +71,38 @@ public final class Commands {
         return out;
     }
 
+    /**
+     * PUB of a nodeq_headers connection: the body is {@code block} (a {@link Headers} block, 00 00 for
+     * none) then {@code payload}, written without joining them first.
+     */
+    public static Buffer pub(Buffer out, String topic, byte[] block, byte[] payload) {
+        out.appendString("PUB " + topic + "\n");
+        return appendFramed(out, block, payload);
+    }
+
+    /** DPUB of a nodeq_headers connection (see {@link #pub(Buffer, String, byte[], byte[])}). */
+    public static Buffer dpub(Buffer out, String topic, long deferMs, byte[] block, byte[] payload) {
+        out.appendString("DPUB " + topic + " " + deferMs + "\n");
+        return appendFramed(out, block, payload);
+    }
+
+    /** MPUB of a nodeq_headers connection: message i is {@code blocks.get(i)} then {@code payloads.get(i)}. */
+    public static Buffer mpub(Buffer out, String topic, List<byte[]> blocks, List<byte[]> payloads) {
+        int size = 4;
+        for (int i = 0; i < payloads.size(); i++) {
+            size += 4 + blocks.get(i).length + payloads.get(i).length;
+        }
+        out.appendString("MPUB " + topic + "\n").appendInt(size).appendInt(payloads.size());
+        for (int i = 0; i < payloads.size(); i++) {
+            appendFramed(out, blocks.get(i), payloads.get(i));
+        }
+        return out;
+    }
+
+    private static Buffer appendFramed(Buffer out, byte[] block, byte[] payload) {
+        return out.appendInt(block.length + payload.length).appendBytes(block).appendBytes(payload);
+    }
+
     /** The MPUB body size word: the count plus each message's size word and bytes. */
     public static int mpubBodySize(List<byte[]> bodies) {
         int size = 4;

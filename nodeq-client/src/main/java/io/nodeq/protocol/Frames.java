@@ -75,23 +75,34 @@ public final class Frames {
 
     /** Appends one message frame to {@code out}; used to batch many deliveries into one write. */
     public static void appendMessage(Buffer out, long timestampNs, int attempts, long id, byte[] body) {
-        out.appendInt(4 + MESSAGE_HEADER_SIZE + body.length)
-                .appendInt(FRAME_TYPE_MESSAGE)
-                .appendLong(timestampNs)
-                .appendUnsignedShort(attempts & 0xFFFF);
-        MessageIds.appendHex(out, id);
+        appendMessageHeader(out, body.length, timestampNs, attempts, id);
         out.appendBytes(body);
     }
 
     /** {@link #appendMessage} with the body as a slice of a larger array (a log record in a slab). */
     public static void appendMessage(Buffer out, long timestampNs, int attempts, long id, byte[] data, int bodyOffset,
                                      int bodyLength) {
+        appendMessageHeader(out, bodyLength, timestampNs, attempts, id);
+        out.appendBytes(data, bodyOffset, bodyLength);
+    }
+
+    /**
+     * {@link #appendMessage} with a body of {@code prefix} then a slice of a larger array: the
+     * empty header block ({@code 00 00}) before a stored payload, for a nodeq_headers consumer.
+     */
+    public static void appendMessage(Buffer out, long timestampNs, int attempts, long id, byte[] prefix, byte[] data,
+                                     int bodyOffset, int bodyLength) {
+        appendMessageHeader(out, prefix.length + bodyLength, timestampNs, attempts, id);
+        out.appendBytes(prefix).appendBytes(data, bodyOffset, bodyLength);
+    }
+
+    /** Frame size and type, then the message's timestamp, attempts and ID: everything before the body. */
+    private static void appendMessageHeader(Buffer out, int bodyLength, long timestampNs, int attempts, long id) {
         out.appendInt(4 + MESSAGE_HEADER_SIZE + bodyLength)
                 .appendInt(FRAME_TYPE_MESSAGE)
                 .appendLong(timestampNs)
                 .appendUnsignedShort(attempts & 0xFFFF);
         MessageIds.appendHex(out, id);
-        out.appendBytes(data, bodyOffset, bodyLength);
     }
 
     /** The size of the frame {@link #appendMessage} writes. */

@@ -98,6 +98,13 @@ public final class FakeNsqd implements AutoCloseable {
     public volatile boolean heartbeatAfterSub;
     public volatile int maxRdyCount = 2500;
     public volatile long msgTimeoutMs = 60_000;
+    /**
+     * Grants {@code nodeq_headers} to a client that asks (as nodeq does); false answers as nsqd does.
+     * The fake keeps bodies as they came: only clients that all negotiated headers see the same thing.
+     */
+    public volatile boolean grantHeaders;
+    /** Raw bodies published, header blocks included (only while {@link #keepBodies}). */
+    public final List<byte[]> publishedBytes = new CopyOnWriteArrayList<>();
     /** When set, IDENTIFY says {@code auth_required} and SUB/PUB need a prior AUTH with this secret. */
     public volatile String authSecret;
     /** The secrets AUTH carried, in order. */
@@ -426,7 +433,9 @@ public final class FakeNsqd implements AutoCloseable {
                 .put("max_msg_timeout", 900000).put("msg_timeout", msgTimeoutMs).put("tls_v1", false)
                 .put("deflate", false).put("deflate_level", 6).put("max_deflate_level", 6).put("snappy", false)
                 .put("sample_rate", 0).put("auth_required", authSecret != null).put("output_buffer_size", 16384)
-                .put("output_buffer_timeout", 250).encode()));
+                .put("output_buffer_timeout", 250)
+                .mergeIn(grantHeaders && body.getBoolean("nodeq_headers", false)
+                        ? new JsonObject().put("nodeq_headers", true) : new JsonObject()).encode()));
     }
 
     private void requeue(Client c, Command cmd) {
@@ -469,6 +478,7 @@ public final class FakeNsqd implements AutoCloseable {
         if (keepBodies) {
             for (byte[] b : bodies) {
                 published.add(new String(b, StandardCharsets.UTF_8));
+                publishedBytes.add(b);
                 queue(topic).add(new Msg(ids.incrementAndGet(), System.currentTimeMillis() * 1_000_000L, b, new int[1]));
             }
         } else {

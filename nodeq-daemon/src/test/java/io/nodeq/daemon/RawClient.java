@@ -44,6 +44,11 @@ public final class RawClient implements AutoCloseable {
             return new String(data, 26, data.length - 26, StandardCharsets.UTF_8);
         }
 
+        /** The message body's bytes (for a nodeq_headers client: header block, then payload). */
+        public byte[] bodyBytes() {
+            return java.util.Arrays.copyOfRange(data, 26, data.length);
+        }
+
         @Override
         public String toString() {
             return "Frame(" + type + ", " + (isMessage() ? id() + ":" + body() : text()) + ")";
@@ -119,6 +124,16 @@ public final class RawClient implements AutoCloseable {
 
     public String pub(String topic, String body) throws IOException {
         send(Commands.pub(Buffer.buffer(), topic, body.getBytes(StandardCharsets.UTF_8)));
+        return readResponse();
+    }
+
+    public String pub(String topic, byte[] body) throws IOException {
+        send(Commands.pub(Buffer.buffer(), topic, body));
+        return readResponse();
+    }
+
+    public String dpub(String topic, long deferMs, byte[] body) throws IOException {
+        send(Commands.dpub(Buffer.buffer(), topic, deferMs, body));
         return readResponse();
     }
 

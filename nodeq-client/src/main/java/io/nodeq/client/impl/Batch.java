@@ -16,6 +16,7 @@ final class Batch implements Pending {
     private final List<PublishRequest> requests;
     private int bytes;
     private int cost;
+    private boolean withHeaders;
 
     /** {@code expected}: the messages it will likely hold, so its lists do not grow message by message. */
     Batch(String topic, int expected) {
@@ -28,8 +29,14 @@ final class Batch implements Pending {
     void add(PublishRequest r) {
         bodies.add(r.body);
         requests.add(r);
-        bytes += r.body.length;
+        bytes += r.body.length + (r.block == null ? 0 : r.block.length);
         cost += r.cost();
+        withHeaders |= r.hasHeaders();
+    }
+
+    /** Whether a publish in it carries headers (it can go only to a nodeq_headers connection). */
+    boolean hasHeaders() {
+        return withHeaders;
     }
 
     int size() {
@@ -40,17 +47,24 @@ final class Batch implements Pending {
         return bytes;
     }
 
-    void encode(Buffer out) {
+    /** {@code headersMode}: the connection negotiated nodeq_headers (see {@link PublishRequest#encode}). */
+    void encode(Buffer out, boolean headersMode) {
         if (bodies.size() == 1) {
-            Commands.pub(out, topic, bodies.get(0));
-        } else {
+            requests.get(0).encode(out, headersMode);
+        } else if (!headersMode) {
             Commands.mpub(out, topic, bodies);
+        } else {
+            List<byte[]> blocks = new ArrayList<>(requests.size());
+            for (PublishRequest r : requests) {
+                blocks.add(r.blockOrEmpty());
+            }
+            Commands.mpub(out, topic, blocks, bodies);
         }
     }
 
     /** Rough encoded size, to size the output buffer. */
     int encodedSize() {
-        return bytes + 4 * bodies.size() + topic.length() + 16;
+        return bytes + 6 * bodies.size() + topic.length() + 16;
     }
 
     @Override

@@ -55,6 +55,11 @@ final class ConsumerConnection implements NsqConnection.Listener, RdyController.
         return conn;
     }
 
+    /** The daemon granted nodeq_headers: message bodies start with a header block. */
+    boolean headersGranted() {
+        return conn != null && conn.settings().headers();
+    }
+
     /** The handshake succeeded: subscribe; the consumer adds us to RDY control once SUB says OK. */
     void subscribe(NsqConnection c, String topic, String channel) {
         conn = c;

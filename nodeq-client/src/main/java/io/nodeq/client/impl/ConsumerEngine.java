@@ -278,7 +278,7 @@ public final class ConsumerEngine implements RdyController.Clock {
     // ---- deliveries and responses
 
     void delivered(ConsumerConnection cc, NsqMessage msg) {
-        ClientMessage m = new ClientMessage(this, cc, msg);
+        ClientMessage m = new ClientMessage(this, cc, msg, cc.headersGranted());
         if (cc.tracked != null) {
             cc.tracked.add(m);
         }

@@ -35,6 +35,8 @@ public final class IdentifyBody {
         m.put("snappy", o.snappy());
         m.put("deflate", o.deflate());
         m.put("deflate_level", o.deflateLevel());
+        // nodeq's message headers; nsqd ignores keys it does not know, so asking is always safe
+        m.put("nodeq_headers", true);
         try {
             return MAPPER.writeValueAsBytes(m);
         } catch (JsonProcessingException e) {

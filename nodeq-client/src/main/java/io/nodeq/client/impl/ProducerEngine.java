@@ -1,6 +1,7 @@
 package io.nodeq.client.impl;
 
 import io.nodeq.client.ConnectionLostException;
+import io.nodeq.client.HeadersNotSupportedException;
 import io.nodeq.client.NsqErrorException;
 import io.nodeq.client.NsqException;
 import io.nodeq.client.ProducerOptions;
@@ -198,10 +199,12 @@ public final class ProducerEngine implements NsqConnection.Listener {
             if (out == null) {
                 out = Buffer.buffer(64 * 1024);
             }
-            if (options.batching() && r.kind == PublishRequest.Kind.PUB) {
+            if (r.hasHeaders() && !headersGranted()) {
+                complete(r, headersRefused());
+            } else if (options.batching() && r.kind == PublishRequest.Kind.PUB) {
                 addToBatch(r, out);
             } else {
-                r.encode(out);
+                r.encode(out, headersGranted());
                 sent.add(r);
             }
             if (out.length() >= WRITE_CHUNK) {
@@ -250,8 +253,23 @@ public final class ProducerEngine implements NsqConnection.Listener {
     }
 
     private void writeBatch(Batch b, Buffer out) {
-        b.encode(out);
+        if (b.hasHeaders() && !headersGranted()) {
+            // gathered for a connection that granted headers, written after a reconnect to one that did not
+            complete(b, headersRefused());
+            return;
+        }
+        b.encode(out, headersGranted());
         sent.add(b);
+    }
+
+    /** Whether the current connection negotiated nodeq_headers: then every body carries a header block. */
+    private boolean headersGranted() {
+        return conn != null && conn.settings().headers();
+    }
+
+    private HeadersNotSupportedException headersRefused() {
+        return new HeadersNotSupportedException("daemon " + options.address()
+                + " did not grant nodeq_headers (a real nsqd, or nodeq without the feature): message headers cannot be sent");
     }
 
     private void flushBatches() {

@@ -16,29 +16,49 @@ public final class PublishRequest implements Pending {
 
     enum Kind { PUB, MPUB, DPUB }
 
+    /** The header block of a message without headers, as a nodeq_headers connection sends it. */
+    static final byte[] NO_HEADERS = new byte[2];
+
     final Kind kind;
     final String topic;
     final byte[] body;
+    /** The encoded header block (PUB/DPUB), or null when the message has no headers. */
+    final byte[] block;
     final List<byte[]> bodies;
     final long deferMs;
     final CompletableFuture<Void> future = new CompletableFuture<>();
     private final int cost;
 
-    private PublishRequest(Kind kind, String topic, byte[] body, List<byte[]> bodies, long deferMs, int cost) {
+    private PublishRequest(Kind kind, String topic, byte[] body, byte[] block, List<byte[]> bodies, long deferMs,
+                           int cost) {
         this.kind = kind;
         this.topic = topic;
         this.body = body;
+        this.block = block;
         this.bodies = bodies;
         this.deferMs = deferMs;
         this.cost = cost;
     }
 
     public static PublishRequest pub(String topic, byte[] body) {
-        return new PublishRequest(Kind.PUB, topic, body, null, 0, body.length + OVERHEAD);
+        return pub(topic, null, body);
+    }
+
+    /** {@code block}: the message's encoded headers, null for none. */
+    public static PublishRequest pub(String topic, byte[] block, byte[] body) {
+        return new PublishRequest(Kind.PUB, topic, body, block, null, 0, size(block, body) + OVERHEAD);
     }
 
     public static PublishRequest dpub(String topic, long deferMs, byte[] body) {
-        return new PublishRequest(Kind.DPUB, topic, body, null, deferMs, body.length + OVERHEAD);
+        return dpub(topic, deferMs, null, body);
+    }
+
+    public static PublishRequest dpub(String topic, long deferMs, byte[] block, byte[] body) {
+        return new PublishRequest(Kind.DPUB, topic, body, block, null, deferMs, size(block, body) + OVERHEAD);
+    }
+
+    private static int size(byte[] block, byte[] body) {
+        return (block == null ? 0 : block.length) + body.length;
     }
 
     public static PublishRequest mpub(String topic, List<byte[]> bodies) {
@@ -46,18 +66,41 @@ public final class PublishRequest implements Pending {
         for (byte[] b : bodies) {
             c += b.length + OVERHEAD;
         }
-        return new PublishRequest(Kind.MPUB, topic, null, bodies, 0, (int) Math.min(Integer.MAX_VALUE, c));
+        return new PublishRequest(Kind.MPUB, topic, null, null, bodies, 0, (int) Math.min(Integer.MAX_VALUE, c));
     }
 
     public CompletableFuture<Void> future() {
         return future;
     }
 
-    void encode(Buffer out) {
+    /** Whether this publish carries headers, which only a nodeq_headers connection can send. */
+    boolean hasHeaders() {
+        return block != null;
+    }
+
+    /** The block this message goes out with on a nodeq_headers connection. */
+    byte[] blockOrEmpty() {
+        return block == null ? NO_HEADERS : block;
+    }
+
+    /**
+     * Writes the command; {@code headersMode}: the connection negotiated nodeq_headers, so every
+     * body starts with a header block ({@code 00 00} when the message has none).
+     */
+    void encode(Buffer out, boolean headersMode) {
+        if (!headersMode) {
+            switch (kind) {
+                case PUB -> Commands.pub(out, topic, body);
+                case DPUB -> Commands.dpub(out, topic, deferMs, body);
+                case MPUB -> Commands.mpub(out, topic, bodies);
+                default -> throw new IllegalStateException();
+            }
+            return;
+        }
         switch (kind) {
-            case PUB -> Commands.pub(out, topic, body);
-            case DPUB -> Commands.dpub(out, topic, deferMs, body);
-            case MPUB -> Commands.mpub(out, topic, bodies);
+            case PUB -> Commands.pub(out, topic, blockOrEmpty(), body);
+            case DPUB -> Commands.dpub(out, topic, deferMs, blockOrEmpty(), body);
+            case MPUB -> Commands.mpub(out, topic, java.util.Collections.nCopies(bodies.size(), NO_HEADERS), bodies);
             default -> throw new IllegalStateException();
         }
     }

@@ -8,12 +8,14 @@ import java.io.IOException;
 /**
  * What the daemon granted in its IDENTIFY reply (nsq-protocol.md §1.8.2). A plain {@code OK} reply
  * means an old server without feature negotiation: take nsqd's defaults, as nsqjs does.
+ * {@code headers}: nodeq granted {@code nodeq_headers} (PROTOCOL-EXTENSIONS.md); a real nsqd never does.
  */
 public record ServerSettings(int maxRdyCount, long msgTimeoutMs, long maxMsgTimeoutMs, boolean authRequired,
-                             boolean tls, boolean snappy, boolean deflate, String version, int deflateLevel) {
+                             boolean tls, boolean snappy, boolean deflate, String version, int deflateLevel,
+                             boolean headers) {
 
     public static final ServerSettings OLD_SERVER =
-            new ServerSettings(2500, 60_000, 900_000, false, false, false, false, "", 6);
+            new ServerSettings(2500, 60_000, 900_000, false, false, false, false, "", 6, false);
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -40,6 +42,7 @@ public record ServerSettings(int maxRdyCount, long msgTimeoutMs, long maxMsgTime
                 n.path("snappy").asBoolean(false),
                 n.path("deflate").asBoolean(false),
                 n.path("version").asText(""),
-                n.path("deflate_level").asInt(6));
+                n.path("deflate_level").asInt(6),
+                n.path("nodeq_headers").asBoolean(false));
     }
 }

@@ -21,7 +21,18 @@ public interface Broker {
      * &gt; 0 defers each message in every channel. Fails with {@link PublishException} when the
      * topic is being deleted or its storage fails.
      */
-    Future<Void> publish(String topic, List<byte[]> bodies, long deferMs);
+    default Future<Void> publish(String topic, List<byte[]> bodies, long deferMs) {
+        return publish(topic, bodies, deferMs, false);
+    }
+
+    /**
+     * {@link #publish(String, List, long)} where, when {@code withHeaders}, each body starts with a
+     * header block ({@code io.nodeq.protocol.Headers}: build it with {@code Headers.frame(payload)},
+     * or check a client's with {@code Headers.blockLength}); consumers that negotiated
+     * {@code nodeq_headers} receive the block, others the payload alone. Callable from any thread,
+     * a shard's included (a dead-lettering channel publishing to another topic).
+     */
+    Future<Void> publish(String topic, List<byte[]> bodies, long deferMs, boolean withHeaders);
 
     /** Creates the topic if missing (idempotent). */
     Future<Void> createTopic(String topic);

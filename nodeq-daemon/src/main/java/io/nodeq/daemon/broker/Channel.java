@@ -267,7 +267,7 @@ public final class Channel {
 
     private static Message message(long seq, byte[] a, int off, int attempts) {
         return new Message(seq, LogRecord.id(a, off), LogRecord.timestampNs(a, off), a, LogRecord.bodyOffset(off),
-                LogRecord.bodyLength(a, off), attempts);
+                LogRecord.bodyLength(a, off), LogRecord.headerLength(a, off), attempts);
     }
 
     private void defer(Message m, long dueEpochMs) {
@@ -495,7 +495,7 @@ public final class Channel {
                 if (c.pending == null) {
                     c.pending = Buffer.buffer(Math.min(64 * 1024, 64 + Frames.messageFrameSize(m.bodyLength) * 8));
                 }
-                Frames.appendMessage(c.pending, m.timestampNs, m.attempts, m.id, m.data, m.bodyOffset, m.bodyLength);
+                MessageFrames.append(c.pending, m, c.headers);
             }
         }
         for (int i = 0; i < n; i++) {

@@ -11,6 +11,8 @@ public final class Consumer {
     final ConsumerLink link;
     final ClientInfo info;
     final long msgTimeoutNs;
+    /** Negotiated nodeq_headers: frames carry the header block before the payload. */
+    final boolean headers;
     Channel channel;
     int rdy;
     int inFlight;
@@ -26,6 +28,7 @@ public final class Consumer {
         this.link = link;
         this.info = info;
         this.msgTimeoutNs = info.msgTimeoutMs() * 1_000_000L;
+        this.headers = info.headers();
     }
 
     boolean ready() {

@@ -67,8 +67,13 @@ final class HotTail {
         return seq >= startSeq && seq < endSeq;
     }
 
-    /** Appends one record with the next seq; returns that seq. */
+    /** Appends one record without headers with the next seq; returns that seq. */
     long append(long id, long timestampNs, int deferMs, byte[] body, int bodyOff, int bodyLen) {
+        return append(id, timestampNs, deferMs, 0, body, bodyOff, bodyLen);
+    }
+
+    /** Appends one record with the next seq and the record {@code flags}; returns that seq. */
+    long append(long id, long timestampNs, int deferMs, int flags, byte[] body, int bodyOff, int bodyLen) {
         int size = LogRecord.size(bodyLen);
         Slab slab = slabCount == 0 ? null : slabs[(slabHead + slabCount - 1) % slabs.length];
         if (slab == null || slab.bytes.length - slab.used < size) {
@@ -76,7 +81,7 @@ final class HotTail {
         }
         long seq = endSeq;
         int off = slab.used;
-        LogRecord.encode(slab.bytes, off, seq, id, timestampNs, deferMs, body, bodyOff, bodyLen);
+        LogRecord.encode(slab.bytes, off, seq, id, timestampNs, deferMs, flags, body, bodyOff, bodyLen);
         slab.used += size;
         long slabNo = firstSlabNo + slabCount - 1;
         putIndex(seq, slabNo << 32 | off);

@@ -14,8 +14,11 @@ public final class Message {
     final long id;
     final long timestampNs;
     final byte[] data;
+    /** The stored body: the header block (when {@link #headerLength} &gt; 0), then the payload. */
     final int bodyOffset;
     final int bodyLength;
+    /** Bytes of the header block at the start of the body, 0 when the message has none. */
+    final int headerLength;
     int attempts;
 
     /** In flight: when it times out (ns, monotonic clock), when it was sent, to whom. */
@@ -29,12 +32,18 @@ public final class Message {
     int heapIndex = -1;
 
     Message(long seq, long id, long timestampNs, byte[] data, int bodyOffset, int bodyLength, int attempts) {
+        this(seq, id, timestampNs, data, bodyOffset, bodyLength, 0, attempts);
+    }
+
+    Message(long seq, long id, long timestampNs, byte[] data, int bodyOffset, int bodyLength, int headerLength,
+            int attempts) {
         this.seq = seq;
         this.id = id;
         this.timestampNs = timestampNs;
         this.data = data;
         this.bodyOffset = bodyOffset;
         this.bodyLength = bodyLength;
+        this.headerLength = headerLength;
         this.attempts = attempts;
     }
 
@@ -50,8 +59,14 @@ public final class Message {
         return timestampNs;
     }
 
+    /** The payload, without the header block. */
     public byte[] body() {
-        return java.util.Arrays.copyOfRange(data, bodyOffset, bodyOffset + bodyLength);
+        return java.util.Arrays.copyOfRange(data, bodyOffset + headerLength, bodyOffset + bodyLength);
+    }
+
+    /** The header block (u16 length included), empty when the message has none. */
+    public byte[] headerBlock() {
+        return java.util.Arrays.copyOfRange(data, bodyOffset, bodyOffset + headerLength);
     }
 
     public int attempts() {

@@ -413,7 +413,7 @@ public final class Shard {
             }
             boolean pendingLost = t.durable() && t.tail.endSeq() > w.endSeq;
             t.writeFailed(w.error.getMessage() == null ? w.error.toString() : w.error.getMessage(),
-                    w.nextSeqAfterError < 0 ? t.writtenSeq : w.nextSeqAfterError);
+                    w.nextSeqAfterError < 0 ? t.writtenSeq : w.nextSeqAfterError, w.endSeq - w.count);
             if (t.durable()) {
                 writeTopics.remove(t);
                 // the publishers of the records appended since are answered with the error too
@@ -647,6 +647,7 @@ public final class Shard {
     void scan() {
         long now = nowMono();
         for (Topic t : topics.values()) {
+            t.expireDedup();
             for (Channel c : t.channels.values()) {
                 c.scan(now);
             }
@@ -735,7 +736,7 @@ public final class Shard {
 
     /** What the lane found of one topic at start. */
     private record Found(String name, TopicMetadata meta, TopicFiles files, long firstSeq, long nextSeq,
-                         Map<String, CursorState> cursors) {
+                         Map<String, CursorState> cursors, TopicSettings settings, List<DedupWindow.Key> dedupKeys) {
     }
 
     /**
@@ -744,6 +745,7 @@ public final class Shard {
      */
     Future<Void> restore(List<TopicMetadata> metas) {
         Promise<Void> done = Promise.promise();
+        long nowNs = nowEpochNs();
         lane.submit(() -> {
             Map<String, TopicMetadata> byName = new java.util.LinkedHashMap<>();
             for (TopicMetadata m : metas) {
@@ -782,7 +784,15 @@ public final class Shard {
                 for (String ch : channels) {
                     cursors.put(ch, files.recover(ch));
                 }
-                found.add(new Found(m.name(), m, files, log.firstSeq(), log.nextSeq(), cursors));
+                TopicSettings settings = restoredSettings(m);
+                long windowNs = settings.dedupWindow().toNanos();
+                // the keys stored within the window survive a crash: what reached the log
+                List<DedupWindow.Key> keys = windowNs > 0 ? DedupRecovery.keysSince(log, nowNs - windowNs) : List.of();
+                if (!keys.isEmpty()) {
+                    LOG.info("TOPIC({}): {} Nodeq-Msg-Id keys of the last {} read back from the log", m.name(),
+                            keys.size(), GoDuration.format(settings.dedupWindow()));
+                }
+                found.add(new Found(m.name(), m, files, log.firstSeq(), log.nextSeq(), cursors, settings, keys));
             }
             return found;
         }, (found, err) -> {
@@ -807,7 +817,8 @@ public final class Shard {
         t.visibleSeq = f.firstSeq;
         t.writtenSeq = f.nextSeq;
         t.paused = f.meta.paused();
-        t.settings = restoredSettings(f.meta);
+        t.settings = f.settings;
+        t.dedup.load(f.dedupKeys);
         topics.put(f.name, t);
         listener.topicCreated(f.name);
         long messages = f.nextSeq - f.firstSeq;

@@ -28,6 +28,8 @@ public final class ShardBatch {
         String channel;
         List<byte[]> bodies;
         long arg;
+        /** PUB: each body starts with a header block (the connection checked it). */
+        boolean withHeaders;
         long id;
         String rawId;
         /** Set when the command failed; the connection sends it (and closes if fatal). */
@@ -75,13 +77,18 @@ public final class ShardBatch {
         return ops.isEmpty();
     }
 
-    /** PUB, MPUB or DPUB ({@code command} names it in error texts). */
-    public void publish(String command, String topic, List<byte[]> bodies, long deferMs, Object reply) {
+    /**
+     * PUB, MPUB or DPUB ({@code command} names it in error texts); {@code withHeaders}: the bodies
+     * start with a checked header block (a nodeq_headers connection).
+     */
+    public void publish(String command, String topic, List<byte[]> bodies, long deferMs, boolean withHeaders,
+                        Object reply) {
         Op op = new Op(Kind.PUB, reply);
         op.command = command;
         op.topic = topic;
         op.bodies = bodies;
         op.arg = deferMs;
+        op.withHeaders = withHeaders;
         ops.add(op);
         publishes = true;
     }
@@ -160,7 +167,7 @@ public final class ShardBatch {
     private void apply(Shard shard, Op op) {
         io.nodeq.daemon.broker.Consumer c = consumer;
         switch (op.kind) {
-            case PUB -> shard.getOrCreateTopic(op.topic).publish(op.bodies, op.arg);
+            case PUB -> shard.getOrCreateTopic(op.topic).publish(op.bodies, op.arg, op.withHeaders);
             case SUB -> {
                 Topic t = shard.getOrCreateTopic(op.topic);
                 Channel ch = shard.getOrCreateChannel(t, op.channel);

@@ -102,13 +102,13 @@ public final class ShardedBroker implements Broker {
     // ---- Broker facade ----
 
     @Override
-    public Future<Void> publish(String topic, List<byte[]> bodies, long deferMs) {
+    public Future<Void> publish(String topic, List<byte[]> bodies, long deferMs, boolean withHeaders) {
         Context caller = Vertx.currentContext();
         Promise<Void> promise = Promise.promise();
         Shard shard = shardFor(topic);
         shard.run(() -> {
             try {
-                shard.getOrCreateTopic(topic).publish(bodies, deferMs);
+                shard.getOrCreateTopic(topic).publish(bodies, deferMs, withHeaders);
             } catch (RuntimeException e) {
                 Shard.complete(caller, () -> promise.fail(e));
                 if (e instanceof PublishException) {

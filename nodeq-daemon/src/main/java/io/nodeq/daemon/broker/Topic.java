@@ -1,6 +1,8 @@
 package io.nodeq.daemon.broker;
 
+import io.nodeq.daemon.log.LogRecord;
 import io.nodeq.daemon.stats.StatsSnapshot;
+import io.nodeq.protocol.Headers;
 import io.nodeq.protocol.IdGenerator;
 import io.nodeq.protocol.Names;
 import org.HdrHistogram.Histogram;
@@ -63,6 +65,8 @@ public final class Topic {
     TopicSettings settings = TopicSettings.NONE;
     /** Publishes answered OK but not stored: their {@code Nodeq-Msg-Id} was inside the dedup window. */
     long deduplicatedCount;
+    /** The {@code Nodeq-Msg-Id}s stored within the dedup window. */
+    final DedupWindow dedup = new DedupWindow();
     /** Holding messages until the lookups said which channels this topic has elsewhere. */
     boolean awaitingChannels;
     boolean deleted;
@@ -108,23 +112,66 @@ public final class Topic {
         return !paused && !awaitingChannels && !channels.isEmpty() && !deleted;
     }
 
-    /** Appends the bodies to the log; they become visible when the lane reports them written. */
+    /** Appends the bodies (payloads only) to the log; they become visible when the lane reports them written. */
     void publish(List<byte[]> bodies, long deferMs) {
+        publish(bodies, deferMs, false);
+    }
+
+    /**
+     * Appends the bodies to the log; they become visible when the lane reports them written.
+     * {@code withHeaders}: each body is a header block then the payload (checked by the caller, e.g.
+     * with {@code Headers.blockLength}, or built by {@code Headers.frame}); one with an empty block
+     * is stored as its payload alone, one with headers keeps its block and gets
+     * {@link LogRecord#FLAG_HEADERS}.
+     */
+    void publish(List<byte[]> bodies, long deferMs, boolean withHeaders) {
         if (deleted) {
             throw new PublishException("topic " + name + " is being deleted");
         }
         if (writeError != null && !durable()) {
             throw new PublishException(writeError, true);
         }
+        if (withHeaders) {
+            for (byte[] body : bodies) {
+                HeaderBlocks.check(body); // all or nothing: before anything is appended
+            }
+        }
         long ts = shard.nowEpochNs();
         int defer = (int) Math.min(Integer.MAX_VALUE, Math.max(0, deferMs));
+        long windowNs = settings.dedupWindow().toNanos();
+        if (windowNs > 0 || dedup.size() > 0) {
+            dedup.expire(ts, windowNs);
+        }
+        int appended = 0;
+        boolean awaitsOriginal = false;
         for (byte[] body : bodies) {
-            long seq = tail.append(ids.next(), ts, defer, body, 0, body.length);
+            int block = withHeaders ? HeaderBlocks.length(body) : 0;
+            String key = block > 2 && windowNs > 0 ? Headers.find(body, 0, Headers.MSG_ID) : null;
+            if (key != null) {
+                DedupWindow.Key original = dedup.find(key);
+                if (original != null) {
+                    // a repeat inside the window (or inside this MPUB): OK, not stored. A durable
+                    // topic answers it once the original's write is done, so it fails if that fails.
+                    deduplicatedCount++;
+                    awaitsOriginal |= durable() && original.seq() >= writtenSeq;
+                    continue;
+                }
+            }
+            int flags = block > 2 ? LogRecord.FLAG_HEADERS : 0;
+            int skip = block == 2 ? 2 : 0; // an empty block is not stored: no overhead without headers
+            long seq = tail.append(ids.next(), ts, defer, flags, body, skip, body.length - skip);
+            if (key != null) {
+                dedup.add(key, seq, ts);
+            }
+            appended++;
             if (defer > 0) {
                 deferredSeqs.add(seq);
             }
             messageCount++;
-            messageBytes += body.length;
+            messageBytes += body.length - skip;
+        }
+        if (appended == 0 && !awaitsOriginal) {
+            return; // only repeats of records already written: nothing to write or wait for
         }
         if (ephemeral) {
             written(tail.endSeq());
@@ -137,6 +184,13 @@ public final class Topic {
         shard.needsWrite(this);
         if (!durable()) {
             fanOut();
+        }
+    }
+
+    /** Lets the dedup window slide on the scan tick, so an idle topic's keys go too. */
+    void expireDedup() {
+        if (dedup.size() > 0) {
+            dedup.expire(shard.nowEpochNs(), settings.dedupWindow().toNanos());
         }
     }
 
@@ -157,13 +211,19 @@ public final class Topic {
         fanOut();
     }
 
-    /** The lane could not write from {@code logNextSeq} on. */
-    void writeFailed(String error, long logNextSeq) {
+    /**
+     * The lane could not write from {@code logNextSeq} on; the failed write held the records from
+     * {@code failedFromSeq}.
+     */
+    void writeFailed(String error, long logNextSeq, long failedFromSeq) {
         writeEpoch++;
         if (durable()) {
             // nobody saw these records and their publishers get the error: forget them
-            tail.truncate(Math.max(logNextSeq, writtenSeq));
+            long keep = Math.max(logNextSeq, writtenSeq);
+            tail.truncate(keep);
             submittedSeq = tail.endSeq();
+            // the publishers of the failed write retry: their keys must not make the retry a repeat
+            dedup.forgetFrom(Math.min(keep, Math.max(failedFromSeq, writtenSeq)));
         } else {
             // acknowledged already: keep them in memory and write them again
             writeError = error;

@@ -2,6 +2,7 @@ package io.nodeq.daemon.http;
 
 import io.nodeq.daemon.DaemonView;
 import io.nodeq.daemon.broker.PublishException;
+import io.nodeq.protocol.Headers;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -11,7 +12,9 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 
 /**
- * {@code POST /pub} and {@code POST /mpub} (nsq-protocol.md §2.4), with nsqd's order of checks.
+ * {@code POST /pub} and {@code POST /mpub} (nsq-protocol.md §2.4), with nsqd's order of checks,
+ * plus nodeq's message headers from {@code Nodeq-Header-*} and {@code Nodeq-Msg-Id} request headers
+ * ({@link RequestHeaders}; /mpub puts the same headers on every message and refuses a Nodeq-Msg-Id).
  * Stateless; handlers run on the HTTP server's event loop and never block (the broker answers
  * with futures).
  */
@@ -42,7 +45,15 @@ final class PublishHandlers {
                 }
                 String topic = Params.validTopic(ctx);
                 long deferMs = deferMs(ctx, topic);
-                publish(ctx, topic, List.of(body.getBytes()), deferMs);
+                Headers headers = RequestHeaders.of(ctx.request().headers(), false);
+                if (headers.isEmpty()) {
+                    publish(ctx, topic, List.of(body.getBytes()), deferMs, false);
+                    return;
+                }
+                if (headers.encodedLength() + body.length() > maxMsgSize) {
+                    throw new HttpError(413, "MSG_TOO_BIG"); // --max-msg-size counts the block too
+                }
+                publish(ctx, topic, List.of(headers.frame(body.getBytes())), deferMs, true);
             } catch (HttpError e) {
                 V1.error(ctx, e);
             }
@@ -57,8 +68,10 @@ final class PublishHandlers {
             return;
         }
         String topic;
+        Headers headers;
         try {
             topic = Params.validTopic(ctx);
+            headers = RequestHeaders.of(ctx.request().headers(), true);
         } catch (HttpError e) {
             V1.error(ctx, e);
             return;
@@ -74,10 +87,15 @@ final class PublishHandlers {
                 return;
             }
             List<byte[]> messages;
+            // the same headers go on every message; --max-msg-size counts them too
+            int maxPayload = headers.isEmpty() ? maxMsgSize : maxMsgSize - headers.encodedLength();
             try {
+                if (maxPayload < 1) {
+                    throw new HttpError(413, "MSG_TOO_BIG");
+                }
                 messages = binary
-                        ? MpubBody.binary(read.result(), maxMsgSize, maxBodySize)
-                        : MpubBody.text(read.result(), maxMsgSize);
+                        ? MpubBody.binary(read.result(), maxPayload, maxBodySize)
+                        : MpubBody.text(read.result(), maxPayload);
             } catch (HttpError e) {
                 // nsqd creates the topic before it reads the body
                 failAfterCreate(ctx, topic, e);
@@ -87,7 +105,12 @@ final class PublishHandlers {
                 view.broker().createTopic(topic).onComplete(r -> published(ctx, r));
                 return;
             }
-            publish(ctx, topic, messages, 0);
+            if (headers.isEmpty()) {
+                publish(ctx, topic, messages, 0, false);
+            } else {
+                messages.replaceAll(headers::frame);
+                publish(ctx, topic, messages, 0, true);
+            }
         });
     }
 
@@ -130,10 +153,10 @@ final class PublishHandlers {
         };
     }
 
-    private void publish(RoutingContext ctx, String topic, List<byte[]> bodies, long deferMs) {
+    private void publish(RoutingContext ctx, String topic, List<byte[]> bodies, long deferMs, boolean withHeaders) {
         Future<Void> done;
         try {
-            done = view.broker().publish(topic, bodies, deferMs);
+            done = view.broker().publish(topic, bodies, deferMs, withHeaders);
         } catch (RuntimeException e) {
             done = Future.failedFuture(e);
         }

@@ -15,16 +15,17 @@ import java.util.zip.CRC32C;
  * {@code length} counts the bytes after the length field (36 + body length); {@code crc32c}
  * (java.util.zip.CRC32C, the Castagnoli polynomial Kafka and ext4 use, hardware-accelerated) covers
  * bytes [8, 4 + length), so a flipped bit anywhere after the length field, and a wrong length, is
- * caught. {@code ver} = 1; {@code flags} bit 0 is reserved for "has headers" (a later feature, which is
- * why the version byte exists: a reader of version 1 can refuse what it cannot read instead of
- * misreading it), 0 for now. {@code seq} is authoritative: readers take a record's seq from this
+ * caught. {@code ver} = 1. {@code flags} bit 0 ({@link #FLAG_HEADERS}) says the body starts with a
+ * header block ({@code io.nodeq.protocol.Headers}: u16 H, H bytes of entries) and the payload follows
+ * it; a message without headers is stored with flags 0 and its payload alone, so it costs nothing
+ * extra. The other bits are 0. {@code seq} is authoritative: readers take a record's seq from this
  * field, never from its position.
  */
 public final class LogRecord {
 
     public static final int HEADER = 40;
     public static final byte VERSION = 1;
-    /** Flags bit 0: the body starts with an {@code io.nodeq.protocol.Headers} block. */
+    /** Flags bit 0: the body is a header block followed by the payload. */
     public static final int FLAG_HEADERS = 1;
     /** Bytes covered by {@code length}: everything but the length field itself. */
     static final int LENGTH_FIELD = 4;
@@ -37,13 +38,19 @@ public final class LogRecord {
         return HEADER + bodyLength;
     }
 
-    /** Writes one record at dst[off..]; returns its size. */
+    /** Writes one record without headers at dst[off..]; returns its size. */
     public static int encode(byte[] dst, int off, long seq, long id, long timestampNs, int deferMs,
+                             byte[] body, int bodyOff, int bodyLen) {
+        return encode(dst, off, seq, id, timestampNs, deferMs, 0, body, bodyOff, bodyLen);
+    }
+
+    /** Writes one record at dst[off..] with {@code flags} ({@link #FLAG_HEADERS} or 0); returns its size. */
+    public static int encode(byte[] dst, int off, long seq, long id, long timestampNs, int deferMs, int flags,
                              byte[] body, int bodyOff, int bodyLen) {
         int size = HEADER + bodyLen;
         putInt(dst, off, size - LENGTH_FIELD);
         dst[off + 8] = VERSION;
-        dst[off + 9] = 0;
+        dst[off + 9] = (byte) flags;
         dst[off + 10] = 0;
         dst[off + 11] = 0;
         putInt(dst, off + 12, deferMs);
@@ -76,9 +83,21 @@ public final class LogRecord {
         return getInt(b, off + 12);
     }
 
-    /** The flags byte: bit 0 ({@link #FLAG_HEADERS}) says the body starts with a header block. */
     public static int flags(byte[] b, int off) {
         return b[off + 9] & 0xFF;
+    }
+
+    /**
+     * Bytes of the header block at the start of the body (its u16 length included), 0 when the
+     * record has none: the payload starts that far into the body.
+     */
+    public static int headerLength(byte[] b, int off) {
+        if ((b[off + 9] & FLAG_HEADERS) == 0) {
+            return 0;
+        }
+        int p = off + HEADER;
+        // the shard wrote a checked block and the CRC covers it; the bound only keeps a slice in range
+        return Math.min(2 + (((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF)), bodyLength(b, off));
     }
 
     public static int bodyOffset(int off) {

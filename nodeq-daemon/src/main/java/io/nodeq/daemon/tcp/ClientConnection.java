@@ -237,8 +237,16 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         if (!authorized(c, topic, "")) {
             return;
         }
+        boolean withHeaders = headersMode();
+        if (withHeaders) {
+            String bad = HeaderCheck.problem(c.name(), bodies);
+            if (bad != null) {
+                fatal(ErrorCodes.E_BAD_MESSAGE, bad);
+                return;
+            }
+        }
         Shard shard = broker.shardFor(topic);
-        batchFor(shard).publish(c.name(), topic, bodies, c.deferMs(), reserve());
+        batchFor(shard).publish(c.name(), topic, bodies, c.deferMs(), withHeaders, reserve());
     }
 
     private void identify(Command c) {
@@ -255,9 +263,9 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         }
         identify = id;
         setHeartbeat(id.heartbeatIntervalMs);
-        LOG.info("CLIENT({}): IDENTIFY client_id={} hostname={} user_agent={} heartbeat={}ms msg_timeout={}ms{}{}",
+        LOG.info("CLIENT({}): IDENTIFY client_id={} hostname={} user_agent={} heartbeat={}ms msg_timeout={}ms{}{}{}",
                 remoteAddress, id.clientId, id.hostname, id.userAgent, id.heartbeatIntervalMs, id.msgTimeoutMs,
-                id.snappy ? " snappy" : "", id.deflate ? " deflate" : "");
+                id.snappy ? " snappy" : "", id.deflate ? " deflate" : "", id.headers ? " nodeq_headers" : "");
         if (!id.featureNegotiation) {
             replyNow(Frames.ok());
             return;
@@ -398,7 +406,13 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         return new ClientInfo(id == null ? host : id.clientId, id == null ? host : id.hostname,
                 id == null ? "" : id.userAgent, remoteAddress, connectTs, id == null ? 0 : id.sampleRate,
                 id == null ? options.msgTimeout().toMillis() : id.msgTimeoutMs,
-                id != null && id.deflate, id != null && id.snappy, tlsActive, security());
+                id != null && id.deflate, id != null && id.snappy, tlsActive, security(), headersMode());
+    }
+
+    /** The client negotiated nodeq_headers: its bodies and message frames carry a header block. */
+    private boolean headersMode() {
+        Identify id = identify;
+        return id != null && id.headers;
     }
 
     private ClientSecurity security() {

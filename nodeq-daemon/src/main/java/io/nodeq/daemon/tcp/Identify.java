@@ -36,6 +36,8 @@ final class Identify {
     long msgTimeoutMs;
     String topologyRegion = "";
     String topologyZone = "";
+    /** nodeq extension: bodies and message frames carry a header block (PROTOCOL-EXTENSIONS.md). */
+    boolean headers;
 
     /** Thrown with the exact error nsqd sends. */
     static final class Failure extends Exception {
@@ -87,6 +89,9 @@ final class Identify {
         id.deflate = bool(fields, "deflate");
         id.topologyRegion = string(fields, "topology_region");
         id.topologyZone = string(fields, "topology_zone");
+        // granted only with feature_negotiation: a client that gets no JSON reply cannot know
+        // whether this daemon (or a real nsqd) understood it, as with nsqd's tls_v1 and snappy
+        id.headers = bool(fields, "nodeq_headers") && id.featureNegotiation;
         long heartbeat = integer(fields, "heartbeat_interval");
         long obTimeout = integer(fields, "output_buffer_timeout");
         long obSize = integer(fields, "output_buffer_size");
@@ -171,6 +176,10 @@ final class Identify {
         r.put("output_buffer_timeout", outputBufferTimeoutMs);
         r.put("topology_region", "");
         r.put("topology_zone", "");
+        if (headers) {
+            // only for a client that asked: everyone else gets nsqd's reply byte for byte
+            r.put("nodeq_headers", true);
+        }
         return r.toString().getBytes(StandardCharsets.UTF_8);
     }
 

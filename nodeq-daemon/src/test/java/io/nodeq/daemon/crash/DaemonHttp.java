@@ -11,7 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** The few HTTP calls the crash tests make to a daemon process: create, and read /stats. */
+/** The few HTTP calls the crash tests make to a daemon process: create, publish, and read /stats and /metrics. */
 final class DaemonHttp {
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -22,6 +22,38 @@ final class DaemonHttp {
     /** POST /topic/create, with {@code &durability=...} unless {@code durability} is null. */
     static void createTopic(int httpPort, String topic, String durability) throws IOException, InterruptedException {
         post(httpPort, "/topic/create?topic=" + enc(topic) + (durability == null ? "" : "&durability=" + enc(durability)));
+    }
+
+    /** POST /topic/create with extra query parameters ({@code "&dedup_window=10m"}). */
+    static void createTopicWith(int httpPort, String topic, String query) throws IOException, InterruptedException {
+        post(httpPort, "/topic/create?topic=" + enc(topic) + query);
+    }
+
+    /** POST /pub with request headers as name/value pairs; the response body (OK). */
+    static String pub(int httpPort, String topic, String body, String... headers) throws IOException, InterruptedException {
+        HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(uri(httpPort, "/pub?topic=" + enc(topic)))
+                .timeout(Duration.ofSeconds(10)).headers(headers).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("POST /pub -> " + r.statusCode() + " " + r.body());
+        }
+        return r.body();
+    }
+
+    /** The topic's object from {@code /stats?format=json}; null while the daemon has no such topic. */
+    static JsonObject topicStats(int httpPort, String topic) throws IOException, InterruptedException {
+        JsonObject stats = new JsonObject(get(httpPort, "/stats?format=json&topic=" + enc(topic)));
+        for (Object t : stats.getJsonArray("topics", new io.vertx.core.json.JsonArray())) {
+            if (topic.equals(((JsonObject) t).getString("topic_name"))) {
+                return (JsonObject) t;
+            }
+        }
+        return null;
+    }
+
+    /** GET /metrics: the Prometheus text. */
+    static String metrics(int httpPort) throws IOException, InterruptedException {
+        return get(httpPort, "/metrics");
     }
 
     static void createChannel(int httpPort, String topic, String channel) throws IOException, InterruptedException {

@@ -38,8 +38,8 @@ final class FakeBroker implements Broker {
     volatile StatsFilter lastFilter;
 
     @Override
-    public synchronized Future<Void> publish(String topic, List<byte[]> bodies, long deferMs) {
-        calls.add("publish " + topic + " " + bodies.size() + " " + deferMs);
+    public synchronized Future<Void> publish(String topic, List<byte[]> bodies, long deferMs, boolean withHeaders) {
+        calls.add("publish " + topic + " " + bodies.size() + " " + deferMs + (withHeaders ? " headers" : ""));
         if (failPublish) {
             return Future.failedFuture(new PublishException("exiting"));
         }

@@ -36,6 +36,14 @@ final class HttpClientSupport {
         return post(path, body.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A POST with request headers given as name/value pairs. */
+    HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).headers(headers)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Unknown length: sent with Transfer-Encoding: chunked, no Content-Length. */
     HttpResponse<String> postChunked(String path, byte[] body) throws Exception {
         return send("POST", path, HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)));

@@ -27,7 +27,7 @@ public final class FaultyFiles implements FileLayer {
     public static final String ENOSPC = "No space left on device";
 
     public volatile boolean diskFull;
-    volatile boolean failForce;
+    public volatile boolean failForce;
     private final AtomicLong bytesLeft = new AtomicLong(Long.MAX_VALUE);
     final AtomicInteger writeCalls = new AtomicInteger();
     final AtomicInteger forceCalls = new AtomicInteger();

@@ -1,0 +1,24 @@
+package io.nodeq.daemon.broker;
+
+/**
+ * The header block at the start of a body published with headers ({@code io.nodeq.protocol.Headers}):
+ * {@code u16 H} then H bytes of entries. The entries were checked where the body came in (the
+ * connection's loop, the HTTP handler) or built by {@code Headers}; the shard only needs the
+ * length. Stateless.
+ */
+final class HeaderBlocks {
+    private HeaderBlocks() {
+    }
+
+    /** The block's length, its u16 prefix included: where the payload starts. */
+    static int length(byte[] body) {
+        return 2 + (((body[0] & 0xFF) << 8) | (body[1] & 0xFF));
+    }
+
+    /** Refuses a body too short for the block it announces (a caller's bug, not a client's). */
+    static void check(byte[] body) {
+        if (body.length < 2 || length(body) > body.length) {
+            throw new IllegalArgumentException("body of " + body.length + " bytes does not start with a header block");
+        }
+    }
+}
