@@ -124,6 +124,20 @@ class PeekApiTest extends RealDaemonFixture {
     }
 
     @Test
+    void headersOfAMessageAreShownApartFromItsPayload() throws Exception {
+        start();
+        channelWith("hdr", "ch");
+        HttpClientSupport.assertOkText(http.post("/pub?topic=hdr", "payload", "Nodeq-Header-Trace-Id", "abc"));
+        HttpClientSupport.assertOkText(http.post("/pub?topic=hdr", "plain"));
+        JsonArray msgs = peek("hdr", "ch", "").getJsonArray("messages");
+        assertThat(bodies(msgs)).containsExactly("payload", "plain");
+        assertThat(msgs.getJsonObject(0).getJsonObject("headers")).isEqualTo(new JsonObject().put("Trace-Id", "abc"));
+        assertThat(msgs.getJsonObject(0).getString("body_base64"))
+                .isEqualTo(Base64.getEncoder().encodeToString("payload".getBytes()));
+        assertThat(msgs.getJsonObject(1).getJsonObject("headers")).isEqualTo(new JsonObject());
+    }
+
+    @Test
     void deferredMessagesOnlyWhenAsked() throws Exception {
         start();
         channelWith("later", "ch", "now");
