@@ -3,6 +3,7 @@ package io.nodeq.daemon;
 import io.nodeq.client.NsqAddress;
 import io.nodeq.config.Hostname;
 import io.nodeq.daemon.broker.Broker;
+import io.nodeq.daemon.broker.BrokerClock;
 import io.nodeq.daemon.broker.BrokerListener;
 import io.nodeq.daemon.broker.BrokerStorage;
 import io.nodeq.daemon.log.FileLayer;
@@ -51,7 +52,8 @@ public final class Daemon implements DaemonView {
     private final Registrations registrations = new Registrations();
     private volatile LookupPeers lookupPeers;
 
-    private Daemon(DaemonOptions options, Vertx vertx, DaemonMetrics metrics, DataDirLock lock, BrokerStorage storage) {
+    private Daemon(DaemonOptions options, Vertx vertx, DaemonMetrics metrics, DataDirLock lock, BrokerStorage storage,
+                   BrokerClock clock) {
         this.options = options;
         this.vertx = vertx;
         this.metrics = metrics;
@@ -59,7 +61,7 @@ public final class Daemon implements DaemonView {
         this.lookupdTcpAddresses = options.lookupdTcpAddresses();
         this.logLevel = options.logLevel();
         this.metadataSaver = new MetadataSaver(vertx, options.dataPath());
-        this.broker = new ShardedBroker(vertx, options, storage, new Fanout());
+        this.broker = new ShardedBroker(vertx, options, storage, new Fanout(), clock);
         this.tcp = new TcpServer(vertx, broker, options);
         this.metadataSaver.source(broker::metadata);
         broker.setProducers(tcp::producers);
@@ -72,6 +74,11 @@ public final class Daemon implements DaemonView {
 
     /** Starts a daemon whose storage goes through {@code files} (a fault-injecting layer in tests). */
     public static Future<Daemon> start(DaemonOptions options, FileLayer files) {
+        return start(options, files, BrokerClock.system());
+    }
+
+    /** Starts a daemon whose broker tells time by {@code clock} (a clock tests move by hand). */
+    public static Future<Daemon> start(DaemonOptions options, FileLayer files, BrokerClock clock) {
         List<String> problems = options.validate();
         if (!problems.isEmpty()) {
             return Future.failedFuture(new IllegalArgumentException(String.join("; ", problems)));
@@ -102,7 +109,7 @@ public final class Daemon implements DaemonView {
         DaemonMetrics metrics = new DaemonMetrics();
         Vertx vertx = metrics.createVertx(new VertxOptions().setEventLoopPoolSize(loops)
                 .setPreferNativeTransport(false));
-        Daemon d = new Daemon(options, vertx, metrics, lock, BrokerStorage.of(options, files));
+        Daemon d = new Daemon(options, vertx, metrics, lock, BrokerStorage.of(options, files), clock);
         NsqAddress tcpAddr = listenAddress(options.tcpAddress(), "--tcp-address");
         d.broker.start();
         return d.broker.restore(metadata.topics())

@@ -14,8 +14,15 @@ public final class TestDaemons {
     }
 
     public static Daemon start(Path dataDir, UnaryOperator<DaemonOptions.Builder> customize) {
+        return start(dataDir, customize, io.nodeq.daemon.broker.BrokerClock.system());
+    }
+
+    /** A daemon whose broker tells time by {@code clock}. */
+    public static Daemon start(Path dataDir, UnaryOperator<DaemonOptions.Builder> customize,
+                               io.nodeq.daemon.broker.BrokerClock clock) {
         try {
-            return Daemon.start(customize.apply(DaemonOptions.forTest(dataDir)).build()).await(20, TimeUnit.SECONDS);
+            return Daemon.start(customize.apply(DaemonOptions.forTest(dataDir)).build(),
+                    io.nodeq.daemon.log.FileLayer.DEFAULT, clock).await(20, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("daemon did not start: " + e, e);
         }

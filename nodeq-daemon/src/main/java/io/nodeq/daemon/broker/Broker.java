@@ -97,6 +97,22 @@ public interface Broker {
 
     Future<Result> pauseChannel(String topic, String channel, boolean paused);
 
+    /**
+     * The next {@code n} messages the channel would deliver, in delivery order, without delivering
+     * them (and its deferred ones after them, when asked).
+     */
+    default Future<PeekResult> peek(String topic, String channel, int n, boolean includeDeferred) {
+        return Future.failedFuture(new UnsupportedOperationException("peek"));
+    }
+
+    /**
+     * Makes the channel deliver again every retained message published at or after
+     * {@code toEpochNs} (record timestamp), once each, in log order; answers once that is journaled.
+     */
+    default Future<RewindResult> rewind(String topic, String channel, long toEpochNs) {
+        return Future.failedFuture(new UnsupportedOperationException("rewind"));
+    }
+
     /** A consistent-per-topic snapshot of counters, sorted by topic and channel name. */
     Future<StatsSnapshot> stats(StatsFilter filter);
 

@@ -54,18 +54,18 @@ public final class Channel {
     long readSeq;
     private final SeqBits finished;
     /** Seqs at or above readSeq the scan passes over: finished before a restart, or deferred at publish. */
-    private final SeqBits skip;
+    final SeqBits skip;
     /** Cursor state from before a restart for seqs the scan has not reached: attempts and due times. */
-    private NavigableMap<Long, Pending> recovered;
+    NavigableMap<Long, Pending> recovered;
     /** Seqs below this were delivered at least once before the restart. */
-    private long deliveredBefore;
+    long deliveredBefore;
     /** Restored from a cursor that named seqs beyond the log: snapshot before anything else. */
     boolean needsSnapshot;
 
     private final LongMap<Message> inFlight = new LongMap<>(256);
     private final MessageHeap inFlightHeap = new MessageHeap(false);
-    private final ArrayDeque<Message> requeued = new ArrayDeque<>();
-    private final LongMap<Message> deferred = new LongMap<>(16);
+    final ArrayDeque<Message> requeued = new ArrayDeque<>();
+    final LongMap<Message> deferred = new LongMap<>(16);
     private final MessageHeap deferredHeap = new MessageHeap(true);
 
     private TopicLog.ReadBatch diskBatch;
@@ -604,14 +604,9 @@ public final class Channel {
                 finish(seq); // redriven to another channel of the topic: not this channel's message
                 continue;
             }
-            int attempts = p != null ? p.attempts() : seq < deliveredBefore ? 1 : 0;
+            int attempts = attemptsBefore(p, seq);
             long nowMs = shard.nowEpochMs();
-            long dueMs = 0;
-            if (p != null) {
-                dueMs = p.dueEpochMs();
-            } else if (LogRecord.deferMs(a, off) > 0) {
-                dueMs = LogRecord.timestampNs(a, off) / 1_000_000L + LogRecord.deferMs(a, off);
-            }
+            long dueMs = dueEpochMs(p, a, off);
             Message m = message(seq, a, off, attempts);
             if (dueMs > nowMs) {
                 defer(m, dueMs);
@@ -620,6 +615,20 @@ public final class Channel {
             return m;
         }
         return null;
+    }
+
+    /** How often the scan's next record was delivered before ({@code p}: what a restart recovered of it). */
+    int attemptsBefore(Pending p, long seq) {
+        return p != null ? p.attempts() : seq < deliveredBefore ? 1 : 0;
+    }
+
+    /** When the record at a[off] is due (0: now): a recovered due time, else its DPUB deferral. */
+    static long dueEpochMs(Pending p, byte[] a, int off) {
+        if (p != null) {
+            return p.dueEpochMs();
+        }
+        int deferMs = LogRecord.deferMs(a, off);
+        return deferMs > 0 ? LogRecord.timestampNs(a, off) / 1_000_000L + deferMs : 0;
     }
 
     /** The lowest seq this channel still holds (in flight, requeued, deferred), or readSeq. */
@@ -730,6 +739,44 @@ public final class Channel {
             queueJournal();
         }
         markDirty();
+    }
+
+    /**
+     * Moves the cursor back so that every message of the log from {@code from} on is delivered
+     * again, once, finished ones included (attempts start again). What is in flight, requeued or
+     * deferred stays where it is: the scan passes over it, so nothing is delivered twice. Returns
+     * how many messages it queued again (the growth of {@link #depth}).
+     */
+    long rewind(long from) {
+        long before = depth();
+        long newRead = Math.min(readSeq, from);
+        Topic.LongQueue outstanding = new Topic.LongQueue();
+        inFlight.forEachValue(m -> outstanding.add(m.seq));
+        deferred.forEachValue(m -> outstanding.add(m.seq));
+        requeued.forEach(m -> outstanding.add(m.seq));
+        skip.rebuild(newRead, seq -> seq < from);
+        while (!outstanding.isEmpty()) {
+            long seq = outstanding.poll();
+            if (seq >= newRead) {
+                skip.add(seq);
+            }
+        }
+        ackFloor = Math.min(ackFloor, from);
+        finished.rebuild(ackFloor, seq -> seq < from);
+        readSeq = newRead;
+        deliveredBefore = Math.min(deliveredBefore, from);
+        // a disk batch or read positioned past the new read position would look like a gap
+        generation++;
+        diskBatch = null;
+        diskReadInFlight = false;
+        if (events != null) {
+            flushFinRun();
+            events.rewind(from);
+            journaledRead = newRead;
+            queueJournal();
+        }
+        markDirty();
+        return depth() - before;
     }
 
     void markDeleted() {

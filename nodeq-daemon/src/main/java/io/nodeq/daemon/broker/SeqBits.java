@@ -126,6 +126,24 @@ final class SeqBits {
         }
     }
 
+    /**
+     * Keeps only the members {@code keep} accepts, over a floor that may be lower than the current
+     * one (a rewind moves a channel's cursor back): the ring is rebuilt, in O(members).
+     */
+    void rebuild(long floor, java.util.function.LongPredicate keep) {
+        long[] kept = new long[(int) Math.min(count, Integer.MAX_VALUE - 8)];
+        int[] n = {0};
+        forEach(seq -> {
+            if (seq >= floor && keep.test(seq)) {
+                kept[n[0]++] = seq;
+            }
+        });
+        clear(floor);
+        for (int i = 0; i < n[0]; i++) {
+            add(kept[i]);
+        }
+    }
+
     void clear(long floor) {
         java.util.Arrays.fill(words, 0);
         head = 0;

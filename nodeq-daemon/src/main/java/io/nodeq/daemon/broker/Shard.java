@@ -442,6 +442,21 @@ public final class Shard {
         }
     }
 
+    /**
+     * Hands the journal events of the current task to the lane now and fsyncs the channel's
+     * cursor after them; {@code done} runs as a shard task (not at all once the shard closed).
+     */
+    void persistCursor(Channel c, java.util.function.Consumer<Throwable> done) {
+        submitJournalsOnly();
+        TopicFiles files = c.topic.files;
+        String name = c.name;
+        // the lane runs jobs in order: the write queued above is on disk before this force
+        lane.submit(() -> {
+            files.cursor(name).force();
+            return null;
+        }, (v, err) -> done.accept(err));
+    }
+
     /** Replaces a channel's journal with a snapshot of its cursor (on the lane, in order). */
     private void snapshot(Channel c) {
         CursorState state = c.snapshot();
@@ -657,7 +672,10 @@ public final class Shard {
         startWrite(new ArrayList<>(byTopic.values()), List.of());
     }
 
-    /** --sync-timeout: fsync what memory-first topics wrote since, and drop segments nobody needs. */
+    /**
+     * --sync-timeout (and once at start): fsync what memory-first topics wrote since, and drop the
+     * segments nobody needs, past retention ({@link RetentionPass}).
+     */
     private void syncTick() {
         if (!failedTopics.isEmpty()) {
             for (Topic t : failedTopics) {
@@ -668,30 +686,14 @@ public final class Shard {
             failedTopics.clear();
             submitWrite();
         }
-        List<TopicFiles> files = new ArrayList<>();
-        List<Long> retain = new ArrayList<>();
-        for (Topic t : topics.values()) {
-            if (t.files != null) {
-                files.add(t.files);
-                retain.add(t.retainFrom());
-            }
-        }
-        if (files.isEmpty()) {
-            return;
-        }
-        lane.execute("sync", () -> {
-            for (int i = 0; i < files.size(); i++) {
-                TopicFiles f = files.get(i);
-                if (f.dirty()) {
-                    f.force();
+        RetentionPass pass = RetentionPass.of(topics.values(), nowEpochNs());
+        if (!pass.isEmpty()) {
+            lane.submit(pass::runOnLane, (retained, err) -> {
+                if (retained != null) {
+                    RetentionPass.apply(retained);
                 }
-                int deleted = f.log().deleteBefore(retain.get(i));
-                if (deleted > 0) {
-                    LOG.debug("deleted {} segments", deleted);
-                }
-            }
-            return null;
-        });
+            });
+        }
     }
 
     void metadataChanged() {
@@ -809,6 +811,7 @@ public final class Shard {
             for (Found f : found) {
                 restoreTopic(f);
             }
+            syncTick(); // what a topic's retention let go while the daemon was down
             done.complete();
         });
         return done.future();

@@ -4,7 +4,9 @@ import io.nodeq.daemon.DaemonOptions;
 import io.nodeq.daemon.stats.StatsFilter;
 import io.nodeq.daemon.storage.Metadata.TopicMetadata;
 import io.nodeq.daemon.stats.StatsSnapshot;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -316,6 +318,38 @@ public final class ShardedBroker implements Broker {
             action.accept(s, c);
             return Result.OK;
         });
+    }
+
+    @Override
+    public Future<PeekResult> peek(String topic, String channel, int n, boolean includeDeferred) {
+        return onShard(topic, (shard, done) -> new ChannelPeek(shard, topic, channel, n, includeDeferred, done).step());
+    }
+
+    @Override
+    public Future<RewindResult> rewind(String topic, String channel, long toEpochNs) {
+        return onShard(topic, (shard, done) -> new ChannelRewind(shard, topic, channel, toEpochNs, done).start());
+    }
+
+    /** Starts {@code work} as a task of the topic's shard; it may finish in a later task (after a lane read). */
+    private <T> Future<T> onShard(String topic, java.util.function.BiConsumer<Shard, Handler<AsyncResult<T>>> work) {
+        Context caller = Vertx.currentContext();
+        Promise<T> promise = Promise.promise();
+        Shard shard = shardFor(topic);
+        shard.run(() -> {
+            try {
+                work.accept(shard, ar -> Shard.complete(caller, () -> {
+                    if (ar.succeeded()) {
+                        promise.tryComplete(ar.result());
+                    } else {
+                        promise.tryFail(ar.cause());
+                    }
+                }));
+            } catch (RuntimeException e) {
+                Shard.complete(caller, () -> promise.tryFail(e));
+                throw e;
+            }
+        });
+        return promise.future();
     }
 
     @Override

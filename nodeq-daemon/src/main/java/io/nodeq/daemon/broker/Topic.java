@@ -76,6 +76,10 @@ public final class Topic {
     /** Holding messages until the lookups said which channels this topic has elsewhere. */
     boolean awaitingChannels;
     boolean deleted;
+    /** Rewinds searching the log on the lane: until they move their cursor, no segment may go. */
+    int rewindSearches;
+    /** The timestamp of the log's first record at the last sync tick; -1 when unknown or empty. */
+    long retainedFromNs = -1;
     private long messageCount;
     private long messageBytes;
 
@@ -340,6 +344,9 @@ public final class Topic {
 
     /** The lowest seq some channel (or the first channel to come) may still need. */
     long retainFrom() {
+        if (rewindSearches > 0) {
+            return 0;
+        }
         long min = Math.min(writtenSeq, channels.isEmpty() || !flowing() ? channelStart() : writtenSeq);
         for (Channel c : channels.values()) {
             if (!c.ephemeral) {
@@ -371,7 +378,8 @@ public final class Topic {
         long backend = ephemeral ? 0 : Math.min(depth, Math.max(0, inMemoryFrom - Math.max(visibleSeq, emptiedTo)));
         return new StatsSnapshot.TopicStats(name, channelStats, depth, backend, messageCount, messageBytes, paused, e2e,
                 durability.flagValue(), new StatsSnapshot.TopicExtensions(settings.dedupWindow().toMillis(),
-                settings.retention().toMillis(), deduplicatedCount));
+                settings.retention().toMillis(), deduplicatedCount,
+                retainedFromNs < 0 ? 0 : retainedFromNs / 1_000_000L));
     }
 
     /** A queue of longs (seqs), without boxing. */

@@ -30,6 +30,8 @@ final class TopicFiles {
     /** Writes of this epoch and earlier are refused: queued before the shard knew of {@link #failure}. */
     int failedEpoch = -1;
     IOException failure;
+    private long firstSeqSeen = -1;
+    private long firstTimestampSeen = -1;
 
     TopicFiles(Path topicsDir, String topic, TopicLog.LogOptions options) {
         this.dir = topicsDir.resolve(topic);
@@ -86,6 +88,16 @@ final class TopicFiles {
             });
         }
         return out;
+    }
+
+    /** The timestamp of the log's first record (-1 when empty); read again only when the log's start moved. */
+    long firstTimestamp() throws IOException {
+        long first = log().firstSeq();
+        if (first != firstSeqSeen || firstTimestampSeen < 0) {
+            firstTimestampSeen = log().firstTimestamp();
+            firstSeqSeen = first;
+        }
+        return firstTimestampSeen;
     }
 
     /** fsyncs the log and every cursor store with unsynced writes. */

@@ -23,7 +23,8 @@ import java.util.function.IntSupplier;
 
 /**
  * nsqd's HTTP API (nsq-protocol.md §2) on vertx-web: /ping, /info, /pub, /mpub, /stats,
- * /topic/*, /channel/*, /config/:opt, plus nodeq's Prometheus /metrics and /topic/redrive. Parameters come from the
+ * /topic/*, /channel/*, /config/:opt, plus nodeq's Prometheus /metrics, its peek and replay
+ * endpoints (/channel/peek, /channel/rewind) and /topic/redrive. Parameters come from the
  * query string only; every V1 endpoint answers with {@code X-NSQ-Content-Type: nsq; version=1.0};
  * unknown paths are 404 NOT_FOUND and known paths with the wrong method 405 METHOD_NOT_ALLOWED
  * with an Allow header. Handlers run on the server's event loop and never block: the broker answers
@@ -87,6 +88,7 @@ public final class HttpApi {
         StatsHandler stats = new StatsHandler(view);
         ConfigHandler config = new ConfigHandler(view);
         MetricsHandler metrics = new MetricsHandler(view);
+        ReplayHandlers replay = new ReplayHandlers(view::broker);
 
         route(router, HttpMethod.GET, "/ping", this::ping);
         route(router, HttpMethod.GET, "/info", this::info);
@@ -107,6 +109,8 @@ public final class HttpApi {
         route(router, HttpMethod.POST, "/channel/empty", tc::emptyChannel);
         route(router, HttpMethod.POST, "/channel/pause", ctx -> tc.pauseChannel(ctx, true));
         route(router, HttpMethod.POST, "/channel/unpause", ctx -> tc.pauseChannel(ctx, false));
+        route(router, HttpMethod.GET, "/channel/peek", replay::peek);
+        route(router, HttpMethod.POST, "/channel/rewind", replay::rewind);
         route(router, HttpMethod.GET, "/config/:opt", config::get);
         route(router, HttpMethod.PUT, "/config/:opt", config::put);
 

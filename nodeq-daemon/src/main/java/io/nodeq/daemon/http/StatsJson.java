@@ -63,7 +63,8 @@ final class StatsJson {
             if (t.extensions() != null) {
                 topic.put("dedup_window", GoDuration.format(Duration.ofMillis(t.extensions().dedupWindowMs())))
                         .put("retention", GoDuration.format(Duration.ofMillis(t.extensions().retentionMs())))
-                        .put("deduplicated_count", t.extensions().deduplicatedCount());
+                        .put("deduplicated_count", t.extensions().deduplicatedCount())
+                        .put("retained_from", t.extensions().retainedFromMs());
             }
         }
         return out;

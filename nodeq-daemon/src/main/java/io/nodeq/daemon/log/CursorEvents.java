@@ -17,7 +17,10 @@ import java.util.zip.CRC32C;
  *  type 2 REQUEUE    seq u64, attempts u32, dueEpochMs u64  P = 20
  *  type 3 DELIVERED  readSeq u64                         P = 8
  *  type 4 FLOOR      seq u64                             P = 8
+ *  type 5 REWIND     seq u64                             P = 8
  * </pre>
+ * A reader that meets a type it does not know stops there, as at a torn tail: a journal with REWIND
+ * events must not be read by an older nodeq (it would lose the events after it).
  */
 public final class CursorEvents {
 
@@ -25,6 +28,7 @@ public final class CursorEvents {
     static final byte REQUEUE = 2;
     static final byte DELIVERED = 3;
     static final byte FLOOR = 4;
+    static final byte REWIND = 5;
     static final int CRC = 4;
 
     private final CRC32C crc = new CRC32C();
@@ -44,7 +48,7 @@ public final class CursorEvents {
         return switch (type) {
             case FIN -> 16;
             case REQUEUE -> 20;
-            case DELIVERED, FLOOR -> 8;
+            case DELIVERED, FLOOR, REWIND -> 8;
             default -> -1;
         };
     }
@@ -77,6 +81,18 @@ public final class CursorEvents {
     /** Everything < seq is finished (a new channel's start, or the channel emptied). */
     public void floor(long seq) {
         one(FLOOR, seq);
+    }
+
+    /**
+     * Everything from seq on is to be delivered again (a rewind): nothing at or above it is finished
+     * any more, and nothing from it on counts as delivered. Pending seqs (in flight, requeued,
+     * deferred) stay pending.
+     */
+    public void rewind(long seq) {
+        if (seq < 0) {
+            throw new IllegalArgumentException("bad REWIND seq " + seq);
+        }
+        one(REWIND, seq);
     }
 
     private void one(byte type, long value) {

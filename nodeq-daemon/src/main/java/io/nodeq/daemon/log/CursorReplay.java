@@ -64,6 +64,7 @@ public final class CursorReplay {
                 case CursorEvents.REQUEUE -> requeue(LogRecord.getLong(b, q), LogRecord.getInt(b, q + 8),
                         LogRecord.getLong(b, q + 12));
                 case CursorEvents.DELIVERED -> delivered(LogRecord.getLong(b, q));
+                case CursorEvents.REWIND -> rewind(LogRecord.getLong(b, q));
                 default -> floor(LogRecord.getLong(b, q));
             }
             p += 1 + payload + CursorEvents.CRC;
@@ -103,6 +104,17 @@ public final class CursorReplay {
         }
         pending.headMap(seq).clear();
         advanceFloor();
+    }
+
+    public void rewind(long seq) {
+        if (ackFloor < 0) {
+            return; // no start yet: nothing was delivered to rewind
+        }
+        if (!finished.isEmpty() && finished.last() >= seq) {
+            removeRange(Math.max(seq, finished.first()), finished.last() + 1);
+        }
+        ackFloor = Math.min(ackFloor, seq);
+        readSeq = Math.min(readSeq, seq);
     }
 
     /** Moves the floor over the run of finished seqs that starts at it. */

@@ -31,6 +31,8 @@ final class Segment {
     /** A failed append could not be cut back: truncate to {@link #size} before the next write. */
     boolean needsTruncate;
     boolean deleted;
+    /** Its newest record's timestamp once known exactly (retention), else Long.MIN_VALUE. */
+    long newestTimestampNs = Long.MIN_VALUE;
 
     // the scanned prefix [0, scanPos) holds records known good; the index covers it
     long scanPos;

@@ -231,6 +231,16 @@ public final class TopicLog implements AutoCloseable {
         return segments.size();
     }
 
+    /** The seq each segment file starts at (its name), oldest first. */
+    public long[] segmentBases() {
+        long[] out = new long[segments.size()];
+        int i = 0;
+        for (long base : segments.keySet()) {
+            out[i++] = base;
+        }
+        return out;
+    }
+
     public Path dir() {
         return dir;
     }
@@ -620,11 +630,24 @@ public final class TopicLog implements AutoCloseable {
 
     /** Deletes whole segments whose records are all < seq, never the active one; returns how many. */
     public int deleteBefore(long seq) throws IOException {
+        return deleteBefore(seq, Long.MAX_VALUE);
+    }
+
+    /**
+     * Deletes whole segments whose records are all < seq and whose newest record is stamped before
+     * {@code olderThanNs} (a topic's retention; {@code Long.MAX_VALUE}: no time condition), oldest
+     * first and never the active one; returns how many. Timestamps grow along the log, so the first
+     * segment that is too new stops the pass.
+     */
+    public int deleteBefore(long seq, long olderThanNs) throws IOException {
         int n = 0;
         while (segments.size() > 1) {
             Map.Entry<Long, Segment> first = segments.firstEntry();
             long nextBase = segments.higherKey(first.getKey());
             if (nextBase > seq) {
+                break;
+            }
+            if (olderThanNs != Long.MAX_VALUE && newestTimestamp(first.getValue(), nextBase) >= olderThanNs) {
                 break;
             }
             Segment s = first.getValue();
@@ -638,6 +661,35 @@ public final class TopicLog implements AutoCloseable {
             n++;
         }
         return n;
+    }
+
+    /**
+     * The timestamp of the segment's newest record, or of a later one (never older): exact once the
+     * segment was scanned to its end (written by this process, or read through), where the index
+     * finds its last record in one small read; otherwise the first record of the next segment, so
+     * that deciding never costs a scan of a whole segment. Exact values are kept (the segment no
+     * longer changes).
+     */
+    private long newestTimestamp(Segment seg, long nextBase) throws IOException {
+        if (seg.newestTimestampNs != Long.MIN_VALUE) {
+            return seg.newestTimestampNs;
+        }
+        boolean exact = seg.fullyScanned() && seg.lastScannedSeq >= 0;
+        ReadBatch b = read(exact ? seg.lastScannedSeq : nextBase, 1, 1);
+        if (b == null) {
+            return Long.MAX_VALUE; // nothing readable after it: keep it
+        }
+        long ts = LogRecord.timestampNs(b.bytes(), b.offsets()[0]);
+        if (exact && b.firstSeq() == seg.lastScannedSeq) {
+            seg.newestTimestampNs = ts;
+        }
+        return ts;
+    }
+
+    /** The timestamp of the oldest readable record, or -1 when the log has none. */
+    public long firstTimestamp() throws IOException {
+        ReadBatch b = read(firstSeq(), 1, 1);
+        return b == null ? -1 : LogRecord.timestampNs(b.bytes(), b.offsets()[0]);
     }
 
     /** Removes every file and the directory; the log is unusable afterwards. */

@@ -23,8 +23,14 @@ public record StatsSnapshot(long startTime, String health, List<TopicStats> topi
         }
     }
 
-    /** A topic's nodeq extensions: dedup window and retention (ms, 0 = off), publishes deduplicated. */
-    public record TopicExtensions(long dedupWindowMs, long retentionMs, long deduplicatedCount) {
+    /**
+     * A topic's nodeq extensions: dedup window and retention (ms, 0 = off), publishes deduplicated,
+     * and the timestamp of the oldest message its log still holds (ms, 0 when unknown or empty).
+     */
+    public record TopicExtensions(long dedupWindowMs, long retentionMs, long deduplicatedCount, long retainedFromMs) {
+        public TopicExtensions(long dedupWindowMs, long retentionMs, long deduplicatedCount) {
+            this(dedupWindowMs, retentionMs, deduplicatedCount, 0);
+        }
     }
 
     /** {@code extensions}: nodeq's own fields, null where unknown (the shape nsqd sends). */

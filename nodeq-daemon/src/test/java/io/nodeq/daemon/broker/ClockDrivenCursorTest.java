@@ -38,27 +38,6 @@ class ClockDrivenCursorTest {
     private final LinkedBlockingQueue<Delivered> delivered = new LinkedBlockingQueue<>();
     private Consumer consumer;
 
-    /** A clock that moves only when told to. */
-    static final class ManualClock implements BrokerClock {
-        private volatile long mono = 5_000_000_000L;
-        private volatile long epoch = 1_790_000_000_000_000_000L;
-
-        void advance(Duration d) {
-            mono += d.toNanos();
-            epoch += d.toNanos();
-        }
-
-        @Override
-        public long nanoTime() {
-            return mono;
-        }
-
-        @Override
-        public long epochNanos() {
-            return epoch;
-        }
-    }
-
     record Delivered(long id, int attempts, String body) {
     }
 

@@ -34,7 +34,7 @@ class DedupTest {
     @TempDir
     Path dir;
     private final Vertx vertx = Vertx.vertx();
-    private final ClockDrivenCursorTest.ManualClock clock = new ClockDrivenCursorTest.ManualClock();
+    private final ManualClock clock = new ManualClock();
     private final FaultyFiles files = new FaultyFiles();
     private DaemonOptions options;
     private ShardedBroker broker;

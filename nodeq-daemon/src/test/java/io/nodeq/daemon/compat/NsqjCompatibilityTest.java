@@ -2,7 +2,6 @@ package io.nodeq.daemon.compat;
 
 import com.sproutsocial.nsq.Publisher;
 import com.sproutsocial.nsq.Subscriber;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,11 +24,14 @@ class NsqjCompatibilityTest extends NsqjFixture {
     private static final int COUNT = 10_000;
     private static final String TOPIC = "nsqj_compat";
 
-    @BeforeEach
-    void createTopics() throws Exception {
-        daemon.broker().createTopic(TOPIC).await(5, TimeUnit.SECONDS);
-        daemon.broker().createChannel(TOPIC, "plain").await(5, TimeUnit.SECONDS);
-        daemon.broker().createChannel(TOPIC, "requeueing").await(5, TimeUnit.SECONDS);
+    @Override
+    String topic() {
+        return TOPIC;
+    }
+
+    @Override
+    List<String> channels() {
+        return List.of("plain", "requeueing");
     }
 
     @Test

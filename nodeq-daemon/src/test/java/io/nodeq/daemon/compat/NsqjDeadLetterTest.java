@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +25,18 @@ import static org.awaitility.Awaitility.await;
 class NsqjDeadLetterTest extends NsqjFixture {
     private static final int COUNT = 20;
 
+    @Override
+    String topic() {
+        return "jobs";
+    }
+
+    @Override
+    List<String> channels() {
+        return List.of(); // "failing" needs settings: created below
+    }
+
     @BeforeEach
-    void createTopics() throws Exception {
-        daemon.broker().createTopic("jobs").await(5, TimeUnit.SECONDS);
+    void createDeadLetterChannels() throws Exception {
         daemon.broker().createChannel("jobs", "failing", new ChannelSettings.Update(3, "jobs.dead"))
                 .await(5, TimeUnit.SECONDS);
         daemon.broker().createTopic("jobs.dead").await(5, TimeUnit.SECONDS);

@@ -5,6 +5,7 @@ import io.nodeq.daemon.DaemonExtension;
 import io.nodeq.daemon.DaemonOptions;
 import io.nodeq.daemon.RawClient;
 import io.nodeq.daemon.TestDaemons;
+import io.nodeq.daemon.broker.BrokerClock;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -12,12 +13,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Base of the HTTP API tests, against a real daemon: a class either registers one shared
@@ -60,6 +64,19 @@ abstract class RealDaemonFixture {
     void restart() {
         TestDaemons.stop(own);
         start(ownOptions);
+    }
+
+    /** A daemon of this test's own whose broker tells time by {@code clock}. */
+    void start(UnaryOperator<DaemonOptions.Builder> options, BrokerClock clock) {
+        own = TestDaemons.start(dataDir, options, clock);
+        use(own);
+    }
+
+    /** Stops this test's daemon cleanly and starts a new one on the same data directory. */
+    void restart(UnaryOperator<DaemonOptions.Builder> options, BrokerClock clock) {
+        TestDaemons.stop(own);
+        own = null;
+        start(options, clock);
     }
 
     private void use(Daemon d) {
@@ -116,6 +133,29 @@ abstract class RealDaemonFixture {
     long topicDepth(String name) throws Exception {
         JsonObject t = topic(name);
         return t == null ? -1 : t.getLong("depth");
+    }
+
+    /** Creates the topic and channel (over HTTP), publishes the bodies (over TCP) and waits until the channel has them. */
+    void channelWith(String topic, String channel, String... bodies) throws Exception {
+        assertThat(http.post("/topic/create?topic=" + topic).statusCode()).isEqualTo(200);
+        assertThat(http.post("/channel/create?topic=" + topic + "&channel=" + channel).statusCode()).isEqualTo(200);
+        long before = channel(topic, channel).getLong("depth");
+        if (bodies.length > 0) {
+            publish(topic, bodies);
+        }
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> channel(topic, channel).getLong("depth") == before + bodies.length);
+    }
+
+    /** One MPUB of the bodies over TCP. */
+    void publish(String topic, String... bodies) throws Exception {
+        List<byte[]> raw = new ArrayList<>();
+        for (String b : bodies) {
+            raw.add(b.getBytes(StandardCharsets.UTF_8));
+        }
+        try (RawClient p = new RawClient(daemon.tcpPort())) {
+            assertThat(p.mpub(topic, raw)).isEqualTo("OK");
+        }
     }
 
     /**

@@ -132,6 +132,84 @@ class CursorStoreTest {
     }
 
     @Test
+    void aRewindForgetsWhatWasFinishedFromItsSeqAndKeepsThePending() {
+        CursorEvents ev = new CursorEvents();
+        ev.floor(0);
+        ev.delivered(30);
+        ev.fin(0, 19);
+        ev.fin(22, 24);
+        ev.requeue(25, 1, 0);
+        ev.requeue(27, 2, 5_000);
+        ev.rewind(10);
+        CursorState s = replay(ev);
+        assertThat(s.ackFloor()).isEqualTo(10);
+        assertThat(s.readSeq()).isEqualTo(10);
+        assertThat(s.finished().isEmpty()).isTrue();
+        assertThat(s.pending()).containsExactly(Map.entry(25L, new Pending(1, 0)), Map.entry(27L, new Pending(2, 5_000)));
+        ev.fin(10, 12); // delivered again and finished: the floor moves as before
+        ev.delivered(13);
+        s = replay(ev);
+        assertThat(s.ackFloor()).isEqualTo(13);
+        assertThat(s.readSeq()).isEqualTo(13);
+    }
+
+    @Test
+    void aRewindAboveTheFloorKeepsWhatWasFinishedBelowIt() {
+        CursorEvents ev = new CursorEvents();
+        ev.floor(0);
+        ev.fin(0, 9);
+        ev.fin(12, 14);
+        ev.fin(20, 21);
+        ev.delivered(22);
+        ev.rewind(13);
+        CursorState s = replay(ev);
+        assertThat(s.ackFloor()).isEqualTo(10);
+        assertThat(finished(s)).containsExactly(12L);
+        assertThat(s.readSeq()).isEqualTo(13);
+    }
+
+    @Test
+    void replayingAJournalWithARewindAgainChangesNothing() {
+        CursorEvents ev = new CursorEvents();
+        ev.floor(0);
+        ev.delivered(40);
+        ev.fin(0, 39);
+        ev.requeue(41, 1, 0);
+        ev.rewind(15);
+        ev.fin(15, 17);
+        ev.fin(30, 30);
+        ev.delivered(20);
+        CursorState once = replay(ev);
+        assertThat(once.ackFloor()).isEqualTo(18);
+        String before = CursorStore.describe(once) + finished(once);
+        CursorState twice = CursorReplay.apply(once, ev.array(), 0, ev.size());
+        assertThat(CursorStore.describe(twice) + finished(twice)).isEqualTo(before);
+    }
+
+    @Test
+    void aRewindSurvivesReopenAndASnapshot() throws IOException {
+        CursorEvents ev = new CursorEvents();
+        try (CursorStore store = CursorStore.open(tmp, "ch", files)) {
+            ev.floor(0);
+            ev.fin(0, 99);
+            ev.delivered(100);
+            ev.rewind(60);
+            store.append(ev);
+            store.force();
+        }
+        CursorState reopened;
+        try (CursorStore store = CursorStore.open(tmp, "ch", files)) {
+            reopened = store.recovered();
+            assertThat(reopened.ackFloor()).isEqualTo(60);
+            assertThat(reopened.readSeq()).isEqualTo(60);
+            store.snapshot(reopened);
+        }
+        try (CursorStore store = CursorStore.open(tmp, "ch", files)) {
+            assertThat(CursorStore.describe(store.recovered())).isEqualTo(CursorStore.describe(reopened));
+        }
+    }
+
+    @Test
     void replayStopsAtATornOrCorruptEvent() {
         CursorEvents ev = new CursorEvents();
         ev.floor(0);
