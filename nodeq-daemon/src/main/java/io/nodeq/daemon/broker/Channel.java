@@ -600,7 +600,7 @@ public final class Channel {
             if (recovered != null && recovered.isEmpty()) {
                 recovered = null;
             }
-            if ((LogRecord.flags(a, off) & LogRecord.FLAG_TARGETED) != 0 && !LogRecord.targets(a, off, name)) {
+            if (LogRecord.forOtherChannel(a, off, name)) {
                 finish(seq); // redriven to another channel of the topic: not this channel's message
                 continue;
             }
@@ -754,6 +754,7 @@ public final class Channel {
         inFlight.forEachValue(m -> outstanding.add(m.seq));
         deferred.forEachValue(m -> outstanding.add(m.seq));
         requeued.forEach(m -> outstanding.add(m.seq));
+        deadLetters.forEach(m -> outstanding.add(m.seq)); // finished once their dead-letter publish is done
         skip.rebuild(newRead, seq -> seq < from);
         while (!outstanding.isEmpty()) {
             long seq = outstanding.poll();

@@ -136,6 +136,10 @@ final class ChannelPeek {
             } else {
                 break; // not written yet
             }
+            if (LogRecord.forOtherChannel(a, off, c.name)) {
+                seq++; // redriven to another channel: the scan finishes it without delivering it
+                continue;
+            }
             Pending p = c.recovered == null ? null : c.recovered.get(seq);
             int attempts = c.attemptsBefore(p, seq);
             long dueMs = Channel.dueEpochMs(p, a, off);

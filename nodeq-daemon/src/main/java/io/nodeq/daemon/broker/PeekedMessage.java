@@ -4,8 +4,9 @@ import io.nodeq.daemon.log.LogRecord;
 
 /**
  * One message as {@code /channel/peek} shows it: a copy of its record's fields and body, so it
- * crosses from the shard to the HTTP loop as a value. {@code body} is the stored body, header block
- * included when {@code flags} has {@link LogRecord#FLAG_HEADERS}; {@code attempts} counts the
+ * crosses from the shard to the HTTP loop as a value. {@code body} is the stored body as channels
+ * see it (a redriven record's target channel name cut off), header block included when
+ * {@code flags} has {@link LogRecord#FLAG_HEADERS}; {@code attempts} counts the
  * deliveries so far (the next delivery is attempt {@code attempts + 1}).
  *
  * @param state      "requeued", "queued" or "deferred"
@@ -19,14 +20,16 @@ public record PeekedMessage(long id, long seq, long timestampNs, int attempts, S
 
     /** A copy of the record at {@code a[off]}. */
     static PeekedMessage ofRecord(byte[] a, int off, int attempts, String state, long dueEpochMs) {
-        int from = LogRecord.bodyOffset(off);
+        int from = LogRecord.messageOffset(a, off);
         return new PeekedMessage(LogRecord.id(a, off), LogRecord.seq(a, off), LogRecord.timestampNs(a, off), attempts,
-                state, LogRecord.flags(a, off), java.util.Arrays.copyOfRange(a, from, from + LogRecord.bodyLength(a, off)),
-                dueEpochMs);
+                state, LogRecord.flags(a, off) & ~LogRecord.FLAG_TARGETED,
+                java.util.Arrays.copyOfRange(a, from, from + LogRecord.messageLength(a, off)), dueEpochMs);
     }
 
     /** A copy of a message the channel holds (its body is a slice of the record it was read from). */
     static PeekedMessage ofMessage(Message m, String state, long dueEpochMs) {
-        return ofRecord(m.data, m.bodyOffset - LogRecord.HEADER, m.attempts, state, dueEpochMs);
+        return new PeekedMessage(m.id, m.seq, m.timestampNs, m.attempts, state,
+                m.headerLength > 0 ? LogRecord.FLAG_HEADERS : 0,
+                java.util.Arrays.copyOfRange(m.data, m.bodyOffset, m.bodyOffset + m.bodyLength), dueEpochMs);
     }
 }

@@ -139,6 +139,11 @@ public final class LogRecord {
         return true;
     }
 
+    /** Whether the record is targeted at a channel other than {@code channel}: that channel passes over it. */
+    public static boolean forOtherChannel(byte[] b, int off, String channel) {
+        return (b[off + 9] & FLAG_TARGETED) != 0 && !targets(b, off, channel);
+    }
+
     /** Where a channel's view of the body starts: after the target prefix, at the header block or payload. */
     public static int messageOffset(byte[] b, int off) {
         return off + HEADER + targetLength(b, off);

@@ -42,6 +42,14 @@ class RedriveTest extends RealDaemonFixture {
 
         assertRedrive(2, 2);
         assertThat(topicDepth("orders.dlq")).isZero();
+        // a peek shows what each channel would get: billing the two, without the target; shipping nothing
+        JsonObject peeked = new JsonObject(http.get("/channel/peek?topic=orders&channel=billing&n=10").body());
+        assertThat(peeked.getJsonArray("messages")).hasSize(2);
+        assertThat(peeked.getJsonArray("messages").getJsonObject(0).getString("body")).isEqualTo("a");
+        assertThat(peeked.getJsonArray("messages").getJsonObject(0).getJsonObject("headers"))
+                .isEqualTo(new JsonObject().put("Trace-Id", "a"));
+        assertThat(new JsonObject(http.get("/channel/peek?topic=orders&channel=shipping&n=10").body())
+                .getJsonArray("messages")).isEmpty();
         try (RawClient billing = HeaderClients.subscribe(daemon.tcpPort(), "orders", "billing", 10);
              RawClient shipping = new RawClient(daemon.tcpPort())) {
             List<HeaderClients.Received> got = new ArrayList<>();
