@@ -8,6 +8,7 @@ const D = (() => {
   let refresh = () => {};
   const has = (row, field) => row && row[field] !== undefined && row[field] !== null;
   const mixed = (v) => v === 'mixed';
+  const count = (n, word) => `${num(n)} ${word}${Number(n) === 1 ? '' : 's'}`;
 
   // The outcome of the last delivery action per place (key), shown beside the control that ran it.
   const results = new Map();
@@ -168,7 +169,7 @@ const D = (() => {
     'channel-peek': (d) => peek(d.topic, d.channel, true),
     'topic-redrive': (d) => run('redrive:' + d.topic, `/api/topics/${enc(d.topic)}`, { action: 'redrive' },
       `Replay the dead letters held in ${d.topic}`, 'they go back to their origin channels, on every node',
-      (x) => `Replayed ${x.redriven} dead letters to their channels, ${x.skipped} skipped (${perNode(x, (n) => n.redriven + ' replayed')}).`),
+      (x) => `Replayed ${count(x.redriven, 'dead letter')} to their channels, ${num(x.skipped)} skipped (${perNode(x, (n) => n.redriven + ' replayed')}).`),
   };
 
   async function settings(f, channel, names) {
@@ -207,7 +208,7 @@ const D = (() => {
       await run('rewind:' + topic + '/' + channel, `/api/topics/${enc(topic)}/${enc(channel)}`, { action: 'rewind', to: at.toISOString() },
         `Rewind channel ${topic}/${channel} to ${local.replace('T', ' ')}`,
         'every retained message published since then is delivered again to its consumers, on every node',
-        (x) => `Rewound to ${at.toISOString()}: ${x.messages} messages will be delivered again (${perNode(x, (n) => n.messages + ' from seq ' + n.from_seq)}).`);
+        (x) => `Rewound to ${at.toISOString()}: ${count(x.messages, 'message')} will be delivered again (${perNode(x, (n) => n.messages + ' from seq ' + n.from_seq)}).`);
     },
   };
 

@@ -198,7 +198,7 @@ class DeliveryRealDaemonBrowserTest {
                 browser.click("#page-body button[data-act=topic-redrive]");
                 await().atMost(WAIT).until(() -> browser.present("dialog#confirm[open]"));
                 browser.click("#confirm-ok");
-                await().atMost(WAIT).until(() -> text("[data-result=redrive]").contains("Replayed 1 dead letters"));
+                await().atMost(WAIT).until(() -> text("[data-result=redrive]").contains("Replayed 1 dead letter to"));
             });
             RawConsumer.Msg back = c.next(WAIT);
             assertThat(back).isNotNull();
