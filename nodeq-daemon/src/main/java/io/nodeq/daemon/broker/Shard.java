@@ -514,6 +514,9 @@ public final class Shard {
 
     /** Applies a {@code /topic/config} change; logged and saved in nsqd.dat when it changes anything. */
     void configure(Topic t, TopicSettings.Update update) {
+        if (update.isEmpty()) {
+            return; // every PUB comes through here: no allocation
+        }
         TopicSettings next = t.settings.apply(update);
         if (!next.equals(t.settings)) {
             t.settings = next;
@@ -525,6 +528,9 @@ public final class Shard {
 
     /** Applies a {@code /channel/config} change; logged and saved in nsqd.dat when it changes anything. */
     void configure(Channel c, ChannelSettings.Update update) {
+        if (update.isEmpty()) {
+            return; // every SUB comes through here
+        }
         ChannelSettings next = c.settings.apply(update);
         if (!next.equals(c.settings)) {
             c.settings = next;
