@@ -65,6 +65,7 @@
   function navigate(path) {
     if (path !== location.pathname) history.pushState(null, '', path);
     generation++;
+    D.reset();
     $('page-head').innerHTML = '';
     $('page-body').innerHTML = '<div class="empty">Loading…</div>';
     delete $('page-head').dataset.html;
@@ -95,7 +96,9 @@
     },
     'tombstone': (d) => U.act('DELETE', `/api/nodes/${enc(d.node)}`, { topic: d.topic },
       `Tombstone topic ${d.topic} on node ${d.node} (the lookups hide it there, then the node deletes it)`, true),
+    ...D.actions,
   };
+  D.init(refresh);
 
   document.addEventListener('click', async (ev) => {
     const link = ev.target.closest('a[data-link]');
@@ -113,6 +116,13 @@
   });
 
   document.addEventListener('submit', async (ev) => {
+    const other = ev.target.closest('form[data-form]');
+    if (other && D.forms[other.dataset.form]) {
+      ev.preventDefault();
+      await D.forms[other.dataset.form](other);
+      refresh();
+      return;
+    }
     const f = ev.target.closest('form[data-form="create"]');
     if (!f) return;
     ev.preventDefault();
@@ -126,7 +136,7 @@
     refresh();
   });
 
-  window.addEventListener('popstate', () => { generation++; U.drawChart(null); refresh(); });
+  window.addEventListener('popstate', () => { generation++; D.reset(); U.drawChart(null); refresh(); });
 
   U.api('GET', '/api/info').then((r) => { if (r.ok) { info = r.data; U.setInfo(info); } }).catch(() => {}).finally(refresh);
 })();

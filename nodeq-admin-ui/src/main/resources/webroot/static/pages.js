@@ -3,26 +3,15 @@
 // head() and body() return HTML; the app replaces them on every refresh, the chart stays.
 
 const P = (() => {
-  const { esc, num, rate, bytes, e2e, since, badge, paused, enc } = U;
+  const { esc, num, rate, bytes, e2e, since, badge, paused, enc, topicLink, channelLink, nodeLink, btn, card, stat } = U;
   // a topic's storage level on a node (nodeq daemons report it; nsqd does not)
   const level = (d) => (d ? badge(d, d === 'durable' ? 'durable' : 'memory-first', `data-durability="${esc(d)}"`) : '');
-  const topicLink = (t) => `<a href="/topics/${enc(t)}" data-link>${esc(t)}</a>`;
-  const channelLink = (t, c) => `<a href="/topics/${enc(t)}/${enc(c)}" data-link>${esc(c)}</a>`;
-  const nodeLink = (n) => `<a href="/nodes/${enc(n)}" data-link class="mono">${esc(n)}</a>`;
-  const btn = (label, act, data, kind) =>
-    `<button class="btn small ${kind || ''}" data-act="${act}" ${Object.entries(data).map(([k, v]) =>
-      `data-${k}="${esc(v)}"`).join(' ')}>${label}</button>`;
-
   // A daemon that did not answer: an error row with its address, in the page's node table.
   const errorRows = (errors, cols) => (errors || []).filter((e) => e.kind === 'nsqd').map((e) =>
     `<tr class="error-row" data-error-node="${esc(e.address)}"><td>${esc(e.address)}</td>` +
     `<td class="left" colspan="${cols - 1}">⚠ ${esc(e.message)}</td></tr>`).join('');
   const lookupdAlerts = (errors) => (errors || []).filter((e) => e.kind === 'lookupd').map((e) =>
     `<div class="alert bad" data-error-lookupd="${esc(e.address)}">Lookup <b class="mono">${esc(e.address)}</b>: ${esc(e.message)}</div>`).join('');
-  const card = (title, count, inner) =>
-    `<div class="card"><h2>${title}${count == null ? '' : ` <span class="count">${count}</span>`}</h2>${inner}</div>`;
-  const stat = (label, value, key) =>
-    `<div class="stat"><div class="label">${label}</div><div class="value" data-stat="${key}">${value}</div></div>`;
   const title = (crumbs, name, badges, actions) =>
     `<div class="crumbs">${crumbs}</div><div class="page-title"><h1>${name}</h1>${badges || ''}` +
     `<div class="actions">${actions || ''}</div></div>`;
@@ -46,7 +35,7 @@ const P = (() => {
     api: () => '/api/topics',
     head: (d, p, info) => title('Cluster', 'Topics', '', ''),
     body: (d, p, info) => {
-      const rows = d.topics.map((t) => `<tr data-topic="${esc(t.topic)}"><td>${topicLink(t.topic)}${paused(t.paused)}</td>
+      const rows = d.topics.map((t) => `<tr data-topic="${esc(t.topic)}"><td>${topicLink(t.topic)}${paused(t.paused)}${D.deadLetterBadge(t)}</td>
         <td class="left">${t.channels.map((c) => `<span class="chip">${esc(c)}</span>`).join('') || '<span class="small">none</span>'}</td>
         ${depthCells(t)}<td class="num" data-col="message_count">${num(t.message_count)}</td>
         <td class="num" data-col="rate">${rate(t.rate)}</td><td class="num">${t.node_count}</td></tr>`).join('');
@@ -63,7 +52,7 @@ const P = (() => {
     api: (p) => `/api/topics/${enc(p.topic)}`,
     history: (p) => `/api/history/${enc(p.topic)}`,
     depthLabel: 'backlog (topic + channels)',
-    head: (d, p, info) => title(`<a href="/" data-link>Topics</a> /`, esc(p.topic), paused(d.totals.paused),
+    head: (d, p, info) => title(`<a href="/" data-link>Topics</a> /`, esc(p.topic), paused(d.totals.paused) + D.deadLetterBadge(d),
       (d.totals.paused ? btn('Unpause', 'topic-unpause', { topic: p.topic }, 'primary')
         : btn('Pause', 'topic-pause', { topic: p.topic })) +
       btn('Empty', 'topic-empty', { topic: p.topic }, 'danger') + btn('Delete', 'topic-delete', { topic: p.topic }, 'danger')),
@@ -79,14 +68,15 @@ const P = (() => {
         <tr class="total" data-row="total"><td>Total</td>${depthCells(t)}<td class="num" data-col="message_count">${num(t.message_count)}</td>
         <td class="num">${bytes(t.message_bytes)}</td><td class="num">${d.channels.length}</td><td>${e2e(t.e2e_processing_latency)}</td><td></td></tr></tbody></table>`;
       const chRows = d.channels.map((c) => `<tr data-channel="${esc(c.channel)}"><td>${channelLink(p.topic, c.channel)}${paused(c.paused)}</td>
-        ${channelCells(c)}<td class="num" data-col="rate">${rate(c.rate)}</td><td>${e2e(c.e2e_processing_latency)}</td></tr>`).join('');
-      const chans = d.channels.length ? `<table><thead><tr><th>Channel</th>${CHANNEL_HEAD}<th>Rate</th><th>E2E latency</th></tr></thead>
+        ${channelCells(c)}${D.channelCells(d.channels, c)}<td class="num" data-col="rate">${rate(c.rate)}</td><td>${e2e(c.e2e_processing_latency)}</td></tr>`).join('');
+      const chans = d.channels.length ? `<table><thead><tr><th>Channel</th>${CHANNEL_HEAD}${D.channelHead(d.channels)}<th>Rate</th><th>E2E latency</th></tr></thead>
         <tbody>${chRows}</tbody></table>` : '<div class="empty">No channels: messages wait in the topic.</div>';
-      return lookupdAlerts(d.errors) +
+      return lookupdAlerts(d.errors) + D.deadLetterNote(d, p.topic) +
         `<div class="stats">${stat('Depth', num(t.depth), 'depth')}${stat('Memory / disk', num(t.memory_depth) + ' / ' + num(t.backend_depth), 'split')}
-        ${stat('Messages', num(t.message_count), 'message_count')}${stat('Rate', rate(t.rate), 'rate')}${stat('Nodes', d.nodes.length, 'nodes')}</div>` +
+        ${stat('Messages', num(t.message_count), 'message_count')}${stat('Rate', rate(t.rate), 'rate')}${stat('Nodes', d.nodes.length, 'nodes')}
+        ${D.topicStats(t)}</div>` +
         card('Nodes', d.nodes.length, nodes) + card('Channels', d.channels.length, chans) +
-        card('Create a channel', null, createForm(p.topic, info));
+        card('Create a channel', null, createForm(p.topic, info)) + D.topicSettingsForm(p.topic, t);
     },
   };
 
@@ -103,9 +93,10 @@ const P = (() => {
       if (!d.exists && d.errors.length === 0) return '<div class="alert info">This channel does not exist (or no longer).</div>';
       const t = d.totals;
       const nodeRows = d.nodes.map((n) => `<tr data-node="${esc(n.node)}"><td>${nodeLink(n.node)}${paused(n.paused)}</td>
-        ${channelCells(n)}<td>${e2e(n.e2e_processing_latency)}</td></tr>`).join('');
-      const nodes = `<table><thead><tr><th>Node</th>${CHANNEL_HEAD}<th>E2E latency</th></tr></thead><tbody>${nodeRows}
-        ${errorRows(d.errors, 11)}<tr class="total" data-row="total"><td>Total</td>${channelCells(t)}<td>${e2e(t.e2e_processing_latency)}</td></tr></tbody></table>`;
+        ${channelCells(n)}${D.channelCells(d.nodes, n)}<td>${e2e(n.e2e_processing_latency)}</td></tr>`).join('');
+      const extra = D.channelHead(d.nodes) ? 3 : 0;
+      const nodes = `<table><thead><tr><th>Node</th>${CHANNEL_HEAD}${D.channelHead(d.nodes)}<th>E2E latency</th></tr></thead><tbody>${nodeRows}
+        ${errorRows(d.errors, 11 + extra)}<tr class="total" data-row="total"><td>Total</td>${channelCells(t)}${D.channelCells(d.nodes, t)}<td>${e2e(t.e2e_processing_latency)}</td></tr></tbody></table>`;
       const flags = (c) => [c.tls ? badge(c.tls_version || 'TLS', 'ok') : '', c.snappy ? badge('snappy', 'info') : '',
         c.deflate ? badge('deflate', 'info') : '', c.authed ? badge('auth: ' + (c.auth_identity || 'yes'), 'ok') : '',
         c.sample_rate ? badge('sample ' + c.sample_rate + '%', 'warn') : ''].join('');
@@ -121,8 +112,10 @@ const P = (() => {
         <tbody>${clientRows}</tbody></table>` : '<div class="empty">No consumers connected.</div>';
       return lookupdAlerts(d.errors) +
         `<div class="stats">${stat('Depth', num(t.depth), 'depth')}${stat('In flight', num(t.in_flight_count), 'in_flight')}
-        ${stat('Messages', num(t.message_count), 'message_count')}${stat('Rate', rate(t.rate), 'rate')}${stat('Connections', num(t.client_count), 'clients')}</div>` +
-        card('Nodes', d.nodes.length, nodes) + card('Clients', d.clients.length, clients);
+        ${stat('Messages', num(t.message_count), 'message_count')}${stat('Rate', rate(t.rate), 'rate')}${stat('Connections', num(t.client_count), 'clients')}
+        ${D.channelStats(t)}</div>` +
+        card('Nodes', d.nodes.length, nodes) + card('Clients', d.clients.length, clients) + D.peekCard(p.topic, p.channel) +
+        D.rewindCard(p.topic, p.channel) + D.channelSettingsForm(p.topic, p.channel, t);
     },
   };
 

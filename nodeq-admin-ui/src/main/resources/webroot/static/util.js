@@ -45,6 +45,29 @@ const U = (() => {
   const badge = (text, kind, attrs) => `<span class="badge ${kind || ''}" ${attrs || ''}>${esc(text)}</span>`;
   const paused = (p) => (p ? badge('paused', 'paused', 'data-state="paused"') : '');
   const enc = encodeURIComponent;
+  // links, buttons and cards the pages share
+  const topicLink = (t) => `<a href="/topics/${enc(t)}" data-link>${esc(t)}</a>`;
+  const channelLink = (t, c) => `<a href="/topics/${enc(t)}/${enc(c)}" data-link>${esc(c)}</a>`;
+  const nodeLink = (n) => `<a href="/nodes/${enc(n)}" data-link class="mono">${esc(n)}</a>`;
+  const btn = (label, act, data, kind) =>
+    `<button class="btn small ${kind || ''}" data-act="${act}" ${Object.entries(data).map(([k, v]) =>
+      `data-${k}="${esc(v)}"`).join(' ')}>${label}</button>`;
+  const card = (title, count, inner) =>
+    `<div class="card"><h2>${title}${count == null ? '' : ` <span class="count">${count}</span>`}</h2>${inner}</div>`;
+  const stat = (label, value, key) =>
+    `<div class="stat"><div class="label">${label}</div><div class="value" data-stat="${key}">${value}</div></div>`;
+
+  // What the user typed or picked in inputs marked data-keep="key": a page re-render (every refresh)
+  // writes it back through kept(), so a refresh never wipes a half-filled form.
+  const keptValues = new Map();
+  const kept = (key, initial) => {
+    if (!keptValues.has(key) && initial !== undefined) keptValues.set(key, initial);
+    return keptValues.get(key) ?? '';
+  };
+  const forget = (key) => keptValues.delete(key);
+  const remember = (ev) => { if (ev.target.dataset && ev.target.dataset.keep) keptValues.set(ev.target.dataset.keep, ev.target.value); };
+  document.addEventListener('input', remember);
+  document.addEventListener('change', remember);
 
   let token = sessionStorage.getItem('nodeq-admin-token') || '';
   let tokenAuth = true;   // from /api/info: whether a bearer token can unlock actions
@@ -60,25 +83,35 @@ const U = (() => {
     return { status: r.status, ok: r.ok, data };
   }
 
-  // An action: confirmation for destructive ones, a token prompt when the server says 403.
-  async function act(method, path, body, what, destructive) {
-    if (destructive && !(await confirm('Please confirm', what + '?'))) return false;
+  // A guarded call: on 403, ask for the admin token (when token auth is on) and try once more.
+  // Resolves to the reply, or null when the user gave up or may not act at all.
+  async function call(method, path, body, what) {
     let r = await api(method, path, body);
     if (r.status === 403 && !tokenAuth) {
       toast(what + ' refused: only the configured admin users may act (--admin-user)', true);
-      return false;
+      return null;
     }
     if (r.status === 403) {
       const t = await prompt('Admin token required', 'This admin server protects actions. Enter the admin token:');
-      if (t == null) return false;
+      if (t == null) return null;
       token = t;
       sessionStorage.setItem('nodeq-admin-token', t);
       r = await api(method, path, body);
     }
+    return r;
+  }
+
+  // An action: confirmation for destructive ones, then the guarded call; true when it succeeded.
+  async function act(method, path, body, what, destructive) {
+    if (destructive && !(await confirm('Please confirm', what + '?'))) return false;
+    const r = await call(method, path, body, what);
+    if (!r) return false;
     if (r.ok) toast(what + ': done');
-    else toast(what + ' failed: ' + ((r.data && r.data.message) || 'HTTP ' + r.status), true);
+    else toast(what + ' failed: ' + failure(r), true);
     return r.ok;
   }
+  // the reason of a failed reply: the admin's message names the node and the daemon's reason
+  const failure = (r) => (r.data && r.data.message) || 'HTTP ' + r.status;
 
   function dialog(title, text, withInput, okLabel, danger) {
     const d = document.getElementById('confirm');
@@ -142,5 +175,6 @@ const U = (() => {
     if (chart) chart.setSize({ width: Math.max(300, document.getElementById('chart').clientWidth - 24), height: 220 });
   });
 
-  return { setInfo, esc, num, rate, bytes, ns, e2e, since, badge, paused, enc, api, act, toast, drawChart, confirm };
+  return { setInfo, esc, num, rate, bytes, ns, e2e, since, badge, paused, enc, topicLink, channelLink, nodeLink, btn, card,
+    stat, kept, forget, api, call, act, failure, toast, drawChart, confirm };
 })();

@@ -24,6 +24,7 @@ final class AdminVerticle extends VerticleBase {
     private Upstream upstream;
     private Cluster cluster;
     private History history;
+    private final DeadLetters deadLetters = new DeadLetters();
     private HttpServer server;
     private long samplerTimer = -1;
     private boolean sampling;
@@ -39,7 +40,8 @@ final class AdminVerticle extends VerticleBase {
         cluster = new Cluster(options, upstream, System::currentTimeMillis);
         history = new History(options.sampleInterval().toMillis(), options.historyWindow().toMillis());
         Router router = Router.router(vertx);
-        new ApiRoutes(options, cluster, history, new Actions(options, cluster, upstream), loadIndex()).mount(router);
+        new ApiRoutes(options, cluster, history, deadLetters, new Actions(options, cluster, upstream),
+                new DeliveryActions(cluster, upstream), loadIndex()).mount(router);
         sample();
         samplerTimer = vertx.setPeriodic(options.sampleInterval().toMillis(), id -> sample());
         return vertx.createHttpServer().requestHandler(router).listen(options.httpPort(), options.httpHost())
@@ -73,6 +75,7 @@ final class AdminVerticle extends VerticleBase {
             sampling = false;
             if (ar.succeeded()) {
                 history.record(ar.result());
+                deadLetters.record(ar.result());
             } else {
                 LOG.warn("sample failed: {}", ar.cause().toString());
             }

@@ -32,25 +32,33 @@ final class ApiRoutes {
     private final History history;
     private final Actions actions;
     private final AdminGuard guard;
+    private final DeadLetters deadLetters;
+    private final DeliveryRoutes delivery;
     private final Buffer index;
 
-    ApiRoutes(AdminOptions options, Cluster cluster, History history, Actions actions, Buffer index) {
+    ApiRoutes(AdminOptions options, Cluster cluster, History history, DeadLetters deadLetters, Actions actions,
+              DeliveryActions delivery, Buffer index) {
         this.options = options;
         this.cluster = cluster;
         this.history = history;
+        this.deadLetters = deadLetters;
         this.actions = actions;
         this.guard = new AdminGuard(options);
+        this.delivery = new DeliveryRoutes(delivery, guard);
         this.index = index;
     }
 
     void mount(Router router) {
         router.get("/api/info").handler(ctx -> ctx.json(info()));
         router.get("/api/topics").handler(ctx -> reply(ctx, () -> cluster.gather(Cluster.Scope.ALL)
-                .map(s -> Views.topics(s, history))));
+                .map(s -> {
+                    deadLetters.record(s);
+                    return Views.topics(s, history, deadLetters);
+                })));
         router.get("/api/topics/:topic").handler(ctx -> {
             String topic = ctx.pathParam("topic");
             reply(ctx, () -> cluster.gather(new Cluster.Scope(topic, null, null, false))
-                    .map(s -> Views.topic(s, topic, history)));
+                    .map(s -> Views.topic(s, topic, history, deadLetters)));
         });
         router.get("/api/topics/:topic/:channel").handler(ctx -> {
             String topic = ctx.pathParam("topic");
@@ -69,6 +77,7 @@ final class ApiRoutes {
         router.get("/api/lookup").handler(ctx -> reply(ctx, () -> options.lookupdMode() ? cluster.lookupView()
                 : Future.succeededFuture(new JsonObject().put("lookupds", new JsonArray())
                 .put("topics", new JsonArray()).put("errors", new JsonArray()))));
+        delivery.mount(router);
         router.get("/api/history").handler(ctx -> ctx.json(history.series(null, null)));
         router.get("/api/history/:topic").handler(ctx -> ctx.json(history.series(ctx.pathParam("topic"), null)));
         router.get("/api/history/:topic/:channel").handler(ctx ->
@@ -130,12 +139,20 @@ final class ApiRoutes {
 
     private void producerAction(RoutingContext ctx, String channel) {
         String topic = ctx.pathParam("topic");
-        String action = body(ctx).getString("action", ctx.request().getParam("action"));
-        if (action == null || !PRODUCER_ACTIONS.contains(action)) {
+        JsonObject body = body(ctx);
+        String action = body.getString("action", ctx.request().getParam("action"));
+        boolean nodeq = action != null
+                && (channel == null ? DeliveryRoutes.TOPIC_ACTIONS : DeliveryRoutes.CHANNEL_ACTIONS).contains(action);
+        if (action == null || !(PRODUCER_ACTIONS.contains(action) || nodeq)) {
             error(ctx, 400, "INVALID_ACTION");
             return;
         }
-        if (validNames(ctx, topic, channel)) {
+        if (!validNames(ctx, topic, channel)) {
+            return;
+        }
+        if (nodeq) {
+            delivery.act(ctx, action, topic, channel, body);
+        } else {
             act(ctx, action, topic, channel, null, actions.onProducers(action, topic, channel));
         }
     }
@@ -175,7 +192,7 @@ final class ApiRoutes {
         });
     }
 
-    private static boolean validNames(RoutingContext ctx, String topic, String channel) {
+    static boolean validNames(RoutingContext ctx, String topic, String channel) {
         if (topic == null || topic.isEmpty()) {
             error(ctx, 400, "MISSING_ARG_TOPIC");
             return false;
@@ -211,7 +228,7 @@ final class ApiRoutes {
         });
     }
 
-    private static void error(RoutingContext ctx, int status, String message) {
+    static void error(RoutingContext ctx, int status, String message) {
         ctx.response().setStatusCode(status);
         ctx.json(new JsonObject().put("message", message));
     }

@@ -47,11 +47,8 @@ final class StatsJson {
         }
         r.put("memory_depth", r.getLong("depth") - r.getLong("backend_depth"));
         r.put("paused", src.getBoolean("paused", false));
-        if (src.getString("durability") != null) {
-            r.put("durability", src.getString("durability")); // a topic's storage level (nodeq daemons only)
-        }
         r.put("e2e_processing_latency", e2e(List.of(src)));
-        return r;
+        return NodeqFields.merge(r, List.of(src));
     }
 
     /** The cluster row: sums; paused when paused on any node. */
@@ -67,7 +64,7 @@ final class StatsJson {
         r.put("memory_depth", r.getLong("depth") - r.getLong("backend_depth"));
         r.put("paused", rows.stream().anyMatch(o -> o.getBoolean("paused", false)));
         r.put("e2e_processing_latency", e2e(rows));
-        return r;
+        return NodeqFields.merge(r, rows);
     }
 
     /**

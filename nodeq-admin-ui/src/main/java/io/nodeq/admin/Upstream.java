@@ -56,17 +56,27 @@ final class Upstream {
 
     /** GET a V1 JSON object; fails with a one-line message naming the address. */
     Future<JsonObject> getJson(String address, String pathAndQuery) {
-        return send(address, pathAndQuery, false).map(resp -> {
-            try {
-                JsonObject body = resp.bodyAsJsonObject();
-                if (body == null) {
-                    throw new UpstreamException("empty response to " + pathAndQuery);
-                }
-                return body;
-            } catch (DecodeException | ClassCastException e) {
-                throw new UpstreamException("invalid JSON from " + pathAndQuery);
+        return send(address, pathAndQuery, false).map(resp -> json(resp, pathAndQuery, false));
+    }
+
+    /** POST with an empty body, for nodeq's actions that answer with a JSON object (an empty body is {}). */
+    Future<JsonObject> postJson(String address, String pathAndQuery) {
+        return send(address, pathAndQuery, true).map(resp -> json(resp, pathAndQuery, true));
+    }
+
+    private static JsonObject json(HttpResponse<Buffer> resp, String pathAndQuery, boolean emptyIsOk) {
+        if (emptyIsOk && (resp.body() == null || resp.body().length() == 0)) {
+            return new JsonObject();
+        }
+        try {
+            JsonObject body = resp.bodyAsJsonObject();
+            if (body == null) {
+                throw new UpstreamException("empty response to " + pathAndQuery);
             }
-        });
+            return body;
+        } catch (DecodeException | ClassCastException e) {
+            throw new UpstreamException("invalid JSON from " + pathAndQuery);
+        }
     }
 
     /** POST with an empty body, as nsqadmin does for every action. */
@@ -118,7 +128,7 @@ final class Upstream {
                         }
                     }
                     if (resp.statusCode() != 200) {
-                        throw new UpstreamException("HTTP " + resp.statusCode() + " " + messageOf(resp));
+                        throw new HttpStatus(resp.statusCode(), messageOf(resp));
                     }
                     return resp;
                 });
@@ -167,6 +177,28 @@ final class Upstream {
         TlsRequired(int httpsPort) {
             super("TLS required (HTTPS port " + httpsPort + ")");
             this.httpsPort = httpsPort;
+        }
+    }
+
+    /** The upstream answered, but not 200: its status and its reason ({@code TOPIC_NOT_FOUND}, ...). */
+    static final class HttpStatus extends UpstreamException {
+        final int status;
+        final String reason;
+
+        HttpStatus(int status, String reason) {
+            super("HTTP " + status + " " + reason);
+            this.status = status;
+            this.reason = reason;
+        }
+
+        /** The topic or channel is not on that node: it just does not host it. */
+        boolean notHosted() {
+            return status == 404 && (reason.equals("TOPIC_NOT_FOUND") || reason.equals("CHANNEL_NOT_FOUND"));
+        }
+
+        /** nsqd (and a nodeq without the feature) has no such endpoint: 404 NOT_FOUND or 405. */
+        boolean unsupported() {
+            return status == 405 || (status == 404 && !notHosted());
         }
     }
 

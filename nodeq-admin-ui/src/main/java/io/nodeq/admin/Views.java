@@ -26,7 +26,7 @@ final class Views {
     private Views() {
     }
 
-    static JsonObject topics(Snapshot s, History h) {
+    static JsonObject topics(Snapshot s, History h, DeadLetters dl) {
         Map<String, List<JsonObject>> rows = new TreeMap<>();
         Map<String, TreeSet<String>> channels = new TreeMap<>();
         for (String t : s.lookupTopics()) {
@@ -45,11 +45,11 @@ final class Views {
         rows.forEach((name, list) -> out.add(StatsJson.sum(list, TOPIC_FIELDS).put("topic", name)
                 .put("node_count", list.size()).put("channel_count", channels.get(name).size())
                 .put("channels", new JsonArray(new ArrayList<>(channels.get(name))))
-                .put("rate", h.rate(name, null))));
+                .put("rate", h.rate(name, null)).put("dead_letter_for", dl.originsOf(name))));
         return envelope(s).put("topics", out);
     }
 
-    static JsonObject topic(Snapshot s, String topic, History h) {
+    static JsonObject topic(Snapshot s, String topic, History h, DeadLetters dl) {
         List<JsonObject> topicRows = new ArrayList<>();
         JsonArray nodes = new JsonArray();
         Map<String, List<JsonObject>> channelRows = new TreeMap<>();
@@ -71,7 +71,7 @@ final class Views {
         boolean exists = !topicRows.isEmpty() || s.lookupTopics().contains(topic) || !s.lookupChannels().isEmpty();
         return envelope(s).put("topic", topic).put("exists", exists)
                 .put("totals", StatsJson.sum(topicRows, TOPIC_FIELDS).put("rate", h.rate(topic, null)))
-                .put("nodes", nodes).put("channels", channels);
+                .put("nodes", nodes).put("channels", channels).put("dead_letter_for", dl.originsOf(topic));
     }
 
     static JsonObject channel(Snapshot s, String topic, String channel, History h) {

@@ -83,6 +83,16 @@ final class Browser implements AutoCloseable {
         return errors instanceof List<?> l ? List.copyOf(l) : List.of(errors);
     }
 
+    /** Runs the steps; when they fail, a screenshot {@code target/screenshots/<name>-failure.png} first. */
+    void shootOnFailure(String name, Runnable steps) {
+        try {
+            steps.run();
+        } catch (RuntimeException | AssertionError e) {
+            screenshot(Path.of("target", "screenshots", name + "-failure.png"));
+            throw e;
+        }
+    }
+
     void screenshot(Path to) {
         try {
             Files.createDirectories(to.getParent());

@@ -46,6 +46,25 @@ final class NsqdHttp {
         }
     }
 
+    /**
+     * Whether the daemon has this endpoint: nsqd (and a nodeq daemon without the feature) answers
+     * an unknown path 404 NOT_FOUND, or 405 for a known path with another method; a daemon that has
+     * it answers anything else (TOPIC_NOT_FOUND for the made-up topic).
+     */
+    static boolean hasEndpoint(String address, String method, String path) {
+        try {
+            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create("http://" + address + path
+                            + "?topic=no-such-topic&channel=no-such-channel")).timeout(Duration.ofSeconds(10))
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() != 405 && !(r.statusCode() == 404 && r.body().contains("\"NOT_FOUND\""));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** n messages in one {@code /mpub} (newline-separated text mode). */
     static void mpub(String address, String topic, int n) {
         StringBuilder body = new StringBuilder();

@@ -56,6 +56,10 @@ final class RealMesh implements AutoCloseable {
         return daemons[i].httpPort();
     }
 
+    int tcpPort(int i) {
+        return daemons[i].tcpPort();
+    }
+
     /** Stops one daemon (it leaves the lookup as its connection closes). */
     void stop(int i) throws Exception {
         Daemon d = daemons[i];

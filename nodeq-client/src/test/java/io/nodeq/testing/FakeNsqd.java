@@ -9,6 +9,7 @@ import io.nodeq.protocol.ProtocolError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
@@ -19,9 +20,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -113,6 +116,11 @@ public final class FakeNsqd implements AutoCloseable {
     public volatile long delayMs;
     /** Every HTTP action POST received, as {@code path?query}. */
     public final List<String> posts = new CopyOnWriteArrayList<>();
+    /**
+     * Answers for endpoints nsqd does not have, keyed {@code "GET /channel/peek"}: a test plays a
+     * daemon with extensions; without an entry such a path is 404 NOT_FOUND, as from nsqd.
+     */
+    public final Map<String, Function<HttpServerRequest, FakeNsqdHttp.Reply>> routes = new ConcurrentHashMap<>();
 
     public FakeNsqd(Vertx vertx, String hostname) {
         this(vertx, hostname, false);

@@ -32,6 +32,8 @@ public final class FakeNsqdHttp {
         public long messageCount;
         public boolean paused;
         public final List<JsonObject> clients = new CopyOnWriteArrayList<>();
+        /** More /stats fields, as a daemon with extensions reports them (nodeq's settings and counters). */
+        public final JsonObject extra = new JsonObject();
     }
 
     /** A topic as /stats shows it. */
@@ -42,6 +44,19 @@ public final class FakeNsqdHttp {
         public long messageBytes;
         public boolean paused;
         public final Map<String, Channel> channels = new TreeMap<>();
+        /** More /stats fields, as a daemon with extensions reports them (nodeq's settings and counters). */
+        public final JsonObject extra = new JsonObject();
+    }
+
+    /** A scripted answer for an endpoint nsqd does not have ({@link FakeNsqd#routes}). */
+    public record Reply(int status, String body) {
+        public static Reply json(JsonObject body) {
+            return new Reply(200, body.encode());
+        }
+
+        public static Reply error(int status, String message) {
+            return new Reply(status, new JsonObject().put("message", message).encode());
+        }
     }
 
     private static final Map<String, BiConsumer<FakeNsqdHttp, String[]>> ACTIONS = Map.of(
@@ -114,6 +129,12 @@ public final class FakeNsqdHttp {
                 req.response().setStatusCode(404).putHeader("X-NSQ-Content-Type", "nsq; version=1.0")
                         .end(new JsonObject().put("message", e.getMessage()).encode());
             }
+        } else if (nsqd.routes.containsKey(req.method() + " " + path)) {
+            if (req.method() == HttpMethod.POST) {
+                nsqd.posts.add(path + "?" + req.query());
+            }
+            Reply r = nsqd.routes.get(req.method() + " " + path).apply(req);
+            req.response().setStatusCode(r.status()).putHeader("X-NSQ-Content-Type", "nsq; version=1.0").end(r.body());
         } else {
             req.response().setStatusCode(404).end(new JsonObject().put("message", "NOT_FOUND").encode());
         }
@@ -203,7 +224,7 @@ public final class FakeNsqdHttp {
                     topicList.add(new JsonObject().put("topic_name", e.getKey()).put("channels", chans)
                             .put("depth", t.depth).put("backend_depth", t.backendDepth)
                             .put("message_count", t.messageCount).put("message_bytes", t.messageBytes)
-                            .put("paused", t.paused).put("e2e_processing_latency", latency()));
+                            .put("paused", t.paused).put("e2e_processing_latency", latency()).mergeIn(t.extra));
                 }
             }
         }
@@ -218,7 +239,8 @@ public final class FakeNsqdHttp {
                 .put("message_count", c.messageCount).put("requeue_count", c.requeued)
                 .put("timeout_count", c.timedOut).put("client_count", c.clients.size())
                 .put("clients", clients ? new JsonArray(List.copyOf(c.clients)) : null).put("paused", c.paused)
-                .put("e2e_processing_latency", c.clients.isEmpty() ? latency() : latency(c.messageCount));
+                .put("e2e_processing_latency", c.clients.isEmpty() ? latency() : latency(c.messageCount))
+                .mergeIn(c.extra);
     }
 
     private static JsonObject latency() {
