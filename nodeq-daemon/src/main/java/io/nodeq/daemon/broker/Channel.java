@@ -504,8 +504,12 @@ public final class Channel {
             idle = 0;
             // Give this consumer a run of messages up to its free RDY, but at most a fair share,
             // so a burst is one buffer per consumer rather than one per message.
-            long share = Math.max(1, Math.min(Integer.MAX_VALUE, depth() / n));
+            long queued = depth();
+            long share = Math.max(1, Math.min(Integer.MAX_VALUE, queued / n));
             int budget = (int) Math.min(c.rdy - c.inFlight, share);
+            // the frames this run will most likely carry: the buffer is sized for them (one message
+            // at low rates, a burst under load) instead of growing, or of eight frames for one
+            int expected = (int) Math.max(1, Math.min(budget, queued));
             while (budget-- > 0) {
                 Message m = next();
                 if (m == null) {
@@ -527,7 +531,8 @@ public final class Channel {
                 c.inFlight++;
                 c.messageCount++;
                 if (c.pending == null) {
-                    c.pending = Buffer.buffer(Math.min(64 * 1024, 64 + Frames.messageFrameSize(m.bodyLength) * 8));
+                    long size = (long) Frames.messageFrameSize(m.bodyLength + 2) * expected;
+                    c.pending = Buffer.buffer((int) Math.min(256 * 1024, size));
                 }
                 MessageFrames.append(c.pending, m, c.headers);
             }
