@@ -50,7 +50,8 @@ public final class FakeNsqd implements AutoCloseable {
         public int rdy;
         public int maxInFlightSeen;
         final Map<Long, Msg> inFlight = new HashMap<>();
-        public final List<Integer> rdyHistory = new ArrayList<>();
+        /** Written by the fake's event loop, read by tests on theirs: a thread-safe list. */
+        public final List<Integer> rdyHistory = new java.util.concurrent.CopyOnWriteArrayList<>();
         public int nops;
         boolean closing;
         boolean dead;
