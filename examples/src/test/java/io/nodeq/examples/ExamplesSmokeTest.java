@@ -51,6 +51,23 @@ class ExamplesSmokeTest {
     }
 
     @Test
+    void serverSidePipelineDropsRetriedPublishesAndDeadLettersThePoisonMessage() throws Exception {
+        Daemon d = Daemon.start(DaemonOptions.forTest(tmp).build()).await(30, TimeUnit.SECONDS);
+        try {
+            ServerSidePipelineExample.Result r = ServerSidePipelineExample.run("127.0.0.1:" + d.tcpPort(),
+                    "127.0.0.1:" + d.httpPort(), "orders", 12, Duration.ofSeconds(60));
+            // 12 orders, 0, 5 and 10 published twice: the daemon stored each once; order-3 always
+            // fails and, after 3 attempts, is in orders.dead with its origin
+            assertThat(r.applied()).isEqualTo(11);
+            assertThat(r.duplicatesDelivered()).isZero();
+            assertThat(r.deadLetters()).containsExactly("order-3:amount=13");
+            assertThat(r.deadLetterOrigin()).isEqualTo("orders/billing after 3 attempts");
+        } finally {
+            d.close().await(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void consumeViaLookupFindsTheDaemon() throws Exception {
         LookupServer lookup = LookupServer.start(LookupOptions.loopback()).await(30, TimeUnit.SECONDS);
         Daemon d = Daemon.start(DaemonOptions.forTest(tmp).lookupdTcpAddresses(List.of("127.0.0.1:" + lookup.tcpPort()))
