@@ -66,15 +66,16 @@ final class TopicChannelHandlers {
         if (v == null) {
             return null;
         }
+        Duration d;
         try {
-            Duration d = GoDuration.parse(v);
-            if (d.isNegative()) {
-                throw HttpError.badRequest(error);
-            }
-            return d;
+            d = GoDuration.parse(v);
         } catch (IllegalArgumentException e) {
             throw HttpError.badRequest(error);
         }
+        if (d.isNegative()) {
+            throw HttpError.badRequest(error);
+        }
+        return d;
     }
 
     /** {@code max_attempts} (0..65535, 0 = unlimited) and {@code dead_letter_topic} ({@code ""} = none). */
