@@ -25,7 +25,27 @@ import java.util.List;
  * <p>Owned by its topic's shard.
  */
 final class HotTail {
-    static final int SLAB_SIZE = 1 << 20;
+    /**
+     * One slab fills one G1 heap region exactly (its array header included), so G1 allocates it as
+     * a humongous object straight into the old generation: a young collection never copies the
+     * queued bytes, and a dropped slab is reclaimed eagerly at the next one. Under another
+     * collector, 4 MiB.
+     */
+    static final int SLAB_SIZE = slabSize();
+
+    private static int slabSize() {
+        long region = 4L << 20;
+        try {
+            var bean = java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.HotSpotDiagnosticMXBean.class);
+            if (bean != null && "true".equals(bean.getVMOption("UseG1GC").getValue())) {
+                region = Long.parseLong(bean.getVMOption("G1HeapRegionSize").getValue());
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // not HotSpot: keep the default
+        }
+        return (int) Math.max(1 << 20, Math.min(region, 32L << 20) - 16);
+    }
 
     private static final class Slab {
         final byte[] bytes;
