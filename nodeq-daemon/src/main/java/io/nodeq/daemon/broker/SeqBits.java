@@ -85,8 +85,8 @@ final class SeqBits {
             base += 64;
         }
         if (count == 0) {
-            java.util.Arrays.fill(words, 0);
-            head = 0;
+            // every word is already zero (count is exact): just move the base, without touching a
+            // ring that once grew for a message held back long
             base = Math.max(base, floor & ~63L);
             return;
         }
