@@ -122,6 +122,10 @@ public final class CommandDecoder implements Handler<Buffer> {
             if (buf != null && pos >= buf.length()) {
                 buf = null;
                 pos = 0;
+            } else if (buf == chunk) {
+                // the caller may reuse or free the chunk once this returns: keep a copy of the rest
+                buf = chunk.getBuffer(pos, chunk.length());
+                pos = 0;
             }
         }
     }

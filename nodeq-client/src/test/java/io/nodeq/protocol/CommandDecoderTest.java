@@ -81,6 +81,23 @@ class CommandDecoderTest {
     }
 
     @Test
+    void keepsNoReferenceToAChunkOnceHandled() {
+        // the daemon hands the decoder Netty's read buffers and frees them when handle returns: a
+        // chunk that ends inside a command must be copied, not kept, or freed bytes get decoded
+        Buffer input = sample();
+        Recorder r = new Recorder();
+        CommandDecoder d = new CommandDecoder(LIMITS, true, r);
+        for (int pos = 0; pos < input.length(); pos += 7) {
+            Buffer chunk = input.getBuffer(pos, Math.min(input.length(), pos + 7));
+            d.handle(chunk);
+            for (int i = 0; i < chunk.length(); i++) {
+                chunk.setByte(i, (byte) '#'); // the freed buffer is reused for something else
+            }
+        }
+        assertThat(r.events).isEqualTo(decode(input, new int[0]));
+    }
+
+    @Test
     void sameResultFedOneByteAtATime() {
         Buffer input = sample();
         int[] splits = new int[input.length() - 1];

@@ -27,8 +27,11 @@ import io.nodeq.protocol.compress.StreamCodec;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
@@ -145,7 +148,10 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
     }
 
     void start() {
-        socket.handler(this::read);
+        // Netty's own read buffers, not Vert.x's copy of each one (a fifth of the allocation under
+        // MPUB load): wrapped without copying, released once decoded; the decoder copies whatever
+        // part of a read it must keep for the next one
+        ((NetSocketInternal) socket).messageHandler(this::readMessage);
         socket.closeHandler(v -> onClose());
         socket.exceptionHandler(e -> LOG.debug("CLIENT({}): {}", remoteAddress, e.toString()));
         setHeartbeat(options.defaultHeartbeatInterval().toMillis());
@@ -157,6 +163,18 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
     }
 
     // ---- reading ----
+
+    private void readMessage(Object msg) {
+        if (!(msg instanceof ByteBuf bytes)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        try {
+            read(BufferInternal.buffer(bytes));
+        } finally {
+            bytes.release();
+        }
+    }
 
     private void read(Buffer data) {
         if (closed || failed) {
