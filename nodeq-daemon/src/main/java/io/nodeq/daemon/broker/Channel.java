@@ -8,6 +8,8 @@ import io.nodeq.daemon.log.TopicLog;
 import io.nodeq.daemon.stats.StatsSnapshot;
 import io.nodeq.protocol.Frames;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.impl.buffer.VertxByteBufAllocator;
+import io.vertx.core.internal.buffer.BufferInternal;
 import org.roaringbitmap.longlong.Roaring64NavigableMap;
 
 import java.util.ArrayDeque;
@@ -532,7 +534,10 @@ public final class Channel {
                 c.messageCount++;
                 if (c.pending == null) {
                     long size = (long) Frames.messageFrameSize(m.bodyLength + 2) * expected;
-                    c.pending = Buffer.buffer((int) Math.min(256 * 1024, size));
+                    // a pooled direct buffer: the socket writes it as it is (a heap buffer would be
+                    // copied into a direct one first) and frees it once written
+                    c.pending = BufferInternal.buffer(
+                            VertxByteBufAllocator.POOLED_ALLOCATOR.directBuffer((int) Math.min(256 * 1024, size)));
                 }
                 MessageFrames.append(c.pending, m, c.headers);
             }

@@ -796,7 +796,26 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
 
     @Override
     public void deliver(Buffer frames) {
-        ctx.runOnContext(v -> write(frames));
+        ctx.runOnContext(v -> writeFrames(frames));
+    }
+
+    /** Writes a pooled delivery buffer; the socket frees it once written, this when it is not. */
+    private void writeFrames(Buffer frames) {
+        ByteBuf bytes = ((BufferInternal) frames).unwrap();
+        if (closed || compressWrites) {
+            try {
+                if (!closed) {
+                    write(frames); // compressed into a new buffer, so this one can go at once
+                }
+            } finally {
+                bytes.release();
+            }
+            return;
+        }
+        ((NetSocketInternal) socket).writeMessage(bytes);
+        if (!writeBlocked && socket.writeQueueFull()) {
+            outputBlocked();
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.nodeq.daemon.stats.StatsFilter;
 import io.nodeq.daemon.stats.StatsSnapshot;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +64,7 @@ class ClockDrivenCursorTest {
                     delivered.add(new Delivered(Long.parseUnsignedLong(id, 16), attempts, body));
                     pos += 4 + size;
                 }
+                ((BufferInternal) frames).unwrap().release();
             }
 
             @Override
