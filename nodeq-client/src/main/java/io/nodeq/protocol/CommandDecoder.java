@@ -2,7 +2,9 @@ package io.nodeq.protocol;
 
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -172,9 +174,9 @@ public final class CommandDecoder implements Handler<Buffer> {
                     if (end > pos && buf.getByte(end - 1) == '\r') {
                         end--;
                     }
-                    String line = buf.getString(pos, end, "ISO-8859-1");
+                    int start = pos;
                     pos = nl + 1;
-                    line(line);
+                    line(start, end);
                 }
                 case BODY_SIZE -> {
                     if (avail < 4) {
@@ -264,15 +266,17 @@ public final class CommandDecoder implements Handler<Buffer> {
         return -1;
     }
 
-    private void line(String line) {
-        int space = line.indexOf(' ');
-        if (space < 0) {
-            name = line;
-            params = NO_PARAMS;
-        } else {
-            name = line.substring(0, space);
-            params = splitParams(line, space);
+    /** The command line in buf[start, end): its name (a known one without allocating) and parameters. */
+    private void line(int start, int end) {
+        int space = -1;
+        for (int i = start; i < end; i++) {
+            if (buf.getByte(i) == ' ') {
+                space = i;
+                break;
+            }
         }
+        name = name(start, space < 0 ? end : space);
+        params = space < 0 ? NO_PARAMS : splitParams(space, end);
         deferMs = 0;
         switch (name) {
             case Command.PUB -> {
@@ -323,20 +327,51 @@ public final class CommandDecoder implements Handler<Buffer> {
         }
     }
 
-    /** Splits on single spaces like nsqd's bytes.Split (empty parameters kept), without a regex or a list. */
-    private static String[] splitParams(String line, int firstSpace) {
+    private static final String[] KNOWN_NAMES = {Command.FIN, Command.RDY, Command.PUB, Command.MPUB, Command.REQ,
+        Command.TOUCH, Command.DPUB, Command.NOP, Command.SUB, Command.CLS, Command.IDENTIFY, Command.AUTH};
+
+    /** The command name in buf[start, end): the constant when it is a known command, else a new string. */
+    private String name(int start, int end) {
+        int n = end - start;
+        for (String known : KNOWN_NAMES) {
+            if (known.length() == n && matches(known, start)) {
+                return known;
+            }
+        }
+        return text(start, end);
+    }
+
+    private boolean matches(String known, int start) {
+        for (int i = 0; i < known.length(); i++) {
+            if (buf.getByte(start + i) != known.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** buf[start, end) as Latin-1 text, one string and no intermediate copy. */
+    private String text(int start, int end) {
+        return ((BufferInternal) buf).unwrap().toString(start, end - start, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Splits buf(firstSpace, end) on single spaces like nsqd's bytes.Split (empty parameters kept). */
+    private String[] splitParams(int firstSpace, int end) {
         int count = 1;
-        for (int i = firstSpace + 1; i < line.length(); i++) {
-            if (line.charAt(i) == ' ') {
+        for (int i = firstSpace + 1; i < end; i++) {
+            if (buf.getByte(i) == ' ') {
                 count++;
             }
         }
         String[] out = new String[count];
         int start = firstSpace + 1;
         for (int k = 0; k < count; k++) {
-            int end = k == count - 1 ? line.length() : line.indexOf(' ', start);
-            out[k] = line.substring(start, end);
-            start = end + 1;
+            int stop = start;
+            while (stop < end && buf.getByte(stop) != ' ') {
+                stop++;
+            }
+            out[k] = text(start, stop);
+            start = stop + 1;
         }
         return out;
     }
