@@ -7,11 +7,16 @@ import java.util.Arrays;
  * message sits ({@link Message#heapIndex}), so FIN removes and TOUCH re-orders in O(log n) and
  * the heap never holds finished messages. A message is in at most one heap at a time.
  *
+ * <p>Four children per node and the keys kept beside the messages in a {@code long[]}: a FIN
+ * removes a message near the root (the oldest in flight), which sifts down the whole height, and
+ * this way each level is one cache line of keys instead of two message objects, at half the height.
+ *
  * <p>Not thread-safe; owned by its channel's shard.
  */
 final class MessageHeap {
     private final boolean byDue;
     private Message[] items = new Message[64];
+    private long[] keys = new long[64];
     private int size;
 
     /** {@code byDue}: order by {@link Message#due}, else by {@link Message#deadline}. */
@@ -38,11 +43,10 @@ final class MessageHeap {
     void add(Message m) {
         if (size == items.length) {
             items = Arrays.copyOf(items, size * 2);
+            keys = Arrays.copyOf(keys, size * 2);
         }
-        items[size] = m;
-        m.heapIndex = size;
         size++;
-        siftUp(size - 1);
+        place(siftUp(size - 1, key(m)), m, key(m));
     }
 
     Message poll() {
@@ -66,7 +70,8 @@ final class MessageHeap {
     void update(Message m) {
         int i = m.heapIndex;
         if (i >= 0 && i < size && items[i] == m) {
-            siftDown(siftUp(i));
+            long k = key(m);
+            place(siftDown(siftUp(i, k), k), m, k);
         }
     }
 
@@ -78,62 +83,61 @@ final class MessageHeap {
         size = 0;
         if (items.length > 4096) {
             items = new Message[64];
+            keys = new long[64];
         }
     }
 
     private void removeAt(int i) {
-        Message removed = items[i];
-        removed.heapIndex = -1;
+        items[i].heapIndex = -1;
         int last = --size;
+        Message moved = items[last];
+        long k = keys[last];
+        items[last] = null;
         if (i != last) {
-            Message moved = items[last];
-            items[i] = moved;
-            moved.heapIndex = i;
-            items[last] = null;
-            siftDown(siftUp(i));
-        } else {
-            items[last] = null;
+            place(siftDown(siftUp(i, k), k), moved, k);
         }
     }
 
-    private int siftUp(int i) {
-        Message m = items[i];
-        long k = key(m);
+    private void place(int i, Message m, long k) {
+        items[i] = m;
+        keys[i] = k;
+        m.heapIndex = i;
+    }
+
+    /** Moves parents with a larger key than {@code k} down from the hole at {@code i}; returns where the hole ends. */
+    private int siftUp(int i, long k) {
         while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            Message p = items[parent];
-            if (key(p) <= k) {
+            int parent = (i - 1) >>> 2;
+            if (keys[parent] <= k) {
                 break;
             }
-            items[i] = p;
-            p.heapIndex = i;
+            place(i, items[parent], keys[parent]);
             i = parent;
         }
-        items[i] = m;
-        m.heapIndex = i;
         return i;
     }
 
-    private void siftDown(int i) {
-        Message m = items[i];
-        long k = key(m);
+    /** Moves the smallest child up into the hole at {@code i} while it is smaller than {@code k}; returns where the hole ends. */
+    private int siftDown(int i, long k) {
         while (true) {
-            int child = 2 * i + 1;
-            if (child >= size) {
-                break;
+            int first = 4 * i + 1;
+            if (first >= size) {
+                return i;
             }
-            if (child + 1 < size && key(items[child + 1]) < key(items[child])) {
-                child++;
+            int end = Math.min(first + 4, size);
+            int best = first;
+            long bestKey = keys[first];
+            for (int c = first + 1; c < end; c++) {
+                if (keys[c] < bestKey) {
+                    best = c;
+                    bestKey = keys[c];
+                }
             }
-            Message c = items[child];
-            if (key(c) >= k) {
-                break;
+            if (bestKey >= k) {
+                return i;
             }
-            items[i] = c;
-            c.heapIndex = i;
-            i = child;
+            place(i, items[best], bestKey);
+            i = best;
         }
-        items[i] = m;
-        m.heapIndex = i;
     }
 }
