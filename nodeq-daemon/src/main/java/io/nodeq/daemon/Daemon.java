@@ -108,7 +108,7 @@ public final class Daemon implements DaemonView {
         // /metrics: JVM and Vert.x meters need the registry in place before Vert.x starts
         DaemonMetrics metrics = new DaemonMetrics();
         Vertx vertx = metrics.createVertx(new VertxOptions().setEventLoopPoolSize(loops)
-                .setPreferNativeTransport(false));
+                .setPreferNativeTransport(true));
         Daemon d = new Daemon(options, vertx, metrics, lock, BrokerStorage.of(options, files), clock);
         NsqAddress tcpAddr = listenAddress(options.tcpAddress(), "--tcp-address");
         d.broker.start();
