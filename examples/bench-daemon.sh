@@ -1,13 +1,24 @@
-# Sourced by the bench scripts: takes the daemon flags they share, starts a daemon jar on
-# $tcp/$http with a fresh data dir, and stops it (by its PID) when the script exits. Uses: jar, tcp,
-# http (may be empty: tcp's port + 1), mem_queue_size, daemon_java_opts; DAEMON_FLAGS from the
-# environment. Sets daemon_pid, datadir. The daemon's log is kept in ${TMPDIR:-/tmp}/nodeq-bench-daemon.log.
+# Sourced by the bench scripts: takes the daemon flags they share, starts a daemon jar (or, with
+# $nsqd set, that nsqd binary) on $tcp/$http with a fresh data dir, and stops it (by its PID) when
+# the script exits. Uses: jar, tcp, http (may be empty: tcp's port + 1), mem_queue_size,
+# daemon_java_opts, nsqd; DAEMON_FLAGS from the environment (the jar only). Sets daemon_pid, datadir.
+# The daemon's log is kept in ${TMPDIR:-/tmp}/nodeq-bench-daemon.log.
 
 daemon_pid=""
 datadir=""
+nsqd=""
+# cleanup: stops the daemon (TERM; KILL if it is still there after 30 s) and removes its data dir.
 cleanup() {
-  if [ -n "$daemon_pid" ]; then kill "$daemon_pid" 2>/dev/null || true; wait "$daemon_pid" 2>/dev/null || true; fi
+  if [ -n "$daemon_pid" ]; then
+    kill "$daemon_pid" 2>/dev/null || true
+    for _ in $(seq 1 300); do kill -0 "$daemon_pid" 2>/dev/null || break; sleep 0.1; done
+    # not reaped yet, so the PID is still ours: KILL reaches no one else
+    kill -KILL "$daemon_pid" 2>/dev/null || true
+    wait "$daemon_pid" 2>/dev/null || true
+  fi
   if [ -n "$datadir" ]; then cp "$datadir/daemon.log" "${TMPDIR:-/tmp}/nodeq-bench-daemon.log" 2>/dev/null || true; rm -rf "$datadir"; fi
+  daemon_pid=""
+  datadir=""
 }
 trap cleanup EXIT INT TERM
 
@@ -44,22 +55,35 @@ parse_flags() {
   done
 }
 
+# start_daemon [flag...]: the daemon jar (nsqd with $nsqd set), plus the given flags, on a fresh data dir;
+# returns once both its ports accept connections, or 1 (its log on stderr) when it exits or has not
+# opened them within 30 s each (the scripts' set -e then ends them).
 start_daemon() {
   [ -n "$http" ] || http="${tcp%:*}:$(( ${tcp##*:} + 1 ))"
   datadir="$(mktemp -d)"
-  # run a copy: a build during the run must not swap the jar under the JVM
-  cp "$jar" "$datadir/daemon.jar"
-  echo "# starting $jar --tcp-address $tcp --http-address $http --mem-queue-size $mem_queue_size"
-  # shellcheck disable=SC2086
-  java $daemon_java_opts -jar "$datadir/daemon.jar" --tcp-address "$tcp" --http-address "$http" --data-path "$datadir" \
-      --mem-queue-size "$mem_queue_size" ${DAEMON_FLAGS:-} >"$datadir/daemon.log" 2>&1 &
+  if [ -n "$nsqd" ]; then
+    echo "# starting $nsqd --tcp-address $tcp --http-address $http --mem-queue-size $mem_queue_size $*"
+    # HTTPS on loopback port 0: nsqd binds it only with a TLS key, and then nowhere public
+    "$nsqd" --tcp-address "$tcp" --http-address "$http" --https-address "${tcp%:*}:0" --broadcast-address "${tcp%:*}" \
+        --data-path "$datadir" --mem-queue-size "$mem_queue_size" "$@" >"$datadir/daemon.log" 2>&1 &
+  else
+    # run a copy: a build during the run must not swap the jar under the JVM
+    cp "$jar" "$datadir/daemon.jar"
+    echo "# starting $jar --tcp-address $tcp --http-address $http --mem-queue-size $mem_queue_size $*"
+    # shellcheck disable=SC2086
+    java $daemon_java_opts -jar "$datadir/daemon.jar" --tcp-address "$tcp" --http-address "$http" --data-path "$datadir" \
+        --mem-queue-size "$mem_queue_size" "$@" ${DAEMON_FLAGS:-} >"$datadir/daemon.log" 2>&1 &
+  fi
   daemon_pid=$!
+  local addr up
   for addr in "$tcp" "$http"; do
+    up=0
     for _ in $(seq 1 300); do
-      if (exec 3<>"/dev/tcp/${addr%:*}/${addr##*:}") 2>/dev/null; then break; fi
-      if ! kill -0 "$daemon_pid" 2>/dev/null; then echo "$(basename "$0"): daemon exited:" >&2; cat "$datadir/daemon.log" >&2; exit 1; fi
+      if (exec 3<>"/dev/tcp/${addr%:*}/${addr##*:}") 2>/dev/null; then up=1; break; fi
+      if ! kill -0 "$daemon_pid" 2>/dev/null; then echo "$(basename "$0"): daemon exited:" >&2; cat "$datadir/daemon.log" >&2; return 1; fi
       sleep 0.1
     done
+    if [ "$up" = 0 ]; then echo "$(basename "$0"): daemon not listening on $addr after 30 s:" >&2; tail -n 20 "$datadir/daemon.log" >&2; return 1; fi
   done
 }
 

@@ -21,6 +21,11 @@ final class BenchCommand {
         void run(O options, PrintStream out) throws Exception;
     }
 
+    /** A bench with more outcomes than done or failed: it returns its exit code. */
+    interface CodedBench<O> {
+        int run(O options, PrintStream out) throws Exception;
+    }
+
     private BenchCommand() {
     }
 
@@ -30,6 +35,15 @@ final class BenchCommand {
      */
     static <O> int run(FlagTable flags, String[] args, Function<FlagTable.Values, O> options, Bench<O> bench,
                        PrintStream out, PrintStream err) {
+        return runCoded(flags, args, options, (o, printTo) -> {
+            bench.run(o, printTo);
+            return 0;
+        }, out, err);
+    }
+
+    /** As {@link #run}, the exit code of a successful run being the bench's own. */
+    static <O> int runCoded(FlagTable flags, String[] args, Function<FlagTable.Values, O> options, CodedBench<O> bench,
+                            PrintStream out, PrintStream err) {
         FlagTable.Outcome<O> parsed = flags.parse(args, options);
         if (parsed instanceof FlagTable.Exit<O> exit) {
             out.print(exit.stdout());
@@ -37,8 +51,7 @@ final class BenchCommand {
             return exit.code();
         }
         try {
-            bench.run(((FlagTable.Run<O>) parsed).value(), out);
-            return 0;
+            return bench.run(((FlagTable.Run<O>) parsed).value(), out);
         } catch (Exception e) {
             err.println(flags.program() + ": " + e.getMessage());
             return 1;

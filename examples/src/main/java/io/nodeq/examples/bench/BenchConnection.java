@@ -11,7 +11,9 @@ import java.time.Duration;
 
 /**
  * One blocking TCP connection speaking protocol V2 for a bench worker. Owned by that worker's
- * thread; only {@link #close()} may be called from another thread (to end a blocking read).
+ * thread; only {@link #close()} may be called from another thread (to end a blocking read). A worker
+ * may instead split it in two: one thread sending ({@link #out()}, {@link #flush()}, {@link #send}),
+ * another reading with {@link #readFrames} (which writes nothing), as {@link LatencyPublisher} does.
  *
  * <p>Both buffers are direct and reused for the whole run: the receive buffer holds at most one
  * partial frame between reads (grown only for a frame larger than it), and commands are appended

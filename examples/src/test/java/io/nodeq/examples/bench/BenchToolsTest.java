@@ -6,10 +6,7 @@ import io.nodeq.protocol.GoDuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,22 +22,13 @@ class BenchToolsTest {
     private static final Pattern PUBLISHED = Pattern.compile("published (\\d+) messages in (\\d+) MPUB");
     private static final Pattern FINISHED = Pattern.compile("finished (\\d+) messages \\(redelivered (\\d+), body size not 200: (\\d+), E_FIN_FAILED (\\d+)\\)");
 
-    /** What one tool run printed. */
-    private record Run(int code, String out, String err) {
-        Matcher find(Pattern p) {
-            Matcher m = p.matcher(out);
-            assertThat(m.find()).as("output has %s:%n%s%s", p, out, err).isTrue();
-            return m;
-        }
-    }
-
     @Test
     void writerPublishesForRunforAndPrintsNsqStyleFigures() throws Exception {
         try (FakeNsqd nsqd = fake(null)) {
             long t0 = System.nanoTime();
-            Run r = writer("--nsqd-tcp-address", nsqd.tcpAddress().toString(), "--runfor", "1s", "--concurrency", "2", "--batch-size", "50");
+            ToolRun r = writer("--nsqd-tcp-address", nsqd.tcpAddress().toString(), "--runfor", "1s", "--concurrency", "2", "--batch-size", "50");
             long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
-            assertThat(r.code).as(r.err).isZero();
+            assertThat(r.code()).as(r.err()).isZero();
             Matcher pub = r.find(PUBLISHED);
             long messages = Long.parseLong(pub.group(1));
             assertThat(messages).isPositive().isEqualTo(nsqd.publishedCount()).isEqualTo(Long.parseLong(pub.group(2)) * 50);
@@ -51,16 +39,16 @@ class BenchToolsTest {
             double ops = Double.parseDouble(line.group(4));
             assertThat(ops).isCloseTo(messages / (d.toNanos() / 1e9), org.assertj.core.data.Percentage.withPercentage(0.1));
             assertThat(Double.parseDouble(line.group(3))).isCloseTo(ops * 200 / 1024 / 1024, org.assertj.core.data.Percentage.withPercentage(0.1));
-            assertThat(r.out).containsPattern("MPUB round trip \\(50 msgs\\): p50 \\d+\\.\\d{3}ms - p90 .* - p99 .* - max .* - \\d+ samples");
-            assertThat(r.out).containsPattern("\\[bench_writer] cpu: \\d+\\.\\d{3}s \\(\\d+% of one core\\)");
+            assertThat(r.out()).containsPattern("MPUB round trip \\(50 msgs\\): p50 \\d+\\.\\d{3}ms - p90 .* - p99 .* - max .* - \\d+ samples");
+            assertThat(r.out()).containsPattern("\\[bench_writer] cpu: \\d+\\.\\d{3}s \\(\\d+% of one core\\)");
         }
     }
 
     @Test
     void writerStopsAtCountInWholeBatches() throws Exception {
         try (FakeNsqd nsqd = fake(null)) {
-            Run r = writer("--nsqd-tcp-address", nsqd.tcpAddress().toString(), "--runfor", "40s", "--count", "1050", "--batch-size", "100", "--concurrency", "3");
-            assertThat(r.code).as(r.err).isZero();
+            ToolRun r = writer("--nsqd-tcp-address", nsqd.tcpAddress().toString(), "--runfor", "40s", "--count", "1050", "--batch-size", "100", "--concurrency", "3");
+            assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.find(PUBLISHED).group(1)).isEqualTo("1100");
             assertThat(nsqd.publishedCount()).isEqualTo(1100);
             assertThat(GoDuration.parse(r.find(THROUGHPUT).group(2))).as("ended by --count").isLessThan(Duration.ofSeconds(40));
@@ -71,8 +59,8 @@ class BenchToolsTest {
     void readerFinishesWhatNsqdDeliversAndAnswersHeartbeats() throws Exception {
         try (FakeNsqd nsqd = fake(null)) {
             nsqd.backlog(5_000_000, 200);
-            Run r = reader("--nsqd-tcp-address", nsqd.tcpAddress().toString(), "--runfor", "1s", "--concurrency", "2", "--rdy", "300");
-            assertThat(r.code).as(r.err).isZero();
+            ToolRun r = reader("--nsqd-tcp-address", nsqd.tcpAddress().toString(), "--runfor", "1s", "--concurrency", "2", "--rdy", "300");
+            assertThat(r.code()).as(r.err()).isZero();
             Matcher fin = r.find(FINISHED);
             long messages = Long.parseLong(fin.group(1));
             assertThat(messages).isPositive().isLessThanOrEqualTo(nsqd.delivered());
@@ -92,12 +80,12 @@ class BenchToolsTest {
     void readerAlsoReportsThroughputUntilTheBacklogRanOut() throws Exception {
         try (FakeNsqd nsqd = fake(null)) {
             nsqd.backlog(2_000, 200);
-            Run r = reader("--nsqd-tcp-address", nsqd.tcpAddress().toString(), "--runfor", "3s", "--concurrency", "1");
-            assertThat(r.code).as(r.err).isZero();
+            ToolRun r = reader("--nsqd-tcp-address", nsqd.tcpAddress().toString(), "--runfor", "3s", "--concurrency", "1");
+            assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.find(FINISHED).group(1)).isEqualTo("2000");
             Matcher whole = r.find(THROUGHPUT);
-            Matcher flowing = Pattern.compile("until the last message: duration: (\\S+) - [\\d.]+mb/s - ([\\d.]+)ops/s").matcher(r.out);
-            assertThat(flowing.find()).as(r.out).isTrue();
+            Matcher flowing = Pattern.compile("until the last message: duration: (\\S+) - [\\d.]+mb/s - ([\\d.]+)ops/s").matcher(r.out());
+            assertThat(flowing.find()).as(r.out()).isTrue();
             assertThat(GoDuration.parse(flowing.group(1))).isLessThan(GoDuration.parse(whole.group(2)));
             assertThat(Double.parseDouble(flowing.group(2))).isGreaterThan(Double.parseDouble(whole.group(4)));
         }
@@ -107,8 +95,8 @@ class BenchToolsTest {
     void readerStopsAtCountLongBeforeRunfor() throws Exception {
         try (FakeNsqd nsqd = fake(null)) {
             nsqd.backlog(10_000, 200);
-            Run r = reader("--nsqd-tcp-address", nsqd.tcpAddress().toString(), "--runfor", "40s", "--count", "10000", "--flight", "500");
-            assertThat(r.code).as(r.err).isZero();
+            ToolRun r = reader("--nsqd-tcp-address", nsqd.tcpAddress().toString(), "--runfor", "40s", "--count", "10000", "--flight", "500");
+            assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.find(FINISHED).group(1)).isEqualTo("10000");
             assertThat(GoDuration.parse(r.find(THROUGHPUT).group(2))).as("ended by --count").isLessThan(Duration.ofSeconds(40));
             await().atMost(Duration.ofSeconds(10)).until(() -> nsqd.fins() == 10_000);
@@ -118,10 +106,10 @@ class BenchToolsTest {
     @Test
     void writerThenReaderMoveTheSameMessages() throws Exception {
         try (FakeNsqd nsqd = fake(null)) {
-            Run w = writer("--nsqd-tcp-address", nsqd.tcpAddress().toString(), "--runfor", "20s", "--count", "20000");
-            assertThat(w.code).as(w.err).isZero();
-            Run r = reader("--nsqd-tcp-address", nsqd.tcpAddress().toString(), "--runfor", "20s", "--count", "20000");
-            assertThat(r.code).as(r.err).isZero();
+            ToolRun w = writer("--nsqd-tcp-address", nsqd.tcpAddress().toString(), "--runfor", "20s", "--count", "20000");
+            assertThat(w.code()).as(w.err()).isZero();
+            ToolRun r = reader("--nsqd-tcp-address", nsqd.tcpAddress().toString(), "--runfor", "20s", "--count", "20000");
+            assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.find(FINISHED).group(1)).isEqualTo("20000");
         }
     }
@@ -129,17 +117,17 @@ class BenchToolsTest {
     @Test
     void serverErrorsAndRefusedConnectionsExitWithOne() throws Exception {
         try (FakeNsqd nsqd = fake("E_MPUB_FAILED MPUB failed exiting")) {
-            Run r = writer("--nsqd-tcp-address", nsqd.tcpAddress().toString(), "--runfor", "5s");
-            assertThat(r.code).isEqualTo(1);
-            assertThat(r.err).isEqualTo("bench_writer: nsqd answered E_MPUB_FAILED MPUB failed exiting\n");
+            ToolRun r = writer("--nsqd-tcp-address", nsqd.tcpAddress().toString(), "--runfor", "5s");
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err()).isEqualTo("bench_writer: nsqd answered E_MPUB_FAILED MPUB failed exiting\n");
         }
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
-        Run r = reader("--nsqd-tcp-address", "127.0.0.1:" + closedPort, "--runfor", "5s");
-        assertThat(r.code).isEqualTo(1);
-        assertThat(r.err).startsWith("bench_reader: cannot connect to 127.0.0.1:" + closedPort).hasLineCount(1);
+        ToolRun r = reader("--nsqd-tcp-address", "127.0.0.1:" + closedPort, "--runfor", "5s");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).startsWith("bench_reader: cannot connect to 127.0.0.1:" + closedPort).hasLineCount(1);
     }
 
     @Test
@@ -147,16 +135,16 @@ class BenchToolsTest {
         String[][] bad = {{"--size", "x"}, {"--nope", "1"}, {"--runfor", "10"}, {"--topic", "bad topic"}, {"stray"},
                 {"--nsqd-tcp-address", "nohost"}, {"--batch-size", "0"}, {"--size"}, {"--deadline", "tomorrow"}};
         for (String[] args : bad) {
-            Run w = writer(args);
-            assertThat(w.code).as(String.join(" ", args)).isEqualTo(2);
-            assertThat(w.err).startsWith("bench_writer: ").hasLineCount(1);
+            ToolRun w = writer(args);
+            assertThat(w.code()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(w.err()).startsWith("bench_writer: ").hasLineCount(1);
         }
         for (String[] args : new String[][] {{"--rdy", "0"}, {"--channel", "a b"}, {"--output-buffer-timeout", "x"}}) {
-            Run r = reader(args);
-            assertThat(r.code).as(String.join(" ", args)).isEqualTo(2);
-            assertThat(r.err).startsWith("bench_reader: ").hasLineCount(1);
+            ToolRun r = reader(args);
+            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.err()).startsWith("bench_reader: ").hasLineCount(1);
         }
-        assertThat(writer("--help").code).isZero();
+        assertThat(writer("--help").code()).isZero();
     }
 
     /** Counts what is published (bodies are not kept) and delivers 200-byte messages, as NSQ's bench tools expect. */
@@ -169,20 +157,15 @@ class BenchToolsTest {
         return nsqd;
     }
 
-    private static Run writer(String... args) {
+    private static ToolRun writer(String... args) {
         return capture(args, true);
     }
 
-    private static Run reader(String... args) {
+    private static ToolRun reader(String... args) {
         return capture(args, false);
     }
 
-    private static Run capture(String[] args, boolean writer) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        int code = writer ? BenchWriter.run(args, o, e) : BenchReader.run(args, o, e);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static ToolRun capture(String[] args, boolean writer) {
+        return ToolRun.of(writer ? BenchWriter::run : BenchReader::run, args);
     }
 }
