@@ -6,7 +6,10 @@
 # the daemon's VmRSS (/proc/PID/status) is compared with its value before publishing:
 # RSS per queued message, and what it costs beyond its body. With jcmd on the PATH, the live heap
 # after a full GC (jcmd GC.run, GC.heap_info) is compared too: what the messages keep reachable,
-# rather than what the JVM took from the OS while ingesting.
+# rather than what the JVM took from the OS while ingesting. Then as many messages again are
+# published into the same daemon: the RSS growth over that second batch is the marginal cost of a
+# queued message, without the one-off growth of a JVM that starts cold (its young generation, JIT
+# code, pools), which the first figure carries spread over --messages.
 #
 #   examples/memory-bench.sh [--daemon-jar nodeq-daemon/target/nodeq-daemon.jar]
 #                            [--nsqd-tcp-address 127.0.0.1:4150] [--nsqd-http-address host:port]
@@ -66,6 +69,19 @@ per_message() {
     printf "\n" }'
 }
 
+# publish_and_wait CHANNELS DEPTH: publishes --messages more, then waits until every channel holds DEPTH
+publish_and_wait() {
+  java ${JAVA_OPTS:-} -cp "$cp" io.nodeq.examples.bench.BenchWriter "--nsqd-tcp-address=$tcp" "--topic=$topic" \
+    "--size=$size" --batch-size=200 --concurrency=2 "--count=$messages" --runfor=10m | sed 's/^/#   /'
+  local queued=""
+  for _ in $(seq 1 600); do
+    queued="$(depths | tr '\n' ' ')"
+    if [ "$(depths | awk -v m="$2" '$1 == m {k++} END {print k + 0}')" -eq "$1" ]; then break; fi
+    sleep 0.2
+  done
+  echo "# channel depths in /stats: $queued"
+}
+
 rows=()
 for n in $channel_counts; do
   start_daemon
@@ -76,21 +92,16 @@ for n in $channel_counts; do
   before="$(rss_kb)"
   heap_before="$(live_heap_kb)"
   echo "# $n channel(s): publishing $messages x $size B with MPUB, no consumer; daemon RSS before: $((before / 1024)) MB"
-  java ${JAVA_OPTS:-} -cp "$cp" io.nodeq.examples.bench.BenchWriter "--nsqd-tcp-address=$tcp" "--topic=$topic" \
-    "--size=$size" --batch-size=200 --concurrency=2 "--count=$messages" --runfor=10m | sed 's/^/#   /'
-  queued=""
-  for _ in $(seq 1 600); do
-    queued="$(depths | tr '\n' ' ')"
-    if [ "$(depths | awk -v m="$messages" '$1 == m {k++} END {print k + 0}')" -eq "$n" ]; then break; fi
-    sleep 0.2
-  done
-  echo "# channel depths in /stats: $queued"
+  publish_and_wait "$n" "$messages"
   after="$(rss_kb)"
   rows+=("$(per_message "$n channel(s), VmRSS:" "$before" "$after" "$n")")
   heap_after="$(live_heap_kb)"
   if [ -n "$heap_before" ] && [ -n "$heap_after" ]; then
     rows+=("$(per_message "$n channel(s), live heap:" "$heap_before" "$heap_after" "$n")")
   fi
+  echo "# $n channel(s): publishing $messages more into the same daemon"
+  publish_and_wait "$n" $((2 * messages))
+  rows+=("$(per_message "$n channel(s), VmRSS, 2nd batch:" "$after" "$(rss_kb)" "$n")")
   cleanup
   daemon_pid=""; datadir=""
   http="$http_flag"
