@@ -42,7 +42,7 @@ public final class FaultyFiles implements FileLayer {
     }
 
     /** Files may grow by {@code n} more bytes in all; writes within a file's length still succeed. */
-    void fullAfterGrowth(long n) {
+    public void fullAfterGrowth(long n) {
         growthLeft.set(n);
     }
 
