@@ -236,7 +236,7 @@ public final class TopicLog implements AutoCloseable {
         nextSeq = expect;
     }
 
-    /** Whether [from, to) of the file holds zeros only. */
+    /** Whether [from, to) of the file holds zeros only (read into the lane's scratch buffer). */
     private boolean zeros(FileChannel ch, long from, long to) throws IOException {
         for (long pos = from; pos < to; ) {
             int n = fill(ch, pos, (int) Math.min(scratch.length, to - pos));
@@ -642,7 +642,7 @@ public final class TopicLog implements AutoCloseable {
             if (!bad && p == 0 && n < LogRecord.HEADER) {
                 bad = true; // fewer bytes than a header before the end of the segment
             }
-            if (bad && seg != active && zeros(scratch, p, n)) {
+            if (bad && seg != active && zeros(scratch, p, n) && zeros(seg.channel, pos + n, end)) {
                 zeroTail(seg, pos + p);
                 pos = seg.size;
             } else if (bad) {

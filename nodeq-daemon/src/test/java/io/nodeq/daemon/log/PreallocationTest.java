@@ -278,6 +278,21 @@ class PreallocationTest {
     }
 
     @Test
+    void zerosFollowedByOtherBytesInAnOlderSegmentAreStillReported() throws IOException {
+        Path dir = tmp.resolve("log");
+        rolledLog(dir, 3000);
+        Path first = segmentFiles(dir).get(0);
+        long end = Files.size(first);
+        byte[] tail = new byte[70_000];
+        tail[tail.length - 1] = 1;
+        writeAt(first, end, tail);
+        try (TopicLog log = TopicLog.open(dir, opts(100_000))) {
+            assertThat(readAll(log, 0, 300, 1 << 20)).isEqualTo(range(0, 3000));
+        }
+        assertThat(warnings()).singleElement().asString().contains("bad record at offset " + end);
+    }
+
+    @Test
     void aFullDiskWhilePreallocatingRefusesOnlyWhatDoesNotFit() throws IOException {
         Path dir = tmp.resolve("log");
         try (TopicLog log = openPreallocating(dir, 100 << 20)) {
