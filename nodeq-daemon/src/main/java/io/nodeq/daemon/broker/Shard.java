@@ -397,7 +397,7 @@ public final class Shard {
         }
         try {
             if (!w.regions.isEmpty()) {
-                files.log().append(w.regions);
+                files.append(w.regions, w.topic.durable());
                 files.unsynced += w.count;
             }
             for (int i = 0; i < w.channels.size(); i++) {

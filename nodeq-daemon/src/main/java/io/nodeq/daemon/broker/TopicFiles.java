@@ -53,6 +53,16 @@ final class TopicFiles {
         return log;
     }
 
+    /**
+     * Appends records to the log; a durable topic's log preallocates its segments, so that the fsync
+     * of each group commit only overwrites (see {@link TopicLog#preallocate(boolean)}).
+     */
+    void append(java.util.List<TopicLog.Region> regions, boolean durable) throws IOException {
+        TopicLog l = log();
+        l.preallocate(durable);
+        l.append(regions);
+    }
+
     CursorStore cursor(String channel) throws IOException {
         CursorStore c = cursors.get(channel);
         if (c == null) {

@@ -22,8 +22,17 @@ final class Segment {
     final long baseSeq;
     /** Opened lazily for older segments (read only); read + write for the active one. */
     FileChannel channel;
-    /** Bytes of records in it: the file size (older), the write position (active). */
+    /**
+     * Bytes of records in it, its logical end: the file size (older), the write position (active).
+     * Everything that measures a segment (reads, retention, sizeBytes) uses this, never the file length.
+     */
     long size;
+    /**
+     * The file's length as this log left it: {@link #size} bytes of records, then zeros up to here
+     * (preallocated, see TopicLog#preallocate). Equal to size for older segments, which are trimmed
+     * when the log rolls past them.
+     */
+    long allocated;
     /** Where a bad record was met while reading (the rest is skipped), -1 when none. */
     long corruptAt = -1;
     /** Written since the last force. */
@@ -46,6 +55,7 @@ final class Segment {
         this.path = path;
         this.baseSeq = baseSeq;
         this.size = size;
+        this.allocated = size;
     }
 
     static String fileName(long baseSeq) {

@@ -25,10 +25,12 @@ import org.slf4j.LoggerFactory;
  * Owned by its shard's disk lane: not thread-safe, every call blocks on file IO.
  * <p>
  * Recovery at open: the last segment is validated record by record (length bounds, version, CRC32C,
- * seq = the previous + 1) and a torn or corrupt tail is cut off, in one warn line; older segments are
- * trusted, and a bad record met later while reading one of them is logged and the rest of that
- * segment skipped. A missing segment leaves a gap that reads jump over. The active (last) segment is
- * never deleted, so its name keeps {@link #nextSeq()} across restarts even when it is empty.
+ * seq = the previous + 1) and a torn or corrupt tail is cut off, in one warn line; zeros from the
+ * last record to the end of the file are the preallocated space of {@link #preallocate(boolean)}, the
+ * log's clean end, kept without a word. Older segments are trusted, and a bad record met later while
+ * reading one of them is logged and the rest of that segment skipped. A missing segment leaves a gap
+ * that reads jump over. The active (last) segment is never deleted, so its name keeps
+ * {@link #nextSeq()} across restarts even when it is empty.
  */
 public final class TopicLog implements AutoCloseable {
 
@@ -42,6 +44,16 @@ public final class TopicLog implements AutoCloseable {
     private static final int SCAN_CHUNK = 1 << 20;
     private static final int RECENT = 8;
     private static final ByteBuffer[] NO_BUFFERS = new ByteBuffer[0];
+    /** What preallocation writes, shared read-only by every lane (a direct buffer: written without a copy). */
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(256 << 10).asReadOnlyBuffer();
+    /**
+     * A fill covers the append that needs it plus as much again as the segment holds, within these
+     * bounds: a topic that got a few messages keeps a small zero tail; a busy one pays one fsync of
+     * the file's size per MiB. Filling costs about 1.3 ms per MiB on this class of disk, on the lane.
+     */
+    static final long MIN_FILL = 64 << 10;
+    static final long MAX_FILL = 1 << 20;
+    private static final long PAGE = 4096;
 
     public record LogOptions(long maxBytesPerFile, int maxRecordSize, FileLayer files) {
         public LogOptions {
@@ -98,6 +110,9 @@ public final class TopicLog implements AutoCloseable {
     private final List<Segment> unforced = new ArrayList<>(2);
     private boolean dirDirty;
     private final NewDirs newDirs = new NewDirs();
+    private boolean preallocating;
+    /** A fill failed and was logged; cleared by the next one that succeeds. */
+    private boolean fillFailed;
 
     private final ArrayList<ByteBuffer> writeBufs = new ArrayList<>();
     /** Segments created by the append in progress (removed again if it fails). */
@@ -203,15 +218,43 @@ public final class TopicLog implements AutoCloseable {
             pos += p;
         }
         if (pos < fileSize) {
-            log.warn("log {}: {} at offset {}: cut {} bytes (records from seq {} on)", seg.path,
-                    why == null ? "torn record" : why, pos, fileSize - pos, expect);
-            seg.channel.truncate(pos);
-            seg.channel.force(true);
+            if (zeros(seg.channel, pos, fileSize)) {
+                seg.allocated = fileSize; // preallocated: kept for the appends to come
+            } else {
+                // cut, not zeroed: what follows could hold records of the lost tail whose seqs new
+                // appends reuse, and a later scan must never run on into them
+                log.warn("log {}: {} at offset {}: cut {} bytes (records from seq {} on)", seg.path,
+                        why == null ? "torn record" : why, pos, fileSize - pos, expect);
+                seg.channel.truncate(pos);
+                seg.channel.force(true);
+                seg.allocated = pos;
+            }
             sizeBytes -= fileSize - pos;
         }
         seg.size = pos;
         seg.channel.position(pos);
         nextSeq = expect;
+    }
+
+    /** Whether [from, to) of the file holds zeros only (read into the lane's scratch buffer). */
+    private boolean zeros(FileChannel ch, long from, long to) throws IOException {
+        for (long pos = from; pos < to; ) {
+            int n = fill(ch, pos, (int) Math.min(scratch.length, to - pos));
+            if (n <= 0 || !zeros(scratch, 0, n)) {
+                return false;
+            }
+            pos += n;
+        }
+        return true;
+    }
+
+    private static boolean zeros(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Oldest record present; {@link #nextSeq()} when the log is empty. */
@@ -248,6 +291,20 @@ public final class TopicLog implements AutoCloseable {
     // ------------------------------------------------------------------ appending
 
     /**
+     * Whether appends zero-fill the active segment ahead of themselves (in fills of {@link #MIN_FILL}
+     * to {@link #MAX_FILL}, each fsynced once). For a log forced after every append (a durable topic's
+     * group commit): an fsync that has to commit a new file size costs about twice one that only
+     * overwrites blocks already allocated and synced (ext4, measured: 48 KiB + fdatasync, p50 0.26 vs
+     * 0.13 ms), so the fill pays the size commit once per fill instead of once per group commit. A
+     * memory-first topic syncs a batch every --sync-every messages, off its publishers' path: the
+     * fill would only double what it writes. The zeros past the last record are the log's end to a
+     * restart; rolled segments are trimmed to their records.
+     */
+    public void preallocate(boolean on) {
+        preallocating = on;
+    }
+
+    /**
      * Appends whole encoded records, already carrying consecutive seqs from {@link #nextSeq()} on, with
      * one gathering write per touched segment. All or nothing: on IOException the segments are cut back
      * and nextSeq is unchanged, so a later append may succeed (a full disk that got space back).
@@ -269,6 +326,7 @@ public final class TopicLog implements AutoCloseable {
         try {
             if (first != null && first.needsTruncate) {
                 first.channel.truncate(first.size);
+                first.allocated = first.size;
                 first.needsTruncate = false;
             }
             if (active == null) {
@@ -353,6 +411,9 @@ public final class TopicLog implements AutoCloseable {
         for (ByteBuffer b : bufs) {
             total += b.remaining();
         }
+        if (preallocating && seg.size + total > seg.allocated) {
+            preallocate(seg, seg.size + total);
+        }
         FileChannel ch = seg.channel;
         long left = total;
         int i = 0;
@@ -365,12 +426,53 @@ public final class TopicLog implements AutoCloseable {
             }
         }
         seg.size += total;
+        seg.allocated = Math.max(seg.allocated, seg.size);
         sizeBytes += total;
     }
 
+    /**
+     * Zero-fills {@code seg}'s file from its allocated end to past {@code need} (never past
+     * maxBytesPerFile) and fsyncs it. A fill that fails (a full disk) is logged once and the append
+     * goes on without it: it fits in what the fill got or it fails as it would have anyway, so a
+     * publish is refused exactly when the disk cannot take its records.
+     */
+    private void preallocate(Segment seg, long need) {
+        long chunk = Math.min(MAX_FILL, Math.max(MIN_FILL, need));
+        long target = Math.min((need + chunk + PAGE - 1) / PAGE * PAGE, Math.max(need, opts.maxBytesPerFile()));
+        if (target <= need) {
+            return; // the last records of a full segment
+        }
+        long pos = seg.allocated;
+        try {
+            while (pos < target) {
+                ByteBuffer z = ZEROS.duplicate();
+                z.limit((int) Math.min(z.capacity(), target - pos));
+                pos += seg.channel.write(z, pos);
+            }
+            seg.channel.force(false);
+            fillFailed = false;
+        } catch (IOException e) {
+            if (!fillFailed) {
+                fillFailed = true;
+                log.warn("log {}: could not preallocate {} bytes at offset {} ({}): appending without", seg.path,
+                        target - seg.allocated, seg.allocated, e.toString());
+            }
+        }
+        // what was written is zeros either way; unsynced, a later fsync of the file commits it
+        seg.allocated = pos;
+    }
+
     private Segment roll(long base, List<Segment> created) throws IOException {
-        if (active.dirty) {
-            unforced.add(active);
+        Segment old = active;
+        if (old.allocated > old.size) {
+            // an older segment is as long as its records: a restart sizes older segments by their
+            // files (should this trim not reach the disk before a crash, reads stop quietly at the zeros)
+            old.channel.truncate(old.size);
+            old.allocated = old.size;
+            old.dirty = true;
+        }
+        if (old.dirty) {
+            unforced.add(old);
         }
         Segment s = newSegment(base);
         created.add(s);
@@ -414,11 +516,14 @@ public final class TopicLog implements AutoCloseable {
             first.rollback(firstMark);
             first.dirty = firstWasDirty;
             try {
+                // cut, not zeroed: the refused records must not come back at a restart, and zeroing
+                // could fail for the very reason the append did
                 first.channel.truncate(first.size);
             } catch (IOException e) {
                 first.needsTruncate = true;
                 cause.addSuppressed(e);
             }
+            first.allocated = first.size;
         }
         active = first;
         nextSeq = seqBefore;
@@ -537,7 +642,10 @@ public final class TopicLog implements AutoCloseable {
             if (!bad && p == 0 && n < LogRecord.HEADER) {
                 bad = true; // fewer bytes than a header before the end of the segment
             }
-            if (bad) {
+            if (bad && seg != active && zeros(scratch, p, n) && zeros(seg.channel, pos + n, end)) {
+                zeroTail(seg, pos + p);
+                pos = seg.size;
+            } else if (bad) {
                 corrupt(seg, pos + p);
                 pos = end;
             } else if (p == 0) {
@@ -555,6 +663,16 @@ public final class TopicLog implements AutoCloseable {
             log.warn("log {}: bad record at offset {}: the rest of the segment ({} bytes) is skipped",
                     seg.path, offset, seg.size - offset);
         }
+    }
+
+    /**
+     * An older segment whose records end in zeros: its preallocated tail, not trimmed on disk before
+     * a crash (see {@link #roll}). Its records end there, without a warning.
+     */
+    private void zeroTail(Segment seg, long offset) {
+        sizeBytes -= seg.size - offset;
+        seg.size = offset;
+        seg.allocated = offset;
     }
 
     private void checkGap(Segment seg, Segment next) {

@@ -70,6 +70,25 @@ class HealthTest {
         assertThat(channelDepth()).isEqualTo(3);
     }
 
+    /** A durable topic preallocates its log: a fill that fails is no failure, records that do not fit are. */
+    @Test
+    void aDiskFullWhilePreallocatingRefusesWhatDoesNotFitUntilSpaceReturns() throws Exception {
+        result(broker.createTopic("pre"));
+        result(broker.createChannel("pre", "ch"));
+        files.fullAfterGrowth(0);
+        assertThatThrownBy(() -> result(broker.publish("pre", bodies(1), 0)))
+                .isInstanceOf(PublishException.class).hasMessageContaining(FaultyFiles.ENOSPC);
+        assertThat(broker.health()).isEqualTo("NOK - " + FaultyFiles.ENOSPC);
+        assertThat(channelDepth()).isZero();
+        files.spaceReturns();
+        result(broker.publish("pre", bodies(1), 0));
+        assertThat(broker.health()).isEqualTo("OK");
+        // the disk is full again, but the next records fit in the zeros the last write filled ahead
+        files.fullAfterGrowth(0);
+        result(broker.publish("pre", bodies(3), 0));
+        assertThat(channelDepth()).isEqualTo(4);
+    }
+
     @Test
     void aTopicWithoutChannelsFailsTheSameForSingleAndMultiPublishes() throws Exception {
         result(broker.createTopic("solo"));

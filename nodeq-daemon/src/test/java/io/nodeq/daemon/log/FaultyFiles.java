@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A {@link FileLayer} that fails the way disks do, for tests: while {@link #diskFull} is on, every
  * write (and atomic write) fails with "No space left on device"; with {@link #failAfterBytes(long)}
- * writes succeed for N more bytes, the last one partly, then fail (a disk filling up mid-write).
+ * writes succeed for N more bytes, the last one partly, then fail (a disk filling up mid-write);
+ * with {@link #fullAfterGrowth(long)} only bytes that make a file longer count, as on a real file
+ * system, where rewriting blocks a file already has needs no free space.
  * Counts write and force calls and bytes read, so tests can check the batching. Also edits files in place to tear
  * or corrupt them ({@link #truncate}, {@link #flip}).
  */
@@ -29,6 +31,7 @@ public final class FaultyFiles implements FileLayer {
     public volatile boolean diskFull;
     public volatile boolean failForce;
     private final AtomicLong bytesLeft = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong growthLeft = new AtomicLong(Long.MAX_VALUE);
     final AtomicInteger writeCalls = new AtomicInteger();
     final AtomicInteger forceCalls = new AtomicInteger();
     final AtomicInteger dirSyncs = new AtomicInteger();
@@ -38,9 +41,15 @@ public final class FaultyFiles implements FileLayer {
         bytesLeft.set(n);
     }
 
+    /** Files may grow by {@code n} more bytes in all; writes within a file's length still succeed. */
+    public void fullAfterGrowth(long n) {
+        growthLeft.set(n);
+    }
+
     public void spaceReturns() {
         diskFull = false;
         bytesLeft.set(Long.MAX_VALUE);
+        growthLeft.set(Long.MAX_VALUE);
     }
 
     static void truncate(Path file, long cutBytes) throws IOException {
@@ -96,20 +105,36 @@ public final class FaultyFiles implements FileLayer {
         FileLayer.DEFAULT.fsyncDirectory(dir);
     }
 
-    /** How many of {@code want} bytes may be written now; throws when none. */
-    private int allow(long want) throws IOException {
+    /**
+     * How many of {@code want} bytes may be written now, of which the last {@code grows} make the
+     * file longer; throws when none.
+     */
+    private int allow(long want, long grows) throws IOException {
         writeCalls.incrementAndGet();
         if (diskFull) {
             throw new IOException(ENOSPC);
         }
+        long n = take(bytesLeft, want);
+        long inPlace = want - grows;
+        if (n > inPlace) {
+            n = inPlace + take(growthLeft, n - inPlace);
+        }
+        if (n == 0) {
+            throw new IOException(ENOSPC);
+        }
+        return (int) Math.min(n, Integer.MAX_VALUE);
+    }
+
+    /** Takes up to {@code want} from {@code left} (which may have none left). */
+    private static long take(AtomicLong left, long want) {
         while (true) {
-            long left = bytesLeft.get();
-            if (left <= 0) {
-                throw new IOException(ENOSPC);
+            long l = left.get();
+            if (l <= 0) {
+                return 0;
             }
-            long n = Math.min(left, want);
-            if (bytesLeft.compareAndSet(left, left == Long.MAX_VALUE ? left : left - n)) {
-                return (int) Math.min(n, Integer.MAX_VALUE);
+            long n = Math.min(l, want);
+            if (left.compareAndSet(l, l == Long.MAX_VALUE ? l : l - n)) {
+                return n;
             }
         }
     }
@@ -133,7 +158,7 @@ public final class FaultyFiles implements FileLayer {
 
         @Override
         public int write(ByteBuffer src) throws IOException {
-            int n = allow(src.remaining());
+            int n = allow(src.remaining(), growth(d.position(), src.remaining()));
             return d.write(limited(src, n));
         }
 
@@ -143,7 +168,7 @@ public final class FaultyFiles implements FileLayer {
             for (int i = offset; i < offset + length; i++) {
                 want += srcs[i].remaining();
             }
-            long n = allow(want);
+            long n = allow(want, growth(d.position(), want));
             if (n == want) {
                 return d.write(srcs, offset, length);
             }
@@ -153,6 +178,11 @@ public final class FaultyFiles implements FileLayer {
                 done += d.write(limited(srcs[i], (int) Math.min(n - done, srcs[i].remaining())));
             }
             return done;
+        }
+
+        /** Of {@code n} bytes written at {@code position}, how many lie past the end of the file. */
+        private long growth(long position, long n) throws IOException {
+            return Math.min(n, Math.max(0, position + n - d.size()));
         }
 
         private ByteBuffer limited(ByteBuffer src, int n) {
@@ -215,7 +245,7 @@ public final class FaultyFiles implements FileLayer {
 
         @Override
         public int write(ByteBuffer src, long position) throws IOException {
-            int n = allow(src.remaining());
+            int n = allow(src.remaining(), growth(position, src.remaining()));
             if (n >= src.remaining()) {
                 return d.write(src, position);
             }

@@ -36,6 +36,20 @@ class SmallFilesystemTest {
 
     @Test
     void aFullFileSystemRefusesAppendsUntilSpaceReturns() throws Exception {
+        onATinyFileSystem(dir -> fillUpAndRecover(dir, false));
+    }
+
+    /** A durable topic's log: its fills fail first, then what no longer fits in them. */
+    @Test
+    void aFullFileSystemRefusesAPreallocatingLogOnlyWhatDoesNotFit() throws Exception {
+        onATinyFileSystem(dir -> fillUpAndRecover(dir, true));
+    }
+
+    private interface OnDir {
+        void run(Path dir) throws IOException;
+    }
+
+    private void onATinyFileSystem(OnDir test) throws Exception {
         Path mnt = Files.createDirectory(tmp.resolve("mnt"));
         int rc;
         try {
@@ -45,17 +59,18 @@ class SmallFilesystemTest {
         }
         Assumptions.assumeTrue(rc == 0, "cannot mount a 1 MiB tmpfs here (needs root and CAP_SYS_ADMIN): skipped");
         try {
-            fillUpAndRecover(mnt.resolve("log"));
+            test.run(mnt.resolve("log"));
         } finally {
             assertThat(run("umount", mnt.toString())).isZero();
         }
     }
 
-    private void fillUpAndRecover(Path dir) throws IOException {
+    private void fillUpAndRecover(Path dir, boolean preallocate) throws IOException {
         byte[] body = new byte[1000];
         LogOptions opts = new LogOptions(64 * 1024, 1 << 20, FileLayer.DEFAULT);
         long failedAt;
         try (TopicLog log = TopicLog.open(dir, opts)) {
+            log.preallocate(preallocate);
             IOException full = null;
             while (full == null) {
                 long before = log.nextSeq();
@@ -88,7 +103,11 @@ class SmallFilesystemTest {
                 }
             }
             failedAt = log.nextSeq();
-            assertThat(onDisk(dir)).isEqualTo(log.sizeBytes());
+            if (preallocate) {
+                assertThat(onDisk(dir)).isBetween(log.sizeBytes(), log.sizeBytes() + 64 * 1024);
+            } else {
+                assertThat(onDisk(dir)).isEqualTo(log.sizeBytes());
+            }
             assertThat(LogTesting.readAllSeqs(log)).hasSize((int) failedAt);
             assertThatThrownBy(() -> appendOne(log, body)).hasMessageContaining("No space left on device");
             // the channels catch up: old segments go, space returns
@@ -98,6 +117,7 @@ class SmallFilesystemTest {
         }
         try (TopicLog log = TopicLog.open(dir, opts)) {
             assertThat(log.nextSeq()).isEqualTo(failedAt + 1);
+            assertThat(LogTesting.readAllSeqs(log)).endsWith(failedAt - 1, failedAt);
         }
     }
 
