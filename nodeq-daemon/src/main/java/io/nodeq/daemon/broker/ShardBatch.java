@@ -50,7 +50,7 @@ public final class ShardBatch {
         }
     }
 
-    private final List<Op> ops = new ArrayList<>(64);
+    private final List<Op> ops = new ArrayList<>(4); // one read makes one or a few ops, or many (FIN bursts) that grow it
     private final Object owner;
     private io.nodeq.daemon.broker.Consumer consumer;
     private boolean publishes;
