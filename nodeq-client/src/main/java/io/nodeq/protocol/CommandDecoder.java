@@ -63,6 +63,8 @@ public final class CommandDecoder implements Handler<Buffer> {
     private int pos;
 
     private String name;
+    /** The current command line, copied out of the buffer (grows to the longest line seen). */
+    private byte[] lineBytes = new byte[64];
     private String[] params;
     private long deferMs;
     private int bodySize;
@@ -258,25 +260,29 @@ public final class CommandDecoder implements Handler<Buffer> {
 
     private int indexOfNewline(int avail) {
         int limit = pos + Math.min(avail, MAX_LINE + 2);
-        for (int i = pos; i < limit; i++) {
-            if (buf.getByte(i) == '\n') {
-                return i;
-            }
-        }
-        return -1;
+        // Netty's search reads a word at a time, with one bounds and liveness check for the lot
+        return ((BufferInternal) buf).unwrap().indexOf(pos, limit, (byte) '\n');
     }
 
-    /** The command line in buf[start, end): its name (a known one without allocating) and parameters. */
+    /**
+     * The command line in buf[start, end): copied once into {@link #lineBytes} and scanned there as
+     * plain bytes; its name is a known command's constant (no allocation), each parameter one string.
+     */
     private void line(int start, int end) {
+        int n = end - start;
+        if (lineBytes.length < n) {
+            lineBytes = new byte[Math.max(n, lineBytes.length * 2)];
+        }
+        buf.getBytes(start, end, lineBytes, 0);
         int space = -1;
-        for (int i = start; i < end; i++) {
-            if (buf.getByte(i) == ' ') {
+        for (int i = 0; i < n; i++) {
+            if (lineBytes[i] == ' ') {
                 space = i;
                 break;
             }
         }
-        name = name(start, space < 0 ? end : space);
-        params = space < 0 ? NO_PARAMS : splitParams(space, end);
+        name = name(space < 0 ? n : space);
+        params = space < 0 ? NO_PARAMS : splitParams(space, n);
         deferMs = 0;
         switch (name) {
             case Command.PUB -> {
@@ -330,36 +336,30 @@ public final class CommandDecoder implements Handler<Buffer> {
     private static final String[] KNOWN_NAMES = {Command.FIN, Command.RDY, Command.PUB, Command.MPUB, Command.REQ,
         Command.TOUCH, Command.DPUB, Command.NOP, Command.SUB, Command.CLS, Command.IDENTIFY, Command.AUTH};
 
-    /** The command name in buf[start, end): the constant when it is a known command, else a new string. */
-    private String name(int start, int end) {
-        int n = end - start;
+    /** The command name in lineBytes[0, end): the constant when it is a known command, else a new string. */
+    private String name(int end) {
         for (String known : KNOWN_NAMES) {
-            if (known.length() == n && matches(known, start)) {
+            if (known.length() == end && matches(known)) {
                 return known;
             }
         }
-        return text(start, end);
+        return new String(lineBytes, 0, end, StandardCharsets.ISO_8859_1);
     }
 
-    private boolean matches(String known, int start) {
+    private boolean matches(String known) {
         for (int i = 0; i < known.length(); i++) {
-            if (buf.getByte(start + i) != known.charAt(i)) {
+            if (lineBytes[i] != known.charAt(i)) {
                 return false;
             }
         }
         return true;
     }
 
-    /** buf[start, end) as Latin-1 text, one string and no intermediate copy. */
-    private String text(int start, int end) {
-        return ((BufferInternal) buf).unwrap().toString(start, end - start, StandardCharsets.ISO_8859_1);
-    }
-
-    /** Splits buf(firstSpace, end) on single spaces like nsqd's bytes.Split (empty parameters kept). */
+    /** Splits lineBytes(firstSpace, end) on single spaces like nsqd's bytes.Split (empty parameters kept). */
     private String[] splitParams(int firstSpace, int end) {
         int count = 1;
         for (int i = firstSpace + 1; i < end; i++) {
-            if (buf.getByte(i) == ' ') {
+            if (lineBytes[i] == ' ') {
                 count++;
             }
         }
@@ -367,10 +367,10 @@ public final class CommandDecoder implements Handler<Buffer> {
         int start = firstSpace + 1;
         for (int k = 0; k < count; k++) {
             int stop = start;
-            while (stop < end && buf.getByte(stop) != ' ') {
+            while (stop < end && lineBytes[stop] != ' ') {
                 stop++;
             }
-            out[k] = text(start, stop);
+            out[k] = new String(lineBytes, start, stop - start, StandardCharsets.ISO_8859_1);
             start = stop + 1;
         }
         return out;
