@@ -57,7 +57,9 @@ public final class Main {
             return new Launch(0, daemon);
         } catch (Exception e) {
             String why = describe(e);
-            if (cause(e) instanceof java.net.BindException) {
+            Throwable c = cause(e);
+            if (c instanceof java.net.BindException
+                    || c instanceof io.netty.channel.unix.Errors.NativeIoException && String.valueOf(c.getMessage()).startsWith("bind(")) {
                 // the exception does not say which listener failed
                 why += " (--tcp-address " + options.tcpAddress() + ", --http-address "
                         + options.httpAddress() + ")";
