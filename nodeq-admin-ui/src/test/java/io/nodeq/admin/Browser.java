@@ -77,6 +77,14 @@ final class Browser implements AutoCloseable {
         });
     }
 
+    /** Picks an option of a select by its text, retrying when a refresh replaced the select meanwhile. */
+    void select(String css, String visibleText) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+            new org.openqa.selenium.support.ui.Select(driver.findElement(By.cssSelector(css))).selectByVisibleText(visibleText);
+            return true;
+        });
+    }
+
     /** Script errors the app caught (window.__adminErrors); empty when the page code ran clean. */
     List<Object> scriptErrors() {
         Object errors = ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("return window.__adminErrors || [];");

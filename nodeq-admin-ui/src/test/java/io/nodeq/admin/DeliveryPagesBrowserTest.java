@@ -11,8 +11,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.By;
-import org.openqa.selenium.support.ui.Select;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -127,7 +125,7 @@ class DeliveryPagesBrowserTest {
             browser.screenshot(Path.of("target", "screenshots", "delivery-channel-peek.png"));
 
             // n is selectable, and the choice survives the page's refreshes
-            new Select(browser.driver.findElement(By.cssSelector("#page-body select[name=n]"))).selectByVisibleText("25");
+            browser.select("#page-body select[name=n]", "25");
             browser.click("#page-body button[data-act=channel-peek]");
             await().atMost(WAIT).until(() -> peekQueries.contains("topic=orders&channel=billing&n=25"));
             assertThat(browser.scriptErrors()).isEmpty();

@@ -125,8 +125,7 @@ class DeliveryRealDaemonBrowserTest {
             assertThat(channelStats(addrB, "orders", "billing").getLong("depth")).isEqualTo(2);
             await().atMost(WAIT).until(() -> "5".equals(browser.text("#page-body tr[data-row=total] td[data-col=depth]")));
 
-            new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.cssSelector("#page-body select[name=n]")))
-                    .selectByVisibleText("1");
+            browser.select("#page-body select[name=n]", "1");
             browser.click("#page-body button[data-act=channel-peek]");
             await().atMost(WAIT).until(() -> rows("#page-body tr[data-message]") == 2);
             assertThat(browser.scriptErrors()).isEmpty();
