@@ -79,6 +79,14 @@ public final class Daemon implements DaemonView {
 
     /** Starts a daemon whose broker tells time by {@code clock} (a clock tests move by hand). */
     public static Future<Daemon> start(DaemonOptions options, FileLayer files, BrokerClock clock) {
+        return start(options, files, clock, false);
+    }
+
+    /**
+     * Starts a daemon as {@code java -jar} does: with {@code warmUp}, the {@code --jit-warmup} runs
+     * once the data path is locked and restored, before the listeners open (see {@link JitWarmup}).
+     */
+    static Future<Daemon> start(DaemonOptions options, FileLayer files, BrokerClock clock, boolean warmUp) {
         List<String> problems = options.validate();
         if (!problems.isEmpty()) {
             return Future.failedFuture(new IllegalArgumentException(String.join("; ", problems)));
@@ -113,6 +121,7 @@ public final class Daemon implements DaemonView {
         NsqAddress tcpAddr = listenAddress(options.tcpAddress(), "--tcp-address");
         d.broker.start();
         return d.broker.restore(metadata.topics())
+                .compose(v -> warmUp ? warmUp(options) : Future.<Void>succeededFuture())
                 .compose(v -> {
                     d.metadataSaver.enable();
                     return d.tcp.start(tcpAddr.host(), tcpAddr.port(), loops);
@@ -129,6 +138,25 @@ public final class Daemon implements DaemonView {
                 })
                 .map(v -> d)
                 .recover(err -> d.close().transform(ar -> Future.failedFuture(err)));
+    }
+
+    /** The --jit-warmup on a thread of its own: it starts a Vert.x of its own, so not from a Vert.x thread. */
+    private static Future<Void> warmUp(DaemonOptions options) {
+        if (options.jitWarmup().isZero()) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> done = Promise.promise();
+        Thread t = new Thread(() -> {
+            JitWarmup.Result result = JitWarmup.run(options, options.jitWarmup());
+            if (result != null) {
+                LOG.info("JIT warm-up: {} messages published and {} delivered through a scratch daemon in {} ms (--jit-warmup)",
+                        result.published(), result.consumed(), result.took().toMillis());
+            }
+            done.complete();
+        }, "jit-warmup");
+        t.setDaemon(true);
+        t.start();
+        return done.future();
     }
 
     private Future<Void> startHttp() {

@@ -60,7 +60,8 @@ public record DaemonOptions(
         Duration httpClientRequestTimeout,
         int maxConnections,
         int maxAttempts,
-        String deadLetterSuffix) {
+        String deadLetterSuffix,
+        Duration jitWarmup) {
 
     public static final String VERSION = "1.3.0";
 
@@ -126,6 +127,9 @@ public record DaemonOptions(
         }
         if (!deadLetterSuffix.isEmpty() && !io.nodeq.protocol.Names.isValidTopicName("t" + deadLetterSuffix)) {
             errors.add("--dead-letter-suffix must make a valid topic name (letters, digits, . _ -), got " + deadLetterSuffix);
+        }
+        if (jitWarmup.isNegative() || jitWarmup.compareTo(Duration.ofMinutes(1)) > 0) {
+            errors.add("--jit-warmup must be 0..1m, got " + jitWarmup.toMillis() + "ms");
         }
         if (shards < 1 || shards > 64) {
             errors.add("--shards must be 1..64, got " + shards);
@@ -257,6 +261,7 @@ public record DaemonOptions(
         private int maxConnections = 0;
         private int maxAttempts = 0;
         private String deadLetterSuffix = "";
+        private Duration jitWarmup = Duration.ofSeconds(3);
 
         /** The hostname defaults are looked up here (maybe DNS): build a fresh builder off the event loops. */
         Builder() {
@@ -314,6 +319,7 @@ public record DaemonOptions(
             maxConnections = o.maxConnections;
             maxAttempts = o.maxAttempts;
             deadLetterSuffix = o.deadLetterSuffix;
+            jitWarmup = o.jitWarmup;
         }
 
         public Builder tcpAddress(String v) { tcpAddress = v; return this; }
@@ -365,6 +371,7 @@ public record DaemonOptions(
         public Builder maxConnections(int v) { maxConnections = v; return this; }
         public Builder maxAttempts(int v) { maxAttempts = v; return this; }
         public Builder deadLetterSuffix(String v) { deadLetterSuffix = v; return this; }
+        public Builder jitWarmup(Duration v) { jitWarmup = v; return this; }
 
         public DaemonOptions build() {
             return new DaemonOptions(tcpAddress, httpAddress, broadcastAddress, broadcastTcpPort, broadcastHttpPort,
@@ -375,7 +382,8 @@ public record DaemonOptions(
                     e2eProcessingLatencyPercentiles, e2eProcessingLatencyWindowTime, deflate, maxDeflateLevel, snappy,
                     tlsCert, tlsKey, authHttpAddresses, logLevel, logPrefix, shards, durability, httpsAddress,
                     tlsRootCaFile, tlsClientAuthPolicy, tlsRequired, tlsMinVersion, authHttpRequestMethod,
-                    httpClientConnectTimeout, httpClientRequestTimeout, maxConnections, maxAttempts, deadLetterSuffix);
+                    httpClientConnectTimeout, httpClientRequestTimeout, maxConnections, maxAttempts, deadLetterSuffix,
+                    jitWarmup);
         }
     }
 

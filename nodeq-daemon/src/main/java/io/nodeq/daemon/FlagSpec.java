@@ -121,6 +121,8 @@ public record FlagSpec(Flag flag, Function<DaemonOptions, Object> getter, BiCons
                 DaemonOptions::maxAttempts, (b, v) -> b.maxAttempts((Integer) v));
         add("dead-letter-suffix", Kind.STRING, "nodeq: default dead_letter_topic of new channels: the topic's name plus this suffix, e.g. .dead (empty = none: messages past max_attempts are dropped and counted)",
                 DaemonOptions::deadLetterSuffix, (b, v) -> b.deadLetterSuffix((String) v));
+        add("jit-warmup", Kind.DURATION, "nodeq: before listening, drive messages through a scratch daemon in this JVM for this long, so the JIT has compiled the message path before the first client's message (0 = off)",
+                DaemonOptions::jitWarmup, (b, v) -> b.jitWarmup((Duration) v));
         add("shards", Kind.INT, "nodeq: number of event-loop shards that own topics (1..64)",
                 DaemonOptions::shards, (b, v) -> b.shards((Integer) v));
 

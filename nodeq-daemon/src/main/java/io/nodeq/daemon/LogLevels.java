@@ -21,4 +21,14 @@ public final class LogLevels {
         };
         ctx.getLogger("io.nodeq").setLevel(l);
     }
+
+    /**
+     * Sets the Micrometer loggers to ERROR ({@code quiet}) or back to their configured level: the
+     * {@code --jit-warmup}'s scratch daemon registers Vert.x meters that a real one would too.
+     */
+    static void quietMeters(boolean quiet) {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
+            ctx.getLogger("io.micrometer").setLevel(quiet ? Level.ERROR : null);
+        }
+    }
 }

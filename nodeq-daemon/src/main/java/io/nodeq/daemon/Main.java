@@ -1,6 +1,8 @@
 package io.nodeq.daemon;
 
 import io.nodeq.config.FlagTable;
+import io.nodeq.daemon.broker.BrokerClock;
+import io.nodeq.daemon.log.FileLayer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,7 +14,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * {@code java -jar nodeq-daemon.jar [nsqd flags]}: parses the flags (exit 2 on a bad one), starts
- * the daemon (exit 1 with one line if that fails: port in use, data path locked, ...) and closes it
+ * the daemon after its {@code --jit-warmup} (exit 1 with one line if that fails: port in use, data path locked, ...) and closes it
  * on SIGTERM/SIGINT, waiting up to 30 s for queued messages to be saved. Vert.x registers no
  * shutdown hook of its own (vertx5-notes §9); its event-loop threads keep the JVM alive.
  */
@@ -51,7 +53,8 @@ public final class Main {
         run.warnings().forEach(err::println);
         LogLevels.apply(options.logLevel());
         try {
-            Daemon daemon = Daemon.start(options).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Daemon daemon = Daemon.start(options, FileLayer.DEFAULT, BrokerClock.system(), true)
+                    .await(START_TIMEOUT_SECONDS + options.jitWarmup().toSeconds(), TimeUnit.SECONDS);
             LOG.info("{} started (pid {}, data path {})", DaemonFlags.version(), ProcessHandle.current().pid(),
                     options.dataPath().toAbsolutePath());
             return new Launch(0, daemon);

@@ -114,6 +114,7 @@ class DaemonFlagsTest {
         assertThat(usageError("--e2e-processing-latency-percentile=1.5"))
                 .isEqualTo("nodeq-daemon: --e2e-processing-latency-percentile must be in (0,1], got 1.5");
         assertThat(usageError("--shards=0")).isEqualTo("nodeq-daemon: --shards must be 1..64, got 0");
+        assertThat(usageError("--jit-warmup=2m")).isEqualTo("nodeq-daemon: --jit-warmup must be 0..1m, got 120000ms");
     }
 
     @Test

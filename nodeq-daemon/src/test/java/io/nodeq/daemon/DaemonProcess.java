@@ -53,6 +53,9 @@ public final class DaemonProcess implements AutoCloseable {
         cmd.add("--http-address=127.0.0.1:0");
         cmd.add("--broadcast-address=127.0.0.1");
         cmd.add("--data-path=" + dataDir);
+        if (java.util.Arrays.stream(extraFlags).noneMatch(f -> f.startsWith("--jit-warmup"))) {
+            cmd.add("--jit-warmup=0"); // restarted many times: a tail-latency warm-up only slows these tests down
+        }
         cmd.addAll(List.of(extraFlags));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         DaemonProcess d = new DaemonProcess(p);

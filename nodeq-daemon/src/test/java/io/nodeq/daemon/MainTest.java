@@ -48,7 +48,7 @@ class MainTest {
     void portInUseIsExit1WithOneLine(@TempDir Path dir) throws Exception {
         try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Main.Launch l = launch("--tcp-address=127.0.0.1:" + busy.getLocalPort(), "--http-address=127.0.0.1:0",
-                    "--data-path=" + dir, "--broadcast-address=127.0.0.1");
+                    "--data-path=" + dir, "--broadcast-address=127.0.0.1", "--jit-warmup=0");
             assertThat(l.exitCode()).isEqualTo(1);
             assertThat(l.daemon()).isNull();
             assertThat(stderr()).startsWith("nodeq-daemon: cannot start: ").endsWith("\n")
@@ -60,11 +60,19 @@ class MainTest {
     @Test
     void startsServesAndClosesThenTheDataPathIsFreeAgain(@TempDir Path dir) throws Exception {
         String[] args = {"--tcp-address=127.0.0.1:0", "--http-address=127.0.0.1:0", "--data-path=" + dir,
-                "--broadcast-address=127.0.0.1", "--shards=1"};
+                "--broadcast-address=127.0.0.1", "--shards=1", "--jit-warmup=300ms"};
         Main.Launch l = launch(args);
         assertThat(l.exitCode()).as(stderr()).isZero();
         Daemon daemon = l.daemon();
         try {
+            // the warm-up's scratch daemon left nothing in this one: no topic, no files
+            String stats = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + daemon.httpPort() + "/stats?format=json")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(stats).contains("\"topics\":[]");
+            try (var files = java.nio.file.Files.list(dir)) {
+                assertThat(files.map(p -> p.getFileName().toString())).doesNotContain("jit_warmup");
+            }
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), daemon.tcpPort())) {
                 assertThat(s.isConnected()).isTrue();
             }

@@ -1,0 +1,323 @@
+package io.nodeq.daemon;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+/**
+ * {@code --jit-warmup}: before the daemon opens its listeners, messages go through a scratch daemon
+ * in the same JVM (loopback TCP, a temporary data path, the operator's storage settings, no lookups,
+ * no TLS, logging off), so that the JIT has compiled the read, publish, delivery, FIN and log-write
+ * paths before the first real client arrives. A fresh JVM otherwise runs them interpreted and then
+ * in C1 code, and compiles them to C2 during its first ~15 s of traffic (at 1,000 msgs/s): that
+ * time shows as a tail of milliseconds that nsqd, compiled ahead of time, does not have.
+ *
+ * <p>Two phases share the budget: pipelined PUBs and MPUBs from two connections with a consumer
+ * FIN'ing every message (the throughput paths), then single PUBs each waiting for its OK, about
+ * 2,000 a second (the wake-up and timer paths of a lightly loaded daemon). Then the scratch daemon
+ * closes, its data path is deleted and one full GC moves what start-up left in the young
+ * generation to the old one, so later young collections do not copy it again.
+ *
+ * <p>Code is shared by the whole JVM, state is not: the scratch daemon has its own Vert.x instance,
+ * broker and files, and nothing of it outlives {@link #run}. A failure is logged and start-up goes on.
+ */
+final class JitWarmup {
+    private static final Logger LOG = LoggerFactory.getLogger(JitWarmup.class);
+    private static final String TOPIC = "jit_warmup";
+    private static final String CHANNEL = "warmup";
+    private static final int BODY_SIZE = 200;
+    private static final int PIPELINE = 32;
+    private static final int RDY = 1000;
+    /** Socket reads give up after this: a stuck scratch daemon must not hold start-up. */
+    private static final int READ_TIMEOUT_MS = 2_000;
+
+    /** What a warm-up did. */
+    record Result(long published, long consumed, Duration took) {
+    }
+
+    private JitWarmup() {
+    }
+
+    /** Runs for about {@code budget}; returns what it did, or null when it could not run (logged). */
+    static Result run(DaemonOptions options, Duration budget) {
+        return run(options, budget, Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /** As {@link #run(DaemonOptions, Duration)}, with the scratch data path made in {@code parent}. */
+    static Result run(DaemonOptions options, Duration budget, Path parent) {
+        long start = System.nanoTime();
+        Path dir = null;
+        Daemon scratch = null;
+        try {
+            dir = Files.createTempDirectory(parent, "nodeq-jit-warmup-");
+            DaemonOptions defaults = DaemonOptions.builder().build();
+            DaemonOptions scratchOptions = options.toBuilder()
+                    .tcpAddress("127.0.0.1:0").httpAddress("").httpsAddress("")
+                    .broadcastAddress("127.0.0.1").lookupdTcpAddresses(List.of()).dataPath(dir)
+                    .tlsCert(defaults.tlsCert()).tlsKey(defaults.tlsKey()).tlsRequired(defaults.tlsRequired())
+                    .tlsClientAuthPolicy(defaults.tlsClientAuthPolicy()).tlsRootCaFile(defaults.tlsRootCaFile())
+                    .authHttpAddresses(List.of()).maxConnections(0).maxAttempts(0).deadLetterSuffix("")
+                    .jitWarmup(Duration.ZERO)
+                    .build();
+            LogLevels.apply("error");
+            LogLevels.quietMeters(true);
+            scratch = Daemon.start(scratchOptions).toCompletionStage().toCompletableFuture()
+                    .get(Main.START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Load load = new Load(scratch.tcpPort(), start + budget.toNanos(), scratchOptions);
+            load.drive();
+            return new Result(load.published.get(), load.consumed.get(), Duration.ofNanos(System.nanoTime() - start));
+        } catch (Exception e) {
+            LogLevels.apply(options.logLevel());
+            LOG.warn("JIT warm-up skipped: {}", e.toString());
+            return null;
+        } finally {
+            if (scratch != null) {
+                try {
+                    scratch.close().toCompletionStage().toCompletableFuture()
+                            .get(Main.CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    LOG.warn("JIT warm-up: closing the scratch daemon: {}", e.toString());
+                }
+            }
+            LogLevels.apply(options.logLevel());
+            LogLevels.quietMeters(false);
+            if (dir != null) {
+                deleteTree(dir);
+            }
+            System.gc();
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.warn("JIT warm-up: could not delete {}: {}", dir, e.toString());
+        }
+    }
+
+    /** The clients: two publishers and one consumer on plain blocking sockets, speaking NSQ's TCP protocol. */
+    private static final class Load {
+        final int port;
+        final long deadline;
+        final long fastUntil;
+        final AtomicLong published = new AtomicLong();
+        final AtomicLong consumed = new AtomicLong();
+        volatile boolean stopping;
+        volatile Conn consumerConn;
+        final byte[] body;
+        /** Messages per MPUB, as many as the daemon's --max-body-size takes (up to {@link #PIPELINE}). */
+        final int mpubCount;
+        final int rdy;
+
+        Load(int port, long deadline, DaemonOptions options) {
+            this.port = port;
+            this.deadline = deadline;
+            this.fastUntil = System.nanoTime() + (deadline - System.nanoTime()) * 3 / 5;
+            body = new byte[Math.min(BODY_SIZE, options.maxMsgSize())];
+            mpubCount = (int) Math.max(1, Math.min(PIPELINE, (options.maxBodySize() - 4L) / (4 + body.length)));
+            rdy = Math.min(RDY, options.maxRdyCount());
+            for (int i = 0; i < body.length; i++) {
+                body[i] = (byte) ('a' + i % 26);
+            }
+        }
+
+        void drive() throws Exception {
+            List<Thread> publishers = new ArrayList<>();
+            List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread consumer = thread("consumer", this::consume, failures);
+            for (int i = 0; i < 2; i++) {
+                int n = i;
+                publishers.add(thread("publisher-" + i, () -> publish(n), failures));
+            }
+            consumer.start();
+            publishers.forEach(Thread::start);
+            for (Thread t : publishers) {
+                t.join();
+            }
+            // let the consumer catch up (bounded), then cut its connection
+            long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (consumed.get() < published.get() && consumer.isAlive() && System.nanoTime() < drainUntil) {
+                LockSupport.parkNanos(1_000_000);
+            }
+            stopping = true;
+            Conn c = consumerConn;
+            if (c != null) {
+                c.close();
+            }
+            consumer.join();
+            if (!failures.isEmpty()) {
+                throw failures.get(0);
+            }
+        }
+
+        private Thread thread(String name, Task task, List<Exception> failures) {
+            Thread t = new Thread(() -> {
+                try {
+                    task.run();
+                } catch (Exception e) {
+                    failures.add(e);
+                }
+            }, "jit-warmup-" + name);
+            t.setDaemon(true);
+            return t;
+        }
+
+        /** Pipelined PUBs and an MPUB per round until the fast phase ends; then publisher 0 sends single PUBs. */
+        private void publish(int n) throws IOException {
+            try (Conn c = new Conn(port)) {
+                c.identify();
+                while (System.nanoTime() < fastUntil) {
+                    for (int i = 0; i < PIPELINE; i++) {
+                        c.pub(body);
+                    }
+                    c.mpub(body, mpubCount);
+                    c.out.flush();
+                    for (int i = 0; i <= PIPELINE; i++) {
+                        c.expectOk();
+                    }
+                    published.addAndGet(PIPELINE + mpubCount);
+                }
+                if (n != 0) {
+                    return;
+                }
+                while (System.nanoTime() < deadline) {
+                    c.pub(body);
+                    c.out.flush();
+                    c.expectOk();
+                    published.incrementAndGet();
+                    LockSupport.parkNanos(500_000);
+                }
+            }
+        }
+
+        /** SUB, RDY, FIN every message (flushed when nothing more is buffered), until {@link #drive} cuts the connection. */
+        private void consume() throws IOException {
+            try (Conn c = new Conn(port)) {
+                consumerConn = c;
+                c.identify();
+                c.line("SUB " + TOPIC + " " + CHANNEL);
+                c.out.flush();
+                c.expectOk();
+                c.line("RDY " + rdy);
+                c.out.flush();
+                while (true) {
+                    int size = c.in.readInt();
+                    int type = c.in.readInt();
+                    byte[] data = c.in.readNBytes(size - 4);
+                    if (type == 2) {
+                        c.out.write(("FIN " + new String(data, 10, 16, StandardCharsets.US_ASCII) + "\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+                        consumed.incrementAndGet();
+                    } else if (type == 0 && "_heartbeat_".equals(new String(data, StandardCharsets.US_ASCII))) {
+                        c.line("NOP");
+                    } else if (type == 1) {
+                        throw new IOException("consumer got " + new String(data, StandardCharsets.UTF_8));
+                    }
+                    if (c.in.available() == 0) {
+                        c.out.flush();
+                    }
+                }
+            } catch (IOException e) {
+                if (!stopping) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Task {
+        void run() throws Exception;
+    }
+
+    /** One connection, V2 magic sent. */
+    private static final class Conn implements AutoCloseable {
+        final Socket socket;
+        final DataInputStream in;
+        final DataOutputStream out;
+
+        Conn(int port) throws IOException {
+            socket = new Socket();
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(READ_TIMEOUT_MS);
+            socket.connect(new InetSocketAddress("127.0.0.1", port), READ_TIMEOUT_MS);
+            in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 65536));
+            out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 65536));
+            out.write("  V2".getBytes(StandardCharsets.US_ASCII));
+        }
+
+        void identify() throws IOException {
+            byte[] json = "{\"client_id\":\"jit-warmup\",\"feature_negotiation\":true,\"user_agent\":\"nodeq-jit-warmup\"}"
+                    .getBytes(StandardCharsets.UTF_8);
+            line("IDENTIFY");
+            out.writeInt(json.length);
+            out.write(json);
+            out.flush();
+            expectResponse();
+        }
+
+        void line(String command) throws IOException {
+            out.write((command + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
+
+        void pub(byte[] body) throws IOException {
+            line("PUB " + TOPIC);
+            out.writeInt(body.length);
+            out.write(body);
+        }
+
+        void mpub(byte[] body, int count) throws IOException {
+            line("MPUB " + TOPIC);
+            out.writeInt(4 + count * (4 + body.length));
+            out.writeInt(count);
+            for (int i = 0; i < count; i++) {
+                out.writeInt(body.length);
+                out.write(body);
+            }
+        }
+
+        void expectOk() throws IOException {
+            String r = expectResponse();
+            if (!"OK".equals(r)) {
+                throw new IOException("expected OK, got " + r);
+            }
+        }
+
+        /** The next response frame's text; an error frame throws. */
+        String expectResponse() throws IOException {
+            int size = in.readInt();
+            int type = in.readInt();
+            String text = new String(in.readNBytes(size - 4), StandardCharsets.UTF_8);
+            if (type != 0) {
+                throw new IOException("expected a response, got frame type " + type + ": " + text);
+            }
+            return text;
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
