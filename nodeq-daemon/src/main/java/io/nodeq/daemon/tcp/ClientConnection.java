@@ -31,6 +31,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.impl.buffer.VertxByteBufAllocator;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
@@ -73,6 +74,9 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
     }
 
     /** A reply waiting for its turn; {@code frame} null means "nothing to send" (FIN success). */
+    /** Shared: only ever read, by {@link #drainReplies}, which copies it into the buffer it writes. */
+    private static final Buffer OK = Frames.ok();
+
     private static final class Reply {
         Buffer frame;
         boolean ready;
@@ -606,7 +610,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
             } else if (op.kind == ShardBatch.Kind.CLS) {
                 r.frame = Frames.closeWait();
             } else if (op.kind == ShardBatch.Kind.PUB || op.kind == ShardBatch.Kind.SUB) {
-                r.frame = Frames.ok();
+                r.frame = OK;
                 if (op.kind == ShardBatch.Kind.PUB) {
                     countPublish(op.topic(), op.messageCount());
                 }
@@ -651,12 +655,22 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         }
     }
 
+    /**
+     * Writes the replies that are ready, in order. Their frames are gathered into one pooled direct
+     * buffer and written once: the OKs of a burst of PUBs cost one write, not one heap buffer and
+     * one copy each.
+     */
     private void drainReplies() {
+        ByteBuf out = null;
         while (!upgrading && !replies.isEmpty() && replies.peek().ready) {
             Reply r = replies.poll();
             if (closed) {
                 replies.clear();
-                return;
+                break;
+            }
+            if (r.upgradeTls || r.fatal || compressWrites) {
+                writeGathered(out);
+                out = null;
             }
             if (r.upgradeTls) {
                 pendingAfterTls = r.afterWrite;
@@ -667,16 +681,42 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
                 closed = true;
                 failed = true;
                 replies.clear();
-                Buffer out = compressWrites ? codec.encode(r.frame) : r.frame;
-                socket.write(out).onComplete(v -> socket.close());
+                Buffer frame = compressWrites ? codec.encode(r.frame) : r.frame;
+                socket.write(frame).onComplete(v -> socket.close());
                 return;
             }
             if (r.frame != null) {
-                write(r.frame);
+                if (compressWrites) {
+                    write(r.frame);
+                } else {
+                    ByteBuf frame = ((BufferInternal) r.frame).unwrap();
+                    if (out == null) {
+                        out = VertxByteBufAllocator.POOLED_ALLOCATOR.directBuffer(Math.max(256, frame.readableBytes()));
+                    }
+                    out.writeBytes(frame, frame.readerIndex(), frame.readableBytes());
+                }
             }
             if (r.afterWrite != null) {
+                writeGathered(out); // e.g. compression starts after this reply: it must be on its way first
+                out = null;
                 r.afterWrite.run();
             }
+        }
+        writeGathered(out);
+    }
+
+    /** Writes (and hands over) a buffer of gathered reply frames; null or closed: nothing to write. */
+    private void writeGathered(ByteBuf out) {
+        if (out == null) {
+            return;
+        }
+        if (closed) {
+            out.release();
+            return;
+        }
+        ((NetSocketInternal) socket).writeMessage(out);
+        if (!writeBlocked && socket.writeQueueFull()) {
+            outputBlocked();
         }
     }
 
