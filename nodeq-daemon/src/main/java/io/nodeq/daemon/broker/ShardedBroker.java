@@ -74,6 +74,21 @@ public final class ShardedBroker implements Broker {
         return shards.length;
     }
 
+    /**
+     * The hot tails' direct memory over all shards: slabs allocated and not freed, and their bytes.
+     * Read from any thread (each shard's counters are atomic); a figure, not a snapshot.
+     */
+    public long[] hotTailSlabs() {
+        long count = 0;
+        long bytes = 0;
+        for (Shard s : shards) {
+            long[] u = s.slabUsage();
+            count += u[0];
+            bytes += u[1];
+        }
+        return new long[] {count, bytes};
+    }
+
     /** Where new topics ask for the channels the lookups know (null: no lookups). */
     public void setChannelLookup(Function<String, Future<List<String>>> lookup) {
         this.channelLookup = lookup;

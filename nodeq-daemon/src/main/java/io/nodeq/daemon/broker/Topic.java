@@ -1,5 +1,6 @@
 package io.nodeq.daemon.broker;
 
+import io.netty.buffer.ByteBuf;
 import io.nodeq.daemon.log.LogRecord;
 import io.nodeq.daemon.stats.StatsSnapshot;
 import io.nodeq.protocol.Headers;
@@ -90,7 +91,7 @@ public final class Topic {
         this.shard = shard;
         this.files = files;
         this.ids = new IdGenerator(shard.options.nodeId());
-        this.tail = new HotTail(shard.options.memQueueSize(), nextSeq);
+        this.tail = new HotTail(shard.slabs, shard.options.memQueueSize(), nextSeq);
         this.writtenSeq = nextSeq;
         this.submittedSeq = nextSeq;
         this.visibleSeq = nextSeq;
@@ -289,10 +290,10 @@ public final class Topic {
             if (seq < from || !tail.contains(seq)) {
                 continue; // the scan finds its deferral in the record itself
             }
-            byte[] a = tail.array(seq);
+            Slab slab = tail.slab(seq);
             int off = tail.offset(seq);
             for (Channel c : channels.values()) {
-                c.deferFromPublish(seq, a, off);
+                c.deferFromPublish(seq, slab, off);
             }
         }
         while (!targetedSeqs.isEmpty() && targetedSeqs.peek() < visibleSeq) {
@@ -300,7 +301,7 @@ public final class Topic {
             if (seq < from || !tail.contains(seq)) {
                 continue; // each channel's scan finds the target in the record itself
             }
-            byte[] a = tail.array(seq);
+            ByteBuf a = tail.buf(seq);
             int off = tail.offset(seq);
             if ((LogRecord.flags(a, off) & LogRecord.FLAG_TARGETED) == 0) {
                 continue; // a durable write failed and the seq went to another record
