@@ -1058,11 +1058,6 @@ public final class Shard {
         }
     }
 
-    /** Hot-tail slabs allocated and not freed: their count, and their bytes. */
-    long[] slabUsage() {
-        return new long[] {slabs.count(), slabs.bytes()};
-    }
-
     private static Throwable firstError(List<TopicWrite> writes) {
         for (TopicWrite w : writes) {
             if (w.error != null) {

@@ -75,18 +75,23 @@ public final class ShardedBroker implements Broker {
     }
 
     /**
-     * The hot tails' direct memory over all shards: slabs allocated and not freed, and their bytes.
-     * Read from any thread (each shard's counters are atomic); a figure, not a snapshot.
+     * The hot tails' direct memory over all shards: slabs allocated and not freed, their bytes, and
+     * how many a shutdown found still referenced after every holder had let go (a leak: 0).
      */
-    public long[] hotTailSlabs() {
+    public record SlabUsage(long slabs, long bytes, long leakedAtShutdown) {
+    }
+
+    /** {@link SlabUsage} now; read from any thread (each shard's counters are atomic): a figure, not a snapshot. */
+    public SlabUsage hotTailSlabs() {
         long count = 0;
         long bytes = 0;
+        long leaked = 0;
         for (Shard s : shards) {
-            long[] u = s.slabUsage();
-            count += u[0];
-            bytes += u[1];
+            count += s.slabs.count();
+            bytes += s.slabs.bytes();
+            leaked += s.slabs.leakedAtShutdown();
         }
-        return new long[] {count, bytes};
+        return new SlabUsage(count, bytes, leaked);
     }
 
     /** Where new topics ask for the channels the lookups know (null: no lookups). */

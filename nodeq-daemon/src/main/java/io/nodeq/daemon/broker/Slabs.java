@@ -19,6 +19,7 @@ final class Slabs {
     private final Set<Slab> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private final AtomicLong count = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong leaked = new AtomicLong();
 
     /** A new slab of {@code size} bytes whose first record will have {@code firstSeq}; one reference, the caller's. */
     Slab allocate(int size, long firstSeq) {
@@ -46,15 +47,21 @@ final class Slabs {
         return bytes.get();
     }
 
+    /** Slabs {@link #freeAll} found: still referenced once every holder had let go. */
+    long leakedAtShutdown() {
+        return leaked.get();
+    }
+
     /**
      * Frees every slab still live, whatever its count (the shard is closed: nothing reads them
-     * again); returns how many there were.
+     * again); returns how many there were, counted as leaked.
      */
     int freeAll() {
         List<Slab> all = new ArrayList<>(live);
         for (Slab s : all) {
             s.free();
         }
+        leaked.addAndGet(all.size());
         return all.size();
     }
 }
