@@ -21,9 +21,19 @@ final class Slabs {
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong leaked = new AtomicLong();
 
-    /** A new slab of {@code size} bytes whose first record will have {@code firstSeq}; one reference, the caller's. */
+    /**
+     * A new slab of {@code size} bytes whose first record will have {@code firstSeq}; one reference,
+     * the caller's. Out of direct memory (-XX:MaxDirectMemorySize, the maximum heap unless set), the
+     * publish that needed it fails like one the storage refused, and the daemon goes on.
+     */
     Slab allocate(int size, long firstSeq) {
-        Slab s = new Slab(this, size, firstSeq);
+        Slab s;
+        try {
+            s = new Slab(this, size, firstSeq);
+        } catch (OutOfMemoryError e) {
+            throw new PublishException("no memory for the hot tail (" + e.getMessage()
+                    + "): raise -XX:MaxDirectMemorySize or lower --mem-queue-size", true);
+        }
         live.add(s);
         count.incrementAndGet();
         bytes.addAndGet(s.capacity());
