@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.IllegalReferenceCountException;
 import io.nodeq.daemon.log.LogRecord;
 import io.nodeq.daemon.log.TopicLog;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -18,6 +19,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class HotTailTest {
     private final Slabs slabs = new Slabs();
+
+    @AfterEach
+    void freeTheSlabs() {
+        slabs.freeAll(); // direct memory the test's tails still hold, counted against the process's limit
+    }
 
     private static byte[] body(long seq, int size) {
         byte[] b = new byte[size];
