@@ -4,12 +4,14 @@
 # daemon, 3), and --messages (default 1,000,000) bodies of --size (200) bytes are published with MPUB
 # (BenchWriter, batches of 200) with no consumer. Once /stats shows them all queued on every channel,
 # the daemon's VmRSS (/proc/PID/status) is compared with its value before publishing:
-# RSS per queued message, and what it costs beyond its body. With jcmd on the PATH, the live heap
-# after a full GC (jcmd GC.run, GC.heap_info) is compared too: what the messages keep reachable,
-# rather than what the JVM took from the OS while ingesting. Then as many messages again are
+# RSS per queued message, and what it costs beyond its body. Then as many messages again are
 # published into the same daemon: the RSS growth over that second batch is the marginal cost of a
 # queued message, without the one-off growth of a JVM that starts cold (its young generation, JIT
-# code, pools), which the first figure carries spread over --messages.
+# code, pools), which the first figure carries spread over --messages. With jcmd on the PATH, the
+# live heap after a full GC (jcmd GC.run, GC.heap_info) before the first batch and after the second
+# is compared too: what the messages keep reachable in the Java heap, rather than what the JVM took
+# from the OS while ingesting. Those full GCs run outside the RSS readings (a full GC may give heap
+# back to the OS, which would hide growth in the figure it fell inside).
 #
 #   examples/memory-bench.sh [--daemon-jar nodeq-daemon/target/nodeq-daemon.jar]
 #                            [--nsqd-tcp-address 127.0.0.1:4150] [--nsqd-http-address host:port]
@@ -89,19 +91,19 @@ for n in $channel_counts; do
   for i in $(seq 0 $((n - 1))); do
     curl -sSf -X POST "http://$http/channel/create?topic=$topic&channel=ch$i" >/dev/null
   done
-  before="$(rss_kb)"
   heap_before="$(live_heap_kb)"
+  before="$(rss_kb)"
   echo "# $n channel(s): publishing $messages x $size B with MPUB, no consumer; daemon RSS before: $((before / 1024)) MB"
   publish_and_wait "$n" "$messages"
   after="$(rss_kb)"
   rows+=("$(per_message "$n channel(s), VmRSS:" "$before" "$after" "$n")")
-  heap_after="$(live_heap_kb)"
-  if [ -n "$heap_before" ] && [ -n "$heap_after" ]; then
-    rows+=("$(per_message "$n channel(s), live heap:" "$heap_before" "$heap_after" "$n")")
-  fi
   echo "# $n channel(s): publishing $messages more into the same daemon"
   publish_and_wait "$n" $((2 * messages))
   rows+=("$(per_message "$n channel(s), VmRSS, 2nd batch:" "$after" "$(rss_kb)" "$n")")
+  heap_after="$(live_heap_kb)"
+  if [ -n "$heap_before" ] && [ -n "$heap_after" ]; then
+    rows+=("$(messages=$((2 * messages)) per_message "$n channel(s), live heap (both):" "$heap_before" "$heap_after" "$n")")
+  fi
   cleanup
   daemon_pid=""; datadir=""
   http="$http_flag"

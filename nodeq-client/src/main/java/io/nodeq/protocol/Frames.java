@@ -96,8 +96,12 @@ public final class Frames {
         out.appendBytes(prefix).appendBytes(data, bodyOffset, bodyLength);
     }
 
-    /** Frame size and type, then the message's timestamp, attempts and ID: everything before the body. */
-    private static void appendMessageHeader(Buffer out, int bodyLength, long timestampNs, int attempts, long id) {
+    /**
+     * Frame size and type, then the message's timestamp, attempts and ID: everything before the
+     * body, for a writer that appends the {@code bodyLength} body bytes itself (the daemon, from
+     * direct memory).
+     */
+    public static void appendMessageHeader(Buffer out, int bodyLength, long timestampNs, int attempts, long id) {
         out.appendInt(4 + MESSAGE_HEADER_SIZE + bodyLength)
                 .appendInt(FRAME_TYPE_MESSAGE)
                 .appendLong(timestampNs)

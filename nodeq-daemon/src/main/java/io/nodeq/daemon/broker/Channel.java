@@ -1,5 +1,7 @@
 package io.nodeq.daemon.broker;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.nodeq.daemon.log.CursorEvents;
 import io.nodeq.daemon.log.CursorStore.CursorState;
 import io.nodeq.daemon.log.LogRecord;
@@ -71,6 +73,8 @@ public final class Channel {
     private final MessageHeap deferredHeap = new MessageHeap(true);
 
     private TopicLog.ReadBatch diskBatch;
+    /** {@link #diskBatch}'s bytes, wrapped once for the messages read from it. */
+    private ByteBuf diskBytes;
     private int diskIndex;
     private boolean diskReadInFlight;
     /** Bumped by empty and delete: a disk read submitted before is stale. */
@@ -196,14 +200,15 @@ public final class Channel {
         markDirty();
     }
 
-    /** A DPUB record became visible: deferred here until its due time, skipped by the scan. */
-    void deferFromPublish(long seq, byte[] a, int off) {
+    /** A DPUB record (in {@code slab}) became visible: deferred here until its due time, skipped by the scan. */
+    void deferFromPublish(long seq, Slab slab, int off) {
         if (seq < readSeq || deleted) {
             return;
         }
+        ByteBuf a = slab.buf();
         long dueMs = LogRecord.timestampNs(a, off) / 1_000_000L + LogRecord.deferMs(a, off);
         skip.add(seq);
-        Message m = message(seq, a, off, 0);
+        Message m = message(seq, a, slab, off, 0);
         defer(m, dueMs);
         if (events != null) {
             // journaled so that a restart finds it without scanning up to it (it comes due on time)
@@ -270,7 +275,7 @@ public final class Channel {
                     continue; // the scan got there first
                 }
                 skip.add(seq);
-                Message m = message(seq, b.bytes(), b.offsets()[0], p.attempts());
+                Message m = message(seq, Unpooled.wrappedBuffer(b.bytes()), null, b.offsets()[0], p.attempts());
                 if (p.dueEpochMs() > shard.nowEpochMs()) {
                     defer(m, p.dueEpochMs());
                 } else {
@@ -284,9 +289,11 @@ public final class Channel {
         });
     }
 
-    private static Message message(long seq, byte[] a, int off, int attempts) {
-        return new Message(seq, LogRecord.id(a, off), LogRecord.timestampNs(a, off), a, LogRecord.messageOffset(a, off),
-                LogRecord.messageLength(a, off), LogRecord.headerLength(a, off), attempts);
+    /** The message of the record at a[off]; {@code slab} (null for a read batch) is held until the channel drops it. */
+    private static Message message(long seq, ByteBuf a, Slab slab, int off, int attempts) {
+        return new Message(seq, LogRecord.id(a, off), LogRecord.timestampNs(a, off), a, slab,
+                LogRecord.messageOffset(a, off), LogRecord.messageLength(a, off), LogRecord.headerLength(a, off),
+                attempts);
     }
 
     private void defer(Message m, long dueEpochMs) {
@@ -296,6 +303,7 @@ public final class Channel {
         Message old = deferred.put(m.id, m);
         if (old != null && old != m) {
             deferredHeap.remove(old);
+            old.release();
         }
         deferredHeap.add(m);
     }
@@ -354,6 +362,7 @@ public final class Channel {
         m.owner = null;
         e2e.record(shard.nowEpochNs() - m.timestampNs, shard.nowMono());
         finish(m.seq);
+        m.release();
         markDirty();
         return null;
     }
@@ -446,6 +455,7 @@ public final class Channel {
     void deadLettered(Message m) {
         deadLetteredCount++;
         finish(m.seq); // it held no consumer's credit: nothing to pump
+        m.release();
     }
 
     private void journalRequeue(Message m, long dueEpochMs) {
@@ -521,6 +531,7 @@ public final class Channel {
                 int sampleRate = c.info.sampleRate();
                 if (sampleRate > 0 && shard.random.nextInt(100) > sampleRate) {
                     finish(m.seq); // sampled out: gone for this channel (§1.12)
+                    m.release();
                     continue;
                 }
                 m.attempts = (m.attempts + 1) & 0xFFFF;
@@ -567,10 +578,12 @@ public final class Channel {
                 readSeq++;
                 continue;
             }
-            byte[] a;
+            ByteBuf a;
+            Slab slab = null;
             int off;
             if (tail.contains(seq)) {
-                a = tail.array(seq);
+                slab = tail.slab(seq);
+                a = slab.buf();
                 off = tail.offset(seq);
             } else if (seq < tail.startSeq()) {
                 if (ephemeral || topic.ephemeral) {
@@ -583,10 +596,11 @@ public final class Channel {
                 }
                 if (diskBatch == null || diskIndex >= diskBatch.count()) {
                     diskBatch = null;
+                    diskBytes = null;
                     readFromDisk(seq);
                     return null;
                 }
-                a = diskBatch.bytes();
+                a = diskBytes;
                 off = diskBatch.offsets()[diskIndex];
                 long recSeq = LogRecord.seq(a, off);
                 if (recSeq < seq) {
@@ -617,7 +631,7 @@ public final class Channel {
             int attempts = attemptsBefore(p, seq);
             long nowMs = shard.nowEpochMs();
             long dueMs = dueEpochMs(p, a, off);
-            Message m = message(seq, a, off, attempts);
+            Message m = message(seq, a, slab, off, attempts);
             if (dueMs > nowMs) {
                 defer(m, dueMs);
                 continue;
@@ -633,7 +647,7 @@ public final class Channel {
     }
 
     /** When the record at a[off] is due (0: now): a recovered due time, else its DPUB deferral. */
-    static long dueEpochMs(Pending p, byte[] a, int off) {
+    static long dueEpochMs(Pending p, ByteBuf a, int off) {
         if (p != null) {
             return p.dueEpochMs();
         }
@@ -681,6 +695,7 @@ public final class Channel {
                 }
             } else {
                 diskBatch = batch;
+                diskBytes = Unpooled.wrappedBuffer(batch.bytes());
                 diskIndex = 0;
             }
             markDirty();
@@ -726,6 +741,7 @@ public final class Channel {
     void empty() {
         generation++;
         diskBatch = null;
+        diskBytes = null;
         diskReadInFlight = false;
         long to = Math.max(topic.visibleSeq, readSeq);
         readSeq = to;
@@ -733,12 +749,7 @@ public final class Channel {
         finished.clear(to);
         skip.clear(to);
         recovered = null;
-        requeued.clear();
-        deadLetters.clear();
-        inFlight.clear();
-        inFlightHeap.clear();
-        deferred.clear();
-        deferredHeap.clear();
+        dropMessages();
         for (Consumer c : consumers) {
             c.inFlight = 0;
         }
@@ -779,6 +790,7 @@ public final class Channel {
         // a disk batch or read positioned past the new read position would look like a gap
         generation++;
         diskBatch = null;
+        diskBytes = null;
         diskReadInFlight = false;
         if (events != null) {
             flushFinRun();
@@ -793,7 +805,24 @@ public final class Channel {
     void markDeleted() {
         deleted = true;
         generation++;
+        dropMessages();
+    }
+
+    /**
+     * Lets go of every message the channel holds (in flight, requeued, deferred, waiting for a
+     * dead-letter publish), so their slabs may go: emptied, deleted, or the shard closed after its
+     * cursors were saved.
+     */
+    void dropMessages() {
+        inFlight.forEachValue(Message::release);
+        deferred.forEachValue(Message::release);
+        requeued.forEach(Message::release);
         deadLetters.clear();
+        requeued.clear();
+        inFlight.clear();
+        inFlightHeap.clear();
+        deferred.clear();
+        deferredHeap.clear();
     }
 
     /**

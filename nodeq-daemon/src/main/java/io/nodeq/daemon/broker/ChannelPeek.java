@@ -1,5 +1,7 @@
 package io.nodeq.daemon.broker;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.nodeq.daemon.log.CursorStore.Pending;
 import io.nodeq.daemon.log.LogRecord;
 import io.nodeq.daemon.log.TopicLog;
@@ -32,7 +34,7 @@ final class ChannelPeek {
     /** Past this many body bytes the answer stops (with at least one message): a peek is for looking. */
     private static final long MAX_BODY_BYTES = 16L << 20;
 
-    private record Rec(byte[] array, int offset) {
+    private record Rec(ByteBuf bytes, int offset) {
     }
 
     private final Shard shard;
@@ -116,10 +118,10 @@ final class ChannelPeek {
                 seq++;
                 continue;
             }
-            byte[] a;
+            ByteBuf a;
             int off;
             if (tail.contains(seq)) {
-                a = tail.array(seq);
+                a = tail.buf(seq);
                 off = tail.offset(seq);
             } else if (seq < tail.startSeq()) {
                 Long next = gaps.get(seq);
@@ -131,7 +133,7 @@ final class ChannelPeek {
                 if (r == null) {
                     return seq;
                 }
-                a = r.array();
+                a = r.bytes();
                 off = r.offset();
             } else {
                 break; // not written yet
@@ -187,9 +189,10 @@ final class ChannelPeek {
         if (batch.firstSeq() > seq) {
             gaps.put(seq, batch.firstSeq());
         }
+        ByteBuf bytes = Unpooled.wrappedBuffer(batch.bytes());
         for (int i = 0; i < batch.count(); i++) {
             int off = batch.offsets()[i];
-            fromDisk.put(LogRecord.seq(batch.bytes(), off), new Rec(batch.bytes(), off));
+            fromDisk.put(LogRecord.seq(batch.bytes(), off), new Rec(bytes, off));
         }
     }
 }

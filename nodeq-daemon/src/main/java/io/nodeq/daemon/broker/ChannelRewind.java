@@ -104,7 +104,7 @@ final class ChannelRewind {
     }
 
     private static long timestamp(HotTail tail, long seq) {
-        return LogRecord.timestampNs(tail.array(seq), tail.offset(seq));
+        return LogRecord.timestampNs(tail.buf(seq), tail.offset(seq));
     }
 
     private void apply(Channel c, long from) {

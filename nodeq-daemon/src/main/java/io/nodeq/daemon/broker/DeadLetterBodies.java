@@ -34,7 +34,7 @@ final class DeadLetterBodies {
         Headers headers = Headers.of(origin);
         if (m.headerLength > 0) {
             Map<String, String> all = new LinkedHashMap<>(origin);
-            for (Map.Entry<String, String> e : Headers.decode(m.data, m.bodyOffset).asMap().entrySet()) {
+            for (Map.Entry<String, String> e : Headers.decode(m.headerBlock(), 0).asMap().entrySet()) {
                 if (!isOrigin(e.getKey())) {
                     all.put(e.getKey(), e.getValue());
                 }
@@ -48,7 +48,7 @@ final class DeadLetterBodies {
         int payload = m.bodyLength - m.headerLength;
         byte[] out = new byte[headers.encodedLength() + payload];
         int off = headers.encodeTo(out, 0);
-        System.arraycopy(m.data, m.bodyOffset + m.headerLength, out, off, payload);
+        m.data.getBytes(m.bodyOffset + m.headerLength, out, off, payload);
         return out;
     }
 

@@ -70,8 +70,9 @@ final class DeadLetters {
         }
     }
 
-    /** The channel was emptied or deleted: its messages are gone, answers to publishes are ignored. */
+    /** The channel was emptied or deleted: its messages are gone (released), answers to publishes are ignored. */
     void clear() {
+        forEach(Message::release);
         taken.clear();
         publishing.clear();
         generation++;

@@ -1,5 +1,6 @@
 package io.nodeq.daemon.broker;
 
+import io.netty.buffer.ByteBuf;
 import io.nodeq.daemon.log.LogRecord;
 import io.nodeq.daemon.log.TopicLog;
 
@@ -8,9 +9,10 @@ import java.util.List;
 
 /**
  * The newest records of a topic's log, in memory, shared by all its channels: encoded once, in
- * the log's own record format, into large slabs, so a queued message costs its record (40 bytes of
- * header and the body) plus 8 bytes of index and no object. The same bytes are what the disk lane
- * writes to the log, so nothing is encoded or copied twice.
+ * the log's own record format, into large direct-memory {@link Slab}s outside the Java heap, so a
+ * queued message costs its record (40 bytes of header and the body) plus 8 bytes of index and no
+ * object, and the collector sizes nothing in proportion to the queue. The same bytes are what the
+ * disk lane writes to the log, so nothing is encoded or copied twice.
  *
  * <pre>
  *   slabs:  [ rec rec rec ... ][ rec rec ... ][ rec rec      ]   (1 MiB each, oldest dropped first)
@@ -19,57 +21,47 @@ import java.util.List;
  * </pre>
  *
  * It keeps at least {@code capacity} records (--mem-queue-size) once they are written; older
- * slabs are dropped, and a channel that needs them reads the log on the disk lane. An ephemeral
- * topic has no log: what falls out of its tail is gone, as in NSQ.
+ * slabs leave the tail, and a channel that needs them reads the log on the disk lane. An ephemeral
+ * topic has no log: what falls out of its tail is gone, as in NSQ. The tail holds one reference to
+ * each of its slabs; a message a channel read from a slab ({@code Channel.message}) and a lane
+ * write of a region hold one each, so a slab that left the tail lives on, unchanged, until they let
+ * go (a requeued message is delivered from it again), and its memory goes back at the last release.
  *
  * <p>Owned by its topic's shard.
  */
 final class HotTail {
-    /**
-     * One slab fills one G1 heap region exactly (its array header included), so G1 allocates it as
-     * a humongous object straight into the old generation: a young collection never copies the
-     * queued bytes, and a dropped slab is reclaimed eagerly at the next one. Under another
-     * collector, 4 MiB.
-     */
-    static final int SLAB_SIZE = slabSize();
+    /** Bytes of one slab; a record larger than that gets a slab of its own size. */
+    static final int SLAB_SIZE = 1 << 20;
 
-    private static int slabSize() {
-        long region = 4L << 20;
-        try {
-            var bean = java.lang.management.ManagementFactory.getPlatformMXBean(
-                    com.sun.management.HotSpotDiagnosticMXBean.class);
-            if (bean != null && "true".equals(bean.getVMOption("UseG1GC").getValue())) {
-                region = Long.parseLong(bean.getVMOption("G1HeapRegionSize").getValue());
+    /** Regions of the tail handed to one lane write, and the references that keep their slabs until it finished. */
+    record Held(List<TopicLog.Region> regions, List<Slab> slabs) {
+        static final Held NONE = new Held(List.of(), List.of());
+
+        /** The write finished (or will never run): its slabs may go. */
+        void release() {
+            for (Slab s : slabs) {
+                s.release();
             }
-        } catch (RuntimeException | LinkageError e) {
-            // not HotSpot: keep the default
-        }
-        return (int) Math.max(1 << 20, Math.min(region, 32L << 20) - 16);
-    }
-
-    private static final class Slab {
-        final byte[] bytes;
-        final long firstSeq;
-        int used;
-
-        Slab(int size, long firstSeq) {
-            this.bytes = new byte[size];
-            this.firstSeq = firstSeq;
         }
     }
 
+    private final Slabs allocator;
     private final long capacity;
     private Slab[] slabs = new Slab[8];
     private int slabHead;
     private int slabCount;
     private long firstSlabNo;
 
+    /** The header of the record being appended, before it goes into its slab. */
+    private final byte[] scratch = new byte[LogRecord.HEADER];
+
     private long[] index = new long[1024];
     private int indexHead;
     private long startSeq;
     private long endSeq;
 
-    HotTail(long capacity, long nextSeq) {
+    HotTail(Slabs allocator, long capacity, long nextSeq) {
+        this.allocator = allocator;
         this.capacity = capacity;
         this.startSeq = nextSeq;
         this.endSeq = nextSeq;
@@ -96,12 +88,12 @@ final class HotTail {
     long append(long id, long timestampNs, int deferMs, int flags, byte[] body, int bodyOff, int bodyLen) {
         int size = LogRecord.size(bodyLen);
         Slab slab = slabCount == 0 ? null : slabs[(slabHead + slabCount - 1) % slabs.length];
-        if (slab == null || slab.bytes.length - slab.used < size) {
+        if (slab == null || slab.capacity() - slab.used < size) {
             slab = newSlab(Math.max(SLAB_SIZE, size));
         }
         long seq = endSeq;
         int off = slab.used;
-        LogRecord.encode(slab.bytes, off, seq, id, timestampNs, deferMs, flags, body, bodyOff, bodyLen);
+        LogRecord.encode(slab.buf(), off, scratch, seq, id, timestampNs, deferMs, flags, body, bodyOff, bodyLen);
         slab.used += size;
         long slabNo = firstSlabNo + slabCount - 1;
         putIndex(seq, slabNo << 32 | off);
@@ -118,7 +110,7 @@ final class HotTail {
             slabs = bigger;
             slabHead = 0;
         }
-        Slab s = new Slab(size, endSeq);
+        Slab s = allocator.allocate(size, endSeq);
         slabs[(slabHead + slabCount) % slabs.length] = s;
         slabCount++;
         return s;
@@ -142,35 +134,53 @@ final class HotTail {
     }
 
     /** The slab holding the record of {@code seq} (which must be in the tail). */
-    byte[] array(long seq) {
+    Slab slab(long seq) {
         long slabNo = pos(seq) >>> 32;
-        return slabs[(int) ((slabHead + (slabNo - firstSlabNo)) % slabs.length)].bytes;
+        return slabs[(int) ((slabHead + (slabNo - firstSlabNo)) % slabs.length)];
     }
 
-    /** The offset of the record of {@code seq} in {@link #array}. */
+    /** The bytes of the slab holding the record of {@code seq}. */
+    ByteBuf buf(long seq) {
+        return slab(seq).buf();
+    }
+
+    /** The offset of the record of {@code seq} in {@link #buf}. */
     int offset(long seq) {
         return (int) pos(seq);
     }
 
+    /** A heap copy of the record of {@code seq}, at offset 0 (for the rare readers that work on arrays). */
+    byte[] copy(long seq) {
+        ByteBuf b = buf(seq);
+        int off = offset(seq);
+        byte[] out = new byte[LogRecord.recordSize(b, off)];
+        b.getBytes(off, out);
+        return out;
+    }
+
     /**
      * The bytes of every record from {@code fromSeq} (in the tail) to the end, as one region per
-     * slab, for the lane to write. Later appends go after them, so the regions stay as they are.
+     * slab, for the lane to write; each of those slabs gets a reference that {@link Held#release}
+     * gives back once the write finished. Later appends go after them, so the regions stay as they are.
      */
-    List<TopicLog.Region> regionsFrom(long fromSeq) {
-        List<TopicLog.Region> out = new ArrayList<>(2);
+    Held regionsFrom(long fromSeq) {
         if (fromSeq >= endSeq) {
-            return out;
+            return Held.NONE;
         }
+        List<TopicLog.Region> out = new ArrayList<>(2);
+        List<Slab> held = new ArrayList<>(2);
         long slabNo = pos(fromSeq) >>> 32;
         int off = offset(fromSeq);
         for (long k = slabNo; k < firstSlabNo + slabCount; k++) {
             Slab slab = slabs[(int) ((slabHead + (k - firstSlabNo)) % slabs.length)];
             int from = k == slabNo ? off : 0;
             if (slab.used > from) {
-                out.add(new TopicLog.Region(slab.bytes, from, slab.used - from));
+                out.add(new TopicLog.Region(slab.nioView(from, slab.used - from)));
+                slab.retain();
+                held.add(slab);
             }
         }
-        return out;
+        return new Held(out, held);
     }
 
     /**
@@ -208,6 +218,7 @@ final class HotTail {
     }
 
     private void dropOldestSlab() {
+        slabs[slabHead].release();
         slabs[slabHead] = null;
         slabHead = (slabHead + 1) % slabs.length;
         slabCount--;
@@ -233,6 +244,7 @@ final class HotTail {
         }
         // drop whole slabs that start at or after seq, then shorten the last one
         while (slabCount > 0 && slabs[(slabHead + slabCount - 1) % slabs.length].firstSeq >= seq) {
+            slabs[(slabHead + slabCount - 1) % slabs.length].release();
             slabs[(slabHead + slabCount - 1) % slabs.length] = null;
             slabCount--;
         }
@@ -244,8 +256,11 @@ final class HotTail {
         endSeq = seq;
     }
 
-    /** Empties the tail; the next record gets {@code nextSeq}. */
+    /** Empties the tail; the next record gets {@code nextSeq}. Its slabs go once nobody else holds them. */
     void reset(long nextSeq) {
+        for (int i = 0; i < slabCount; i++) {
+            slabs[(slabHead + i) % slabs.length].release();
+        }
         java.util.Arrays.fill(slabs, null);
         slabHead = 0;
         slabCount = 0;

@@ -1,8 +1,11 @@
 package io.nodeq.daemon.broker;
 
+import io.netty.buffer.ByteBuf;
+
 /**
  * One message of a topic's log as one channel handles it while it is in flight, requeued or
- * deferred. The body is a slice of a hot-tail slab or of a disk read batch, shared and never
+ * deferred. The body is a slice of a hot-tail slab (direct memory, one reference held by this
+ * message until {@link #release}) or of a disk read batch (a heap array), shared and never
  * mutated; attempts and the in-flight fields are this channel's. Queued messages that no channel
  * has taken yet have no object: they are records in the log and its hot tail.
  *
@@ -13,7 +16,10 @@ public final class Message {
     final long seq;
     final long id;
     final long timestampNs;
-    final byte[] data;
+    /** The slab's bytes or the wrapped read batch the body is a slice of. */
+    final ByteBuf data;
+    /** The slab {@link #data} belongs to (one reference is this message's), null for a read batch. */
+    private final Slab slab;
     /** The stored body: the header block (when {@link #headerLength} &gt; 0), then the payload. */
     final int bodyOffset;
     final int bodyLength;
@@ -32,13 +38,20 @@ public final class Message {
     int deadLetterTries;
     /** Position in the channel's in-flight or deferred heap, -1 when in neither. */
     int heapIndex = -1;
+    private boolean released;
 
     Message(long seq, long id, long timestampNs, byte[] data, int bodyOffset, int bodyLength, int attempts) {
-        this(seq, id, timestampNs, data, bodyOffset, bodyLength, 0, attempts);
+        this(seq, id, timestampNs, io.netty.buffer.Unpooled.wrappedBuffer(data), null, bodyOffset, bodyLength, 0,
+                attempts);
     }
 
-    Message(long seq, long id, long timestampNs, byte[] data, int bodyOffset, int bodyLength, int headerLength,
-            int attempts) {
+    /** A message over {@code data}; a non-null {@code slab} is retained here, for {@link #release}. */
+    Message(long seq, long id, long timestampNs, ByteBuf data, Slab slab, int bodyOffset, int bodyLength,
+            int headerLength, int attempts) {
+        if (slab != null) {
+            slab.retain();
+        }
+        this.slab = slab;
         this.seq = seq;
         this.id = id;
         this.timestampNs = timestampNs;
@@ -61,14 +74,41 @@ public final class Message {
         return timestampNs;
     }
 
+    /**
+     * The channel dropped the message (finished, dead-lettered, emptied, deleted, shut down): its
+     * slab may go. Once per message; a second release throws rather than free a slab under
+     * another holder.
+     */
+    void release() {
+        if (slab == null) {
+            return;
+        }
+        if (released) {
+            throw new IllegalStateException("message seq " + seq + " released twice");
+        }
+        released = true;
+        slab.release();
+    }
+
     /** The payload, without the header block. */
     public byte[] body() {
-        return java.util.Arrays.copyOfRange(data, bodyOffset + headerLength, bodyOffset + bodyLength);
+        return bytes(bodyOffset + headerLength, bodyLength - headerLength);
     }
 
     /** The header block (u16 length included), empty when the message has none. */
     public byte[] headerBlock() {
-        return java.util.Arrays.copyOfRange(data, bodyOffset, bodyOffset + headerLength);
+        return bytes(bodyOffset, headerLength);
+    }
+
+    /** The stored body, header block included. */
+    byte[] storedBody() {
+        return bytes(bodyOffset, bodyLength);
+    }
+
+    private byte[] bytes(int from, int length) {
+        byte[] out = new byte[length];
+        data.getBytes(from, out);
+        return out;
     }
 
     public int attempts() {

@@ -1,11 +1,14 @@
 package io.nodeq.daemon.broker;
 
+import io.netty.buffer.ByteBuf;
 import io.nodeq.protocol.Frames;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
  * Cuts the message frame a consumer gets from a message's stored body, without copying the body
- * first (PROTOCOL-EXTENSIONS.md, message headers):
+ * first (PROTOCOL-EXTENSIONS.md, message headers): the body goes from its slab (or read batch)
+ * straight into the outgoing buffer, one copy, direct memory to direct memory.
  *
  * <pre>
  *   stored body (headerLength &gt; 0):  | H (u16) | entries | payload |
@@ -26,13 +29,17 @@ final class MessageFrames {
 
     /** Appends {@code m}'s frame for a consumer that did ({@code headers}) or did not negotiate headers. */
     static void append(Buffer out, Message m, boolean headers) {
+        ByteBuf dst = ((BufferInternal) out).unwrap();
         if (!headers) {
-            Frames.appendMessage(out, m.timestampNs, m.attempts, m.id, m.data, m.bodyOffset + m.headerLength,
-                    m.bodyLength - m.headerLength);
+            Frames.appendMessageHeader(out, m.bodyLength - m.headerLength, m.timestampNs, m.attempts, m.id);
+            dst.writeBytes(m.data, m.bodyOffset + m.headerLength, m.bodyLength - m.headerLength);
         } else if (m.headerLength > 0) {
-            Frames.appendMessage(out, m.timestampNs, m.attempts, m.id, m.data, m.bodyOffset, m.bodyLength);
+            Frames.appendMessageHeader(out, m.bodyLength, m.timestampNs, m.attempts, m.id);
+            dst.writeBytes(m.data, m.bodyOffset, m.bodyLength);
         } else {
-            Frames.appendMessage(out, m.timestampNs, m.attempts, m.id, EMPTY_BLOCK, m.data, m.bodyOffset, m.bodyLength);
+            Frames.appendMessageHeader(out, EMPTY_BLOCK.length + m.bodyLength, m.timestampNs, m.attempts, m.id);
+            dst.writeBytes(EMPTY_BLOCK);
+            dst.writeBytes(m.data, m.bodyOffset, m.bodyLength);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.nodeq.daemon.broker;
 
+import io.netty.buffer.ByteBuf;
 import io.nodeq.daemon.log.LogRecord;
 
 /**
@@ -18,18 +19,18 @@ public record PeekedMessage(long id, long seq, long timestampNs, int attempts, S
     public static final String QUEUED = "queued";
     public static final String DEFERRED = "deferred";
 
-    /** A copy of the record at {@code a[off]}. */
-    static PeekedMessage ofRecord(byte[] a, int off, int attempts, String state, long dueEpochMs) {
-        int from = LogRecord.messageOffset(a, off);
+    /** A copy of the record at {@code a[off]} (a hot-tail slab or a wrapped read batch). */
+    static PeekedMessage ofRecord(ByteBuf a, int off, int attempts, String state, long dueEpochMs) {
+        byte[] body = new byte[LogRecord.messageLength(a, off)];
+        a.getBytes(LogRecord.messageOffset(a, off), body);
         return new PeekedMessage(LogRecord.id(a, off), LogRecord.seq(a, off), LogRecord.timestampNs(a, off), attempts,
-                state, LogRecord.flags(a, off) & ~LogRecord.FLAG_TARGETED,
-                java.util.Arrays.copyOfRange(a, from, from + LogRecord.messageLength(a, off)), dueEpochMs);
+                state, LogRecord.flags(a, off) & ~LogRecord.FLAG_TARGETED, body, dueEpochMs);
     }
 
     /** A copy of a message the channel holds (its body is a slice of the record it was read from). */
     static PeekedMessage ofMessage(Message m, String state, long dueEpochMs) {
         return new PeekedMessage(m.id, m.seq, m.timestampNs, m.attempts, state,
                 m.headerLength > 0 ? LogRecord.FLAG_HEADERS : 0,
-                java.util.Arrays.copyOfRange(m.data, m.bodyOffset, m.bodyOffset + m.bodyLength), dueEpochMs);
+                m.storedBody(), dueEpochMs);
     }
 }

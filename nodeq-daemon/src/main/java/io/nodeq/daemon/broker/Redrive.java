@@ -93,7 +93,7 @@ final class Redrive {
             List<Routed> routed = new ArrayList<>();
             long to = Math.min(end, Math.min(tail.endSeq(), next + STEP_RECORDS));
             for (long seq = next; seq < to; seq++) {
-                route(tail.array(seq), tail.offset(seq), routed);
+                route(tail.copy(seq), 0, routed); // a copy: origins are parsed from arrays, and redrives are rare
             }
             next = to;
             send(routed);

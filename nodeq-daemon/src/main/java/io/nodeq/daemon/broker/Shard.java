@@ -67,6 +67,8 @@ public final class Shard {
     private final BrokerClock clock;
 
     final Map<String, Topic> topics = new HashMap<>();
+    /** The direct-memory slabs of this shard's hot tails. */
+    final Slabs slabs = new Slabs();
     private final List<Channel> dirty = new ArrayList<>();
     private final List<Topic> writeTopics = new ArrayList<>();
     private final List<Channel> journalChannels = new ArrayList<>();
@@ -236,7 +238,8 @@ public final class Shard {
     /** What one topic hands to one group write. */
     private static final class TopicWrite {
         final Topic topic;
-        final List<TopicLog.Region> regions;
+        /** The records, and the references that keep their slabs until the shard hears the write finished. */
+        final HotTail.Held held;
         final long endSeq;
         final long count;
         /** The topic's write epoch: a write queued before a failure of its topic is refused on the lane. */
@@ -247,9 +250,9 @@ public final class Shard {
         long nextSeqAfterError;
         final List<String> snapshotDue = new ArrayList<>();
 
-        TopicWrite(Topic topic, List<TopicLog.Region> regions, long endSeq, long count) {
+        TopicWrite(Topic topic, HotTail.Held held, long endSeq, long count) {
             this.topic = topic;
-            this.regions = regions;
+            this.held = held;
             this.endSeq = endSeq;
             this.count = count;
             this.epoch = topic.writeEpoch;
@@ -380,7 +383,7 @@ public final class Shard {
             if (events == null) {
                 continue;
             }
-            TopicWrite w = byTopic.computeIfAbsent(c.topic, t -> new TopicWrite(t, List.of(), t.writtenSeq, 0));
+            TopicWrite w = byTopic.computeIfAbsent(c.topic, t -> new TopicWrite(t, HotTail.Held.NONE, t.writtenSeq, 0));
             w.channels.add(c.name);
             w.journals.add(events);
         }
@@ -396,8 +399,8 @@ public final class Shard {
             return false;
         }
         try {
-            if (!w.regions.isEmpty()) {
-                files.append(w.regions, w.topic.durable());
+            if (!w.held.regions().isEmpty()) {
+                files.append(w.held.regions(), w.topic.durable());
                 files.unsynced += w.count;
             }
             for (int i = 0; i < w.channels.size(); i++) {
@@ -433,6 +436,7 @@ public final class Shard {
     private void writeDone(List<TopicWrite> writes, List<java.util.function.Consumer<Throwable>> waiters) {
         Throwable failure = null;
         for (TopicWrite w : writes) {
+            w.held.release(); // the lane is done with the bytes, whatever became of the write
             Topic t = w.topic;
             if (w.error == null) {
                 if (t.writeError != null) {
@@ -635,6 +639,7 @@ public final class Shard {
         }
         topics.remove(t.name);
         writeTopics.remove(t);
+        t.tail.reset(t.tail.endSeq()); // its slabs go once the lane writes in flight are done with them
         if (t.files != null) {
             TopicFiles files = t.files;
             lane.execute("delete " + t.name, () -> {
@@ -1006,7 +1011,9 @@ public final class Shard {
                     LOG.info("shard {}: saved the cursors of {} channels", index, names.size());
                 }
                 return null;
-            }).onComplete(ar -> {
+            }).onComplete(ar -> ctx.runOnContext(onShard -> {
+                // the lane is done with every region: the slabs can go
+                releaseSlabs(onLane, last);
                 Throwable failed = ar.failed() ? ar.cause() : null;
                 for (WriteJob job : onLane) {
                     Throwable jobError = firstError(job.writes());
@@ -1019,12 +1026,36 @@ public final class Shard {
                 } else {
                     done.complete();
                 }
-            });
+            }));
         });
         return done.future().eventually(() -> vertx.executeBlocking(() -> {
             lane.shutdown(30_000);
             return null;
         }, false).mapEmpty());
+    }
+
+    /**
+     * On the closed shard, once the lane wrote its last: every holder lets go of its slabs (the
+     * writes whose completion the closed shard dropped, the channels' messages, the tails), then
+     * any slab still live is one somebody forgot to release: said loudly, and freed.
+     */
+    private void releaseSlabs(List<WriteJob> onLane, List<TopicWrite> last) {
+        for (WriteJob job : onLane) {
+            job.writes().forEach(w -> w.held.release());
+        }
+        last.forEach(w -> w.held.release());
+        for (Topic t : topics.values()) {
+            for (Channel c : t.channels.values()) {
+                c.dropMessages();
+            }
+            t.tail.reset(t.tail.endSeq());
+        }
+        long bytes = slabs.bytes();
+        int leaked = slabs.freeAll();
+        if (leaked > 0) {
+            LOG.warn("shard {}: {} hot-tail slabs ({} bytes) were still referenced at shutdown: freed", index, leaked,
+                    bytes);
+        }
     }
 
     private static Throwable firstError(List<TopicWrite> writes) {

@@ -144,6 +144,11 @@ public final class ShardBatch {
         for (Op op : ops) {
             try {
                 apply(shard, op);
+            } catch (PublishException e) {
+                // refused by the storage (a failed write, no memory for the hot tail): as a failed write's publishers
+                op.error = e.storage()
+                        ? ProtocolError.of("E_" + op.command + "_FAILED", op.command + " failed " + e.getMessage())
+                        : ProtocolError.of(ErrorCodes.E_INVALID, op.kind + " failed " + e.getMessage());
             } catch (RuntimeException e) {
                 op.error = ProtocolError.of(ErrorCodes.E_INVALID, op.kind + " failed " + e.getMessage());
             }

@@ -1,5 +1,6 @@
 package io.nodeq.daemon.broker;
 
+import io.netty.buffer.ByteBuf;
 import io.nodeq.daemon.log.LogRecord;
 import io.nodeq.daemon.stats.StatsSnapshot;
 import io.nodeq.protocol.Headers;
@@ -90,7 +91,7 @@ public final class Topic {
         this.shard = shard;
         this.files = files;
         this.ids = new IdGenerator(shard.options.nodeId());
-        this.tail = new HotTail(shard.options.memQueueSize(), nextSeq);
+        this.tail = new HotTail(shard.slabs, shard.options.memQueueSize(), nextSeq);
         this.writtenSeq = nextSeq;
         this.submittedSeq = nextSeq;
         this.visibleSeq = nextSeq;
@@ -169,7 +170,7 @@ public final class Topic {
             }
             int flags = block > 2 ? LogRecord.FLAG_HEADERS : 0;
             int skip = block == 2 ? 2 : 0; // an empty block is not stored: no overhead without headers
-            long seq = tail.append(ids.next(), ts, defer, flags, body, skip, body.length - skip);
+            long seq = append(ts, defer, flags, body, skip, appended);
             if (key != null) {
                 dedup.add(key, seq, ts);
             }
@@ -204,13 +205,30 @@ public final class Topic {
     void publishTargeted(List<Redrive.Item> items) {
         checkPublishable();
         long ts = shard.nowEpochNs();
+        int appended = 0;
         for (Redrive.Item item : items) {
-            long seq = tail.append(ids.next(), ts, 0, item.flags(), item.stored(), 0, item.stored().length);
+            long seq = append(ts, 0, item.flags(), item.stored(), 0, appended++);
             targetedSeqs.add(seq);
             messageCount++;
             messageBytes += item.stored().length;
         }
         afterAppend();
+    }
+
+    /**
+     * Appends {@code body} from {@code skip} on to the tail. When the tail has no memory for it,
+     * the {@code appendedBefore} records this publish appended before go on like any others (written,
+     * delivered) and the publisher gets the error: at least once, never a record left unwritten.
+     */
+    private long append(long ts, int defer, int flags, byte[] body, int skip, int appendedBefore) {
+        try {
+            return tail.append(ids.next(), ts, defer, flags, body, skip, body.length - skip);
+        } catch (PublishException noMemory) {
+            if (appendedBefore > 0) {
+                afterAppend();
+            }
+            throw noMemory;
+        }
     }
 
     /** After an append: written at once (ephemeral) or handed to the next group write. */
@@ -289,10 +307,10 @@ public final class Topic {
             if (seq < from || !tail.contains(seq)) {
                 continue; // the scan finds its deferral in the record itself
             }
-            byte[] a = tail.array(seq);
+            Slab slab = tail.slab(seq);
             int off = tail.offset(seq);
             for (Channel c : channels.values()) {
-                c.deferFromPublish(seq, a, off);
+                c.deferFromPublish(seq, slab, off);
             }
         }
         while (!targetedSeqs.isEmpty() && targetedSeqs.peek() < visibleSeq) {
@@ -300,7 +318,7 @@ public final class Topic {
             if (seq < from || !tail.contains(seq)) {
                 continue; // each channel's scan finds the target in the record itself
             }
-            byte[] a = tail.array(seq);
+            ByteBuf a = tail.buf(seq);
             int off = tail.offset(seq);
             if ((LogRecord.flags(a, off) & LogRecord.FLAG_TARGETED) == 0) {
                 continue; // a durable write failed and the seq went to another record

@@ -1,5 +1,8 @@
 package io.nodeq.daemon.log;
 
+import io.netty.buffer.ByteBuf;
+
+import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
@@ -60,6 +63,33 @@ public final class LogRecord {
     public static int encode(byte[] dst, int off, long seq, long id, long timestampNs, int deferMs, int flags,
                              byte[] body, int bodyOff, int bodyLen) {
         int size = HEADER + bodyLen;
+        putHeader(dst, off, size, seq, id, timestampNs, deferMs, flags);
+        System.arraycopy(body, bodyOff, dst, off + HEADER, bodyLen);
+        putInt(dst, off + 4, crc(dst, off, size));
+        return size;
+    }
+
+    /**
+     * Writes one record at dst[off..] (a direct hot-tail slab): the header is built in
+     * {@code scratch} ({@link #HEADER} bytes the caller owns) and the CRC computed over it and the
+     * heap body, so the slab is written once, with two copies, and never read back.
+     */
+    public static int encode(ByteBuf dst, int off, byte[] scratch, long seq, long id, long timestampNs, int deferMs,
+                             int flags, byte[] body, int bodyOff, int bodyLen) {
+        int size = HEADER + bodyLen;
+        putHeader(scratch, 0, size, seq, id, timestampNs, deferMs, flags);
+        CRC32C crc = new CRC32C();
+        crc.update(scratch, CRC_START, HEADER - CRC_START);
+        crc.update(body, bodyOff, bodyLen);
+        putInt(scratch, 4, (int) crc.getValue());
+        dst.setBytes(off, scratch, 0, HEADER);
+        dst.setBytes(off + HEADER, body, bodyOff, bodyLen);
+        return size;
+    }
+
+    /** Every header field but the CRC. */
+    private static void putHeader(byte[] dst, int off, int size, long seq, long id, long timestampNs, int deferMs,
+                                  int flags) {
         putInt(dst, off, size - LENGTH_FIELD);
         dst[off + 8] = VERSION;
         dst[off + 9] = (byte) flags;
@@ -69,9 +99,6 @@ public final class LogRecord {
         putLong(dst, off + 16, seq);
         putLong(dst, off + 24, id);
         putLong(dst, off + 32, timestampNs);
-        System.arraycopy(body, bodyOff, dst, off + HEADER, bodyLen);
-        putInt(dst, off + 4, crc(dst, off, size));
-        return size;
     }
 
     /** 4 + length: the whole record. */
@@ -160,6 +187,84 @@ public final class LogRecord {
 
     public static int bodyLength(byte[] b, int off) {
         return recordSize(b, off) - HEADER;
+    }
+
+    // ---- the same fields over a ByteBuf (a direct hot-tail slab, or a wrapped read batch) ----
+
+    public static int recordSize(ByteBuf b, int off) {
+        return LENGTH_FIELD + b.getInt(off);
+    }
+
+    public static long seq(ByteBuf b, int off) {
+        return b.getLong(off + 16);
+    }
+
+    public static long id(ByteBuf b, int off) {
+        return b.getLong(off + 24);
+    }
+
+    public static long timestampNs(ByteBuf b, int off) {
+        return b.getLong(off + 32);
+    }
+
+    public static int deferMs(ByteBuf b, int off) {
+        return b.getInt(off + 12);
+    }
+
+    public static int flags(ByteBuf b, int off) {
+        return b.getUnsignedByte(off + 9);
+    }
+
+    /** {@link #headerLength(byte[], int)} over a ByteBuf. */
+    public static int headerLength(ByteBuf b, int off) {
+        if ((flags(b, off) & FLAG_HEADERS) == 0) {
+            return 0;
+        }
+        int p = off + HEADER + targetLength(b, off);
+        return Math.min(2 + b.getUnsignedShort(p), bodyLength(b, off));
+    }
+
+    public static int targetLength(ByteBuf b, int off) {
+        return (flags(b, off) & FLAG_TARGETED) == 0 ? 0 : 1 + b.getUnsignedByte(off + HEADER);
+    }
+
+    /** {@link #targets(byte[], int, String)} over a ByteBuf. */
+    public static boolean targets(ByteBuf b, int off, String channel) {
+        int n = b.getUnsignedByte(off + HEADER);
+        if (n != channel.length()) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (b.getByte(off + HEADER + 1 + i) != (byte) channel.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public static boolean forOtherChannel(ByteBuf b, int off, String channel) {
+        return (flags(b, off) & FLAG_TARGETED) != 0 && !targets(b, off, channel);
+    }
+
+    public static int messageOffset(ByteBuf b, int off) {
+        return off + HEADER + targetLength(b, off);
+    }
+
+    public static int messageLength(ByteBuf b, int off) {
+        return bodyLength(b, off) - targetLength(b, off);
+    }
+
+    public static int bodyLength(ByteBuf b, int off) {
+        return recordSize(b, off) - HEADER;
+    }
+
+    /** The record size at absolute index {@code off} of a region a lane write gathers. */
+    static int recordSize(ByteBuffer b, int off) {
+        return LENGTH_FIELD + b.getInt(off);
+    }
+
+    static long seq(ByteBuffer b, int off) {
+        return b.getLong(off + 16);
     }
 
     /**

@@ -76,14 +76,28 @@ public final class TopicLog implements AutoCloseable {
         }
     }
 
-    /** A slice of an array holding whole encoded records back to back. */
-    public record Region(byte[] array, int offset, int length) {
+    /**
+     * Whole encoded records back to back: the bytes of {@code bytes} from its position to its
+     * limit, kept as a view of its own (position 0, big-endian) so the caller's buffer is never
+     * moved. A direct buffer (a hot-tail slab) is written by the channel as it is; a heap one is
+     * copied into a temporary direct buffer by the JDK first.
+     */
+    public record Region(ByteBuffer bytes) {
         public Region {
-            Objects.checkFromIndexSize(offset, length, array.length);
+            bytes = bytes.slice();
+        }
+
+        /** A slice of an array. */
+        public Region(byte[] array, int offset, int length) {
+            this(ByteBuffer.wrap(array, Objects.checkFromIndexSize(offset, length, array.length), length));
         }
 
         public static Region of(byte[] array) {
             return new Region(array, 0, array.length);
+        }
+
+        public int length() {
+            return bytes.limit();
         }
     }
 
@@ -346,9 +360,9 @@ public final class TopicLog implements AutoCloseable {
     private long validate(List<Region> regions) {
         long expect = nextSeq;
         for (Region r : regions) {
-            byte[] a = r.array();
-            int off = r.offset();
-            int end = off + r.length();
+            ByteBuffer a = r.bytes();
+            int off = 0;
+            int end = r.length();
             while (off < end) {
                 if (end - off < LogRecord.HEADER) {
                     throw new IllegalArgumentException("region ends inside a record header at " + off);
@@ -372,16 +386,16 @@ public final class TopicLog implements AutoCloseable {
         Segment seg = active;
         long segSize = seg.size;
         for (Region r : regions) {
-            byte[] a = r.array();
-            int off = r.offset();
-            int end = off + r.length();
+            ByteBuffer a = r.bytes();
+            int off = 0;
+            int end = r.length();
             int sliceStart = off;
             while (off < end) {
                 int size = LogRecord.recordSize(a, off);
                 long seq = LogRecord.seq(a, off);
                 if (segSize > 0 && segSize + size > opts.maxBytesPerFile()) {
                     if (off > sliceStart) {
-                        writeBufs.add(ByteBuffer.wrap(a, sliceStart, off - sliceStart));
+                        writeBufs.add(a.slice(sliceStart, off - sliceStart));
                     }
                     sliceStart = off;
                     flush(seg);
@@ -394,7 +408,7 @@ public final class TopicLog implements AutoCloseable {
                 nextSeq = seq + 1;
             }
             if (end > sliceStart) {
-                writeBufs.add(ByteBuffer.wrap(a, sliceStart, end - sliceStart));
+                writeBufs.add(a.slice(sliceStart, end - sliceStart));
             }
         }
         flush(seg);

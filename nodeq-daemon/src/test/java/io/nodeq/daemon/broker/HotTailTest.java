@@ -1,16 +1,29 @@
 package io.nodeq.daemon.broker;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.util.IllegalReferenceCountException;
 import io.nodeq.daemon.log.LogRecord;
 import io.nodeq.daemon.log.TopicLog;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The hot tail: records across slabs, eviction down to the capacity, rollback, and the lane's regions. */
+/**
+ * The hot tail: records across slabs, eviction down to the capacity, rollback, the lane's regions,
+ * and the direct-memory slabs' references (freed at the last release, loud after it).
+ */
 class HotTailTest {
+    private final Slabs slabs = new Slabs();
+
+    @AfterEach
+    void freeTheSlabs() {
+        slabs.freeAll(); // direct memory the test's tails still hold, counted against the process's limit
+    }
 
     private static byte[] body(long seq, int size) {
         byte[] b = new byte[size];
@@ -18,19 +31,33 @@ class HotTailTest {
         return b;
     }
 
+    /** A tail of {@code capacity} holding seqs 0 .. count-1, bodies of {@code size} bytes. */
+    private HotTail filled(long capacity, int count, int size) {
+        HotTail tail = new HotTail(slabs, capacity, 0);
+        for (long seq = 0; seq < count; seq++) {
+            tail.append(1000 + seq, seq, 0, body(seq, size), 0, size);
+        }
+        return tail;
+    }
+
     private static void assertRecord(HotTail tail, long seq, int size) {
-        byte[] a = tail.array(seq);
+        ByteBuf a = tail.buf(seq);
         int off = tail.offset(seq);
         assertThat(LogRecord.seq(a, off)).isEqualTo(seq);
         assertThat(LogRecord.id(a, off)).isEqualTo(1000 + seq);
         assertThat(LogRecord.bodyLength(a, off)).isEqualTo(size);
-        assertThat(Arrays.copyOfRange(a, LogRecord.bodyOffset(off), LogRecord.bodyOffset(off) + size))
-                .isEqualTo(body(seq, size));
+        byte[] body = new byte[size];
+        a.getBytes(LogRecord.bodyOffset(off), body);
+        assertThat(body).isEqualTo(body(seq, size));
+        // the copy is the same record, valid (its CRC computed over the header and the heap body)
+        byte[] copy = tail.copy(seq);
+        assertThat(LogRecord.valid(copy, 0, copy.length, copy.length)).isTrue();
+        assertThat(LogRecord.seq(copy, 0)).isEqualTo(seq);
     }
 
     @Test
     void recordsSpanSlabsAndAreFoundBySeq() {
-        HotTail tail = new HotTail(1_000, 7);
+        HotTail tail = new HotTail(slabs, 1_000, 7);
         int size = 300_000; // three records a slab
         for (long seq = 7; seq < 17; seq++) {
             assertThat(tail.append(1000 + seq, seq, 0, body(seq, size), 0, size)).isEqualTo(seq);
@@ -48,22 +75,22 @@ class HotTailTest {
 
     @Test
     void regionsFromASeqAreTheRecordsBackToBack() {
-        HotTail tail = new HotTail(1_000, 0);
         int size = 400_000;
-        for (long seq = 0; seq < 6; seq++) {
-            tail.append(1000 + seq, seq, 0, body(seq, size), 0, size);
-        }
-        List<TopicLog.Region> regions = tail.regionsFrom(2);
+        HotTail tail = filled(1_000, 6, size);
+        HotTail.Held held = tail.regionsFrom(2);
+        List<TopicLog.Region> regions = held.regions();
         long total = regions.stream().mapToLong(TopicLog.Region::length).sum();
         assertThat(total).isEqualTo(4L * LogRecord.size(size));
         TopicLog.Region first = regions.get(0);
-        assertThat(LogRecord.seq(first.array(), first.offset())).isEqualTo(2);
-        assertThat(tail.regionsFrom(6)).isEmpty();
+        assertThat(first.bytes().isDirect()).isTrue();
+        assertThat(first.bytes().getLong(16)).isEqualTo(2); // the seq field of the first record
+        assertThat(tail.regionsFrom(6).regions()).isEmpty();
+        held.release();
     }
 
     @Test
     void evictionKeepsTheCapacityButNothingUnwritten() {
-        HotTail tail = new HotTail(3, 0);
+        HotTail tail = new HotTail(slabs, 3, 0);
         for (long seq = 0; seq < 10; seq++) {
             tail.append(1000 + seq, seq, 0, body(seq, 10), 0, 10);
         }
@@ -78,20 +105,58 @@ class HotTailTest {
 
     @Test
     void truncateForgetsTheTailAndTheNextAppendReusesItsSeqs() {
-        HotTail tail = new HotTail(100, 0);
         int size = 300_000;
-        for (long seq = 0; seq < 8; seq++) {
-            tail.append(1000 + seq, seq, 0, body(seq, size), 0, size);
-        }
+        HotTail tail = filled(100, 8, size);
         tail.truncate(5);
         assertThat(tail.endSeq()).isEqualTo(5);
         assertThat(tail.contains(5)).isFalse();
         assertThat(tail.append(2000, 5, 0, body(5, 20), 0, 20)).isEqualTo(5);
-        byte[] a = tail.array(5);
+        ByteBuf a = tail.buf(5);
         assertThat(LogRecord.id(a, tail.offset(5))).isEqualTo(2000);
         assertRecord(tail, 4, size);
         // regions after a truncation hold only the new record
-        assertThat(tail.regionsFrom(5)).hasSize(1);
-        assertThat(tail.regionsFrom(5).get(0).length()).isEqualTo(LogRecord.size(20));
+        HotTail.Held held = tail.regionsFrom(5);
+        assertThat(held.regions()).hasSize(1);
+        assertThat(held.regions().get(0).length()).isEqualTo(LogRecord.size(20));
+        held.release();
+    }
+
+    @Test
+    void anEvictedSlabIsFreedAtItsLastRelease() {
+        int size = 400_000;
+        HotTail tail = filled(2, 6, size);
+        assertThat(slabs.count()).isEqualTo(3);
+        assertThat(slabs.bytes()).isEqualTo(3L * HotTail.SLAB_SIZE);
+        Slab first = tail.slab(0);
+        first.retain(); // a message read from it
+        HotTail.Held write = tail.regionsFrom(0); // a lane write of all three
+        tail.evict(6); // keeps 4, 5: the first two slabs leave the tail
+        assertThat(tail.startSeq()).isEqualTo(4);
+        assertThat(slabs.count()).isEqualTo(3); // still held by the write (and the message)
+        write.release();
+        assertThat(slabs.count()).isEqualTo(2); // the second slab had no other holder
+        ByteBuf bytes = first.buf();
+        assertThat(LogRecord.seq(bytes, 0)).isEqualTo(0); // still readable while held
+        first.release();
+        assertThat(slabs.count()).isEqualTo(1);
+        assertThat(first.freed()).isTrue();
+        // a stale reader is loud, never a crash or someone else's bytes; so is a release too many
+        assertThatThrownBy(() -> LogRecord.seq(bytes, 0)).isInstanceOf(IllegalReferenceCountException.class);
+        assertThatThrownBy(first::release).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(first::retain).isInstanceOf(IllegalStateException.class);
+        tail.reset(6);
+        assertThat(slabs.count()).isZero();
+        assertThat(slabs.bytes()).isZero();
+    }
+
+    @Test
+    void truncateAndResetReleaseTheTailsSlabs() {
+        int size = 400_000;
+        HotTail tail = filled(100, 6, size);
+        tail.truncate(3); // the third slab (seqs 4, 5) goes, the second keeps seq 2
+        assertThat(slabs.count()).isEqualTo(2);
+        tail.reset(3);
+        assertThat(slabs.count()).isZero();
+        assertThat(slabs.freeAll()).isZero();
     }
 }
