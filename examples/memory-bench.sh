@@ -65,8 +65,10 @@ depths() {
 per_message() {
   awk -v w="$1" -v b="$2" -v a="$3" -v m="$messages" -v s="$size" -v c="$4" 'BEGIN {
     d = (a - b) * 1024
-    printf "# %-30s %7.1f MB -> %7.1f MB (+%.1f MB): %6.1f B per queued message, %6.1f B beyond its %d-byte body",
-      w, b / 1024, a / 1024, d / 1048576, d / m, d / m - s, s
+    printf "# %-30s %7.1f MB -> %7.1f MB (+%.1f MB): %6.1f B per queued message",
+      w, b / 1024, a / 1024, d / 1048576, d / m
+    # the heap holds no bodies (the hot tail is direct memory): "beyond the body" is RSS-only
+    if (w !~ /live heap/) printf ", %6.1f B beyond its %d-byte body", d / m - s, s
     if (c > 1) printf "; %6.1f B per channel copy", d / m / c
     printf "\n" }'
 }
