@@ -61,6 +61,12 @@ public final class CommandDecoder implements Handler<Buffer> {
 
     private Buffer buf;
     private int pos;
+    /**
+     * While the bytes that complete a command cut by the previous chunk are parsed, the rest of the
+     * new chunk (from {@link #pendingTailOffset}); {@link #takeRemaining} hands it back too.
+     */
+    private Buffer pendingTail;
+    private int pendingTailOffset;
 
     private String name;
     /** The current command line, copied out of the buffer (grows to the longest line seen). */
@@ -95,6 +101,10 @@ public final class CommandDecoder implements Handler<Buffer> {
         Buffer rest = buf == null ? Buffer.buffer() : buf.getBuffer(pos, buf.length());
         buf = null;
         pos = 0;
+        if (pendingTail != null) {
+            rest = rest.copy().appendBuffer(pendingTail, pendingTailOffset, pendingTail.length() - pendingTailOffset);
+            pendingTail = null;
+        }
         return rest;
     }
 
@@ -119,6 +129,36 @@ public final class CommandDecoder implements Handler<Buffer> {
                 return;
             }
         }
+        if (buf != null && pos < buf.length()) {
+            // a command was cut by the previous chunk: finish it from just the bytes it lacks, then
+            // parse the chunk in place, rather than copying the whole chunk behind the remainder
+            int need = bytesToFinish(chunk, off);
+            if (need > 0 && need < chunk.length() - off) {
+                int rest = buf.length() - pos;
+                Buffer joined = Buffer.buffer(rest + need);
+                joined.appendBuffer(buf, pos, rest).appendBuffer(chunk, off, need);
+                buf = joined;
+                pos = 0;
+                pendingTail = chunk;
+                pendingTailOffset = off + need;
+                try {
+                    parse();
+                } finally {
+                    boolean taken = pendingTail == null;
+                    pendingTail = null;
+                    if (taken || state == State.FAILED) {
+                        return; // takeRemaining has the rest of the chunk, or nothing more is read
+                    }
+                }
+                if (pos < buf.length()) {
+                    append(chunk, off + need); // not expected: fall back to joining
+                } else {
+                    buf = null;
+                    pos = 0;
+                    off += need;
+                }
+            }
+        }
         append(chunk, off);
         try {
             parse();
@@ -130,6 +170,30 @@ public final class CommandDecoder implements Handler<Buffer> {
                 // the caller may reuse or free the chunk once this returns: keep a copy of the rest
                 buf = chunk.getBuffer(pos, chunk.length());
                 pos = 0;
+            }
+        }
+    }
+
+    /**
+     * How many bytes of {@code chunk} from {@code off} the command cut at the end of {@code buf}
+     * needs to reach its next step (a whole line, size field or body), or -1 when not known.
+     */
+    private int bytesToFinish(Buffer chunk, int off) {
+        int avail = buf.length() - pos;
+        switch (state) {
+            case MAGIC, BODY_SIZE, MPUB_COUNT, MPUB_SIZE -> {
+                return avail < 4 ? 4 - avail : -1;
+            }
+            case BODY -> {
+                return fill == null && avail < bodySize ? bodySize - avail : -1;
+            }
+            case LINE -> {
+                int limit = Math.min(chunk.length(), off + MAX_LINE + 2);
+                int nl = ((BufferInternal) chunk).unwrap().indexOf(off, limit, (byte) '\n');
+                return nl < 0 ? -1 : nl + 1 - off;
+            }
+            default -> {
+                return -1;
             }
         }
     }

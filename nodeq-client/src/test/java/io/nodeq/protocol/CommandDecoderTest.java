@@ -287,6 +287,34 @@ class CommandDecoderTest {
     }
 
     @Test
+    void takeRemainingAlsoHandsBackTheChunkBehindACommandCutInTwo() {
+        Buffer input = Commands.identify(Buffer.buffer(), "{\"a\":1}".getBytes()).appendString("NOP\nRDY 5\n");
+        int identifyEnd = input.length() - "NOP\nRDY 5\n".length();
+        // every cut inside IDENTIFY: its end is finished from the second chunk, whose tail must come back whole
+        for (int cut = 1; cut < identifyEnd; cut++) {
+            List<String> seen = new ArrayList<>();
+            CommandDecoder[] holder = new CommandDecoder[1];
+            Buffer[] rest = new Buffer[1];
+            holder[0] = new CommandDecoder(LIMITS, false, new CommandDecoder.Sink() {
+                public void command(Command c) {
+                    seen.add(c.name());
+                    if (c.name().equals("IDENTIFY")) {
+                        rest[0] = holder[0].takeRemaining();
+                    }
+                }
+
+                public void error(ProtocolError e) {
+                    throw new AssertionError(e.toString());
+                }
+            });
+            holder[0].handle(input.getBuffer(0, cut));
+            holder[0].handle(input.getBuffer(cut, input.length()));
+            assertThat(seen).as("cut at %d", cut).containsExactly("IDENTIFY");
+            assertThat(rest[0].toString()).as("cut at %d", cut).isEqualTo("NOP\nRDY 5\n");
+        }
+    }
+
+    @Test
     void parseBase10MatchesNsqd() {
         assertThat(CommandDecoder.parseBase10("")).isZero();
         assertThat(CommandDecoder.parseBase10("1500")).isEqualTo(1500);
