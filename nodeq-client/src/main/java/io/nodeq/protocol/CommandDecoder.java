@@ -141,25 +141,28 @@ public final class CommandDecoder implements Handler<Buffer> {
                 pos = 0;
                 pendingTail = chunk;
                 pendingTailOffset = off + need;
+                boolean taken;
                 try {
                     parse();
                 } finally {
-                    boolean taken = pendingTail == null;
+                    taken = pendingTail == null;
                     pendingTail = null;
-                    if (taken || state == State.FAILED) {
-                        return; // takeRemaining has the rest of the chunk, or nothing more is read
-                    }
+                }
+                if (taken || state == State.FAILED) {
+                    return; // takeRemaining has the rest of the chunk, or nothing more is read
                 }
                 if (pos < buf.length()) {
                     append(chunk, off + need); // not expected: fall back to joining
                 } else {
-                    buf = null;
-                    pos = 0;
-                    off += need;
+                    buf = chunk; // parsed in place from where the finished command ended
+                    pos = off + need;
                 }
+            } else {
+                append(chunk, off);
             }
+        } else {
+            append(chunk, off);
         }
-        append(chunk, off);
         try {
             parse();
         } finally {
