@@ -147,12 +147,17 @@ public final class Daemon implements DaemonView {
         }
         Promise<Void> done = Promise.promise();
         Thread t = new Thread(() -> {
-            JitWarmup.Result result = JitWarmup.run(options, options.jitWarmup());
-            if (result != null) {
-                LOG.info("JIT warm-up: {} messages published and {} delivered through a scratch daemon in {} ms (--jit-warmup)",
-                        result.published(), result.consumed(), result.took().toMillis());
+            try {
+                JitWarmup.Result result = JitWarmup.run(options, options.jitWarmup());
+                if (result != null) {
+                    LOG.info("JIT warm-up: {} messages published and {} delivered through a scratch daemon in {} ms (--jit-warmup)",
+                            result.published(), result.consumed(), result.took().toMillis());
+                }
+            } catch (RuntimeException | Error e) {
+                LOG.warn("JIT warm-up failed: {}", e.toString()); // start-up goes on without it
+            } finally {
+                done.complete();
             }
-            done.complete();
         }, "jit-warmup");
         t.setDaemon(true);
         t.start();

@@ -89,16 +89,20 @@ final class JitWarmup {
             LOG.warn("JIT warm-up skipped: {}", e.toString());
             return null;
         } finally {
+            Exception closeFailure = null;
             if (scratch != null) {
                 try {
                     scratch.close().toCompletionStage().toCompletableFuture()
                             .get(Main.CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 } catch (Exception e) {
-                    LOG.warn("JIT warm-up: closing the scratch daemon: {}", e.toString());
+                    closeFailure = e;
                 }
             }
             LogLevels.apply(options.logLevel());
             LogLevels.quietMeters(false);
+            if (closeFailure != null) {
+                LOG.warn("JIT warm-up: closing the scratch daemon: {}", closeFailure.toString());
+            }
             if (dir != null) {
                 deleteTree(dir);
             }

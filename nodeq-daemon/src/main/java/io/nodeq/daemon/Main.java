@@ -14,9 +14,10 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * {@code java -jar nodeq-daemon.jar [nsqd flags]}: parses the flags (exit 2 on a bad one), starts
- * the daemon after its {@code --jit-warmup} (exit 1 with one line if that fails: port in use, data path locked, ...) and closes it
- * on SIGTERM/SIGINT, waiting up to 30 s for queued messages to be saved. Vert.x registers no
- * shutdown hook of its own (vertx5-notes §9); its event-loop threads keep the JVM alive.
+ * the daemon, after its {@code --jit-warmup} (exit 1 with one line if that fails: port in use, data
+ * path locked, ...) and closes it on SIGTERM/SIGINT, waiting up to 30 s for queued messages to be
+ * saved. Vert.x registers no shutdown hook of its own (vertx5-notes §9); its event-loop threads keep
+ * the JVM alive.
  */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);

@@ -73,10 +73,10 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         }
     }
 
-    /** A reply waiting for its turn; {@code frame} null means "nothing to send" (FIN success). */
     /** Shared: only ever read, by {@link #drainReplies}, which copies it into the buffer it writes. */
     private static final Buffer OK = Frames.ok();
 
+    /** A reply waiting for its turn; {@code frame} null means "nothing to send" (FIN success). */
     private static final class Reply {
         Buffer frame;
         boolean ready;
