@@ -1,5 +1,7 @@
 package io.nodeq.daemon.broker;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.nodeq.daemon.log.LogRecord;
 import io.nodeq.daemon.log.TopicLog;
 import io.nodeq.protocol.Headers;
@@ -33,10 +35,11 @@ final class DedupRecovery {
                 break;
             }
             byte[] a = b.bytes();
+            ByteBuf records = Unpooled.wrappedBuffer(a);
             for (int i = 0; i < b.count(); i++) {
                 int off = b.offsets()[i];
-                long ts = LogRecord.timestampNs(a, off);
-                if (ts > cutoffNs && LogRecord.headerLength(a, off) > 2) {
+                long ts = LogRecord.timestampNs(records, off);
+                if (ts > cutoffNs && LogRecord.headerLength(records, off) > 2) {
                     String key = Headers.find(a, LogRecord.bodyOffset(off), Headers.MSG_ID);
                     if (key != null) {
                         keys.add(new DedupWindow.Key(key, LogRecord.seq(a, off), ts));
@@ -60,7 +63,7 @@ final class DedupRecovery {
                 continue;
             }
             long found = b.firstSeq(); // mid itself, or the next record after a gap
-            if (found < hi && LogRecord.timestampNs(b.bytes(), b.offsets()[0]) <= cutoffNs) {
+            if (found < hi && LogRecord.timestampNs(Unpooled.wrappedBuffer(b.bytes()), b.offsets()[0]) <= cutoffNs) {
                 lo = found + 1;
             } else {
                 hi = mid; // the scan from here skips anything stamped before the cutoff

@@ -1,5 +1,7 @@
 package io.nodeq.daemon.broker;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.nodeq.daemon.log.LogRecord;
 import io.nodeq.protocol.Headers;
 import io.nodeq.protocol.Names;
@@ -30,11 +32,12 @@ final class RedriveRecords {
 
     /** The origin of the record at {@code off}, or null when it names none (or names an invalid one). */
     static Origin origin(byte[] a, int off) {
-        int headerLength = LogRecord.headerLength(a, off);
+        ByteBuf record = Unpooled.wrappedBuffer(a);
+        int headerLength = LogRecord.headerLength(record, off);
         if (headerLength == 0) {
             return null;
         }
-        int bodyOff = LogRecord.messageOffset(a, off);
+        int bodyOff = LogRecord.messageOffset(record, off);
         Headers headers = Headers.decode(a, bodyOff);
         String topic = headers.get(Headers.ORIGIN_TOPIC);
         String channel = headers.get(Headers.ORIGIN_CHANNEL);
@@ -49,7 +52,7 @@ final class RedriveRecords {
         }
         Headers kept = Headers.of(own);
         int payloadOff = bodyOff + headerLength;
-        int payload = LogRecord.messageLength(a, off) - headerLength;
+        int payload = LogRecord.messageLength(record, off) - headerLength;
         byte[] name = channel.getBytes(StandardCharsets.US_ASCII);
         int block = kept.isEmpty() ? 0 : kept.encodedLength();
         byte[] stored = new byte[1 + name.length + block + payload];

@@ -28,7 +28,6 @@ import java.nio.ByteBuffer;
 final class Slab {
     private final Slabs owner;
     private final ByteBuf buf;
-    private final int capacity;
     final long firstSeq;
     /** Bytes of records written so far, from 0. */
     int used;
@@ -38,7 +37,6 @@ final class Slab {
     Slab(Slabs owner, int size, long firstSeq) {
         this.owner = owner;
         this.buf = Unpooled.directBuffer(size, size);
-        this.capacity = size;
         this.firstSeq = firstSeq;
     }
 
@@ -48,7 +46,7 @@ final class Slab {
     }
 
     int capacity() {
-        return capacity;
+        return buf.capacity(); // still answers once freed
     }
 
     /** A view of [from, from + length) for a lane write; only while a reference is held for that write. */

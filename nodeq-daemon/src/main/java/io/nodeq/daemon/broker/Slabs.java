@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The hot-tail slabs of one shard's topics: allocates them and keeps the live ones, so that their
- * direct memory shows in {@code /stats} and a slab nobody released is visible (a test counts them
+ * direct memory is counted ({@code ShardedBroker.hotTailSlabs}) and a slab nobody released is visible (a test counts them
  * after every message is finished, a channel or topic deleted, the daemon closed) rather than a
  * silent leak of native memory. A slab is 1 MiB or so; a set entry per slab costs nothing beside it.
  *

@@ -110,40 +110,6 @@ public final class LogRecord {
         return getLong(b, off + 16);
     }
 
-    public static long id(byte[] b, int off) {
-        return getLong(b, off + 24);
-    }
-
-    public static long timestampNs(byte[] b, int off) {
-        return getLong(b, off + 32);
-    }
-
-    public static int deferMs(byte[] b, int off) {
-        return getInt(b, off + 12);
-    }
-
-    public static int flags(byte[] b, int off) {
-        return b[off + 9] & 0xFF;
-    }
-
-    /**
-     * Bytes of the header block at the start of the body (its u16 length included), 0 when the
-     * record has none: the payload starts that far into the body.
-     */
-    public static int headerLength(byte[] b, int off) {
-        if ((b[off + 9] & FLAG_HEADERS) == 0) {
-            return 0;
-        }
-        int p = off + HEADER + targetLength(b, off);
-        // the shard wrote a checked block and the CRC covers it; the bound only keeps a slice in range
-        return Math.min(2 + (((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF)), bodyLength(b, off));
-    }
-
-    /** Bytes of the target prefix at the start of the body (u8 length and name), 0 for an untargeted record. */
-    public static int targetLength(byte[] b, int off) {
-        return (b[off + 9] & FLAG_TARGETED) == 0 ? 0 : 1 + (b[off + HEADER] & 0xFF);
-    }
-
     /** The channel a targeted record is for, null for a record every channel gets. */
     public static String target(byte[] b, int off) {
         if ((b[off + 9] & FLAG_TARGETED) == 0) {
@@ -152,44 +118,11 @@ public final class LogRecord {
         return new String(b, off + HEADER + 1, b[off + HEADER] & 0xFF, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
-    /** Whether a targeted record is for {@code channel} (compared without building a string). */
-    public static boolean targets(byte[] b, int off, String channel) {
-        int n = b[off + HEADER] & 0xFF;
-        if (n != channel.length()) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            if (b[off + HEADER + 1 + i] != (byte) channel.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Whether the record is targeted at a channel other than {@code channel}: that channel passes over it. */
-    public static boolean forOtherChannel(byte[] b, int off, String channel) {
-        return (b[off + 9] & FLAG_TARGETED) != 0 && !targets(b, off, channel);
-    }
-
-    /** Where a channel's view of the body starts: after the target prefix, at the header block or payload. */
-    public static int messageOffset(byte[] b, int off) {
-        return off + HEADER + targetLength(b, off);
-    }
-
-    /** The body as channels see it: the stored body without the target prefix. */
-    public static int messageLength(byte[] b, int off) {
-        return bodyLength(b, off) - targetLength(b, off);
-    }
-
     public static int bodyOffset(int off) {
         return off + HEADER;
     }
 
-    public static int bodyLength(byte[] b, int off) {
-        return recordSize(b, off) - HEADER;
-    }
-
-    // ---- the same fields over a ByteBuf (a direct hot-tail slab, or a wrapped read batch) ----
+    // ---- the fields over a ByteBuf (a direct hot-tail slab, or a read batch wrapped once) ----
 
     public static int recordSize(ByteBuf b, int off) {
         return LENGTH_FIELD + b.getInt(off);
@@ -215,20 +148,25 @@ public final class LogRecord {
         return b.getUnsignedByte(off + 9);
     }
 
-    /** {@link #headerLength(byte[], int)} over a ByteBuf. */
+    /**
+     * Bytes of the header block at the start of the body (its u16 length included), 0 when the
+     * record has none: the payload starts that far into the body.
+     */
     public static int headerLength(ByteBuf b, int off) {
         if ((flags(b, off) & FLAG_HEADERS) == 0) {
             return 0;
         }
         int p = off + HEADER + targetLength(b, off);
+        // the shard wrote a checked block and the CRC covers it; the bound only keeps a slice in range
         return Math.min(2 + b.getUnsignedShort(p), bodyLength(b, off));
     }
 
+    /** Bytes of the target prefix at the start of the body (u8 length and name), 0 for an untargeted record. */
     public static int targetLength(ByteBuf b, int off) {
         return (flags(b, off) & FLAG_TARGETED) == 0 ? 0 : 1 + b.getUnsignedByte(off + HEADER);
     }
 
-    /** {@link #targets(byte[], int, String)} over a ByteBuf. */
+    /** Whether a targeted record is for {@code channel} (compared without building a string). */
     public static boolean targets(ByteBuf b, int off, String channel) {
         int n = b.getUnsignedByte(off + HEADER);
         if (n != channel.length()) {
@@ -242,14 +180,17 @@ public final class LogRecord {
         return true;
     }
 
+    /** Whether the record is targeted at a channel other than {@code channel}: that channel passes over it. */
     public static boolean forOtherChannel(ByteBuf b, int off, String channel) {
         return (flags(b, off) & FLAG_TARGETED) != 0 && !targets(b, off, channel);
     }
 
+    /** Where a channel's view of the body starts: after the target prefix, at the header block or payload. */
     public static int messageOffset(ByteBuf b, int off) {
         return off + HEADER + targetLength(b, off);
     }
 
+    /** The body as channels see it: the stored body without the target prefix. */
     public static int messageLength(ByteBuf b, int off) {
         return bodyLength(b, off) - targetLength(b, off);
     }

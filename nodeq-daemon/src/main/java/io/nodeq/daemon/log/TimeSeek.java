@@ -1,5 +1,7 @@
 package io.nodeq.daemon.log;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
 
 /**
@@ -55,13 +57,14 @@ public final class TimeSeek {
             if (b == null) {
                 return -1;
             }
+            ByteBuf records = Unpooled.wrappedBuffer(b.bytes());
             for (int i = 0; i < b.count(); i++) {
                 int off = b.offsets()[i];
                 long s = LogRecord.seq(b.bytes(), off);
                 if (s >= end) {
                     return -1;
                 }
-                if (LogRecord.timestampNs(b.bytes(), off) >= timestampNs) {
+                if (LogRecord.timestampNs(records, off) >= timestampNs) {
                     return s;
                 }
             }
@@ -73,7 +76,7 @@ public final class TimeSeek {
     /** The timestamp of the first record at or after {@code seq}; MIN_VALUE when there is none (an empty active segment). */
     private static long firstTimestamp(TopicLog log, long seq) throws IOException {
         TopicLog.ReadBatch b = log.read(seq, 1, 1);
-        return b == null ? Long.MIN_VALUE : LogRecord.timestampNs(b.bytes(), b.offsets()[0]);
+        return b == null ? Long.MIN_VALUE : LogRecord.timestampNs(Unpooled.wrappedBuffer(b.bytes()), b.offsets()[0]);
     }
 
     private static long firstSeqFrom(TopicLog log, long seq) throws IOException {

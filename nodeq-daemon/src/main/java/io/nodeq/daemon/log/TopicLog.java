@@ -1,5 +1,7 @@
 package io.nodeq.daemon.log;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -811,7 +813,7 @@ public final class TopicLog implements AutoCloseable {
         if (b == null) {
             return Long.MAX_VALUE; // nothing readable after it: keep it
         }
-        long ts = LogRecord.timestampNs(b.bytes(), b.offsets()[0]);
+        long ts = LogRecord.timestampNs(Unpooled.wrappedBuffer(b.bytes()), b.offsets()[0]);
         if (exact && b.firstSeq() == seg.lastScannedSeq) {
             seg.newestTimestampNs = ts;
         }
@@ -821,7 +823,7 @@ public final class TopicLog implements AutoCloseable {
     /** The timestamp of the oldest readable record, or -1 when the log has none. */
     public long firstTimestamp() throws IOException {
         ReadBatch b = read(firstSeq(), 1, 1);
-        return b == null ? -1 : LogRecord.timestampNs(b.bytes(), b.offsets()[0]);
+        return b == null ? -1 : LogRecord.timestampNs(Unpooled.wrappedBuffer(b.bytes()), b.offsets()[0]);
     }
 
     /** Removes every file and the directory; the log is unusable afterwards. */

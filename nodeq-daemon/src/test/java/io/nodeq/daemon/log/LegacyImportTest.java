@@ -3,6 +3,7 @@ package io.nodeq.daemon.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.buffer.Unpooled;
 import io.nodeq.daemon.log.CursorStore.CursorState;
 import io.nodeq.daemon.log.CursorStore.Pending;
 import io.nodeq.daemon.log.TopicLog.LogOptions;
@@ -48,9 +49,9 @@ class LegacyImportTest {
             while ((b = log.read(next, 100, 1 << 20)) != null) {
                 for (int i = 0; i < b.count(); i++) {
                     int off = b.offsets()[i];
-                    out.add(new Msg(LogRecord.seq(b.bytes(), off), LogRecord.id(b.bytes(), off),
-                            LogRecord.timestampNs(b.bytes(), off), new String(b.bytes(), LogRecord.bodyOffset(off),
-                            LogRecord.bodyLength(b.bytes(), off), StandardCharsets.UTF_8)));
+                    out.add(new Msg(LogRecord.seq(b.bytes(), off), LogRecord.id(Unpooled.wrappedBuffer(b.bytes()), off),
+                            LogRecord.timestampNs(Unpooled.wrappedBuffer(b.bytes()), off), new String(b.bytes(), LogRecord.bodyOffset(off),
+                            LogRecord.bodyLength(Unpooled.wrappedBuffer(b.bytes()), off), StandardCharsets.UTF_8)));
                 }
                 next = b.lastSeq() + 1;
             }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
 class LogRecordTest {
@@ -20,10 +21,10 @@ class LogRecordTest {
         assertThat(n).isEqualTo(LogRecord.size(body.length)).isEqualTo(40 + 10);
         assertThat(LogRecord.recordSize(buf, 7)).isEqualTo(n);
         assertThat(LogRecord.seq(buf, 7)).isEqualTo(0x0102030405060708L);
-        assertThat(LogRecord.id(buf, 7)).isEqualTo(-2L);
-        assertThat(LogRecord.timestampNs(buf, 7)).isEqualTo(1_700_000_000_123_456_789L);
-        assertThat(LogRecord.deferMs(buf, 7)).isEqualTo(1500);
-        assertThat(LogRecord.bodyLength(buf, 7)).isEqualTo(body.length);
+        assertThat(LogRecord.id(Unpooled.wrappedBuffer(buf), 7)).isEqualTo(-2L);
+        assertThat(LogRecord.timestampNs(Unpooled.wrappedBuffer(buf), 7)).isEqualTo(1_700_000_000_123_456_789L);
+        assertThat(LogRecord.deferMs(Unpooled.wrappedBuffer(buf), 7)).isEqualTo(1500);
+        assertThat(LogRecord.bodyLength(Unpooled.wrappedBuffer(buf), 7)).isEqualTo(body.length);
         assertThat(Arrays.copyOfRange(buf, LogRecord.bodyOffset(7), 7 + n)).isEqualTo(body);
         assertThat(LogRecord.valid(buf, 7, n, MAX)).isTrue();
     }
@@ -59,29 +60,29 @@ class LogRecordTest {
         byte[] buf = new byte[LogRecord.size(body.length)];
         LogRecord.encode(buf, 0, 1, 2, 3, 0, LogRecord.FLAG_TARGETED | LogRecord.FLAG_HEADERS, body, 0, body.length);
         assertThat(HexFormat.of().formatHex(buf, 8, 10)).isEqualTo("0103"); // ver 1, flags targeted + headers
-        assertThat(LogRecord.targetLength(buf, 0)).isEqualTo(4);
+        assertThat(LogRecord.targetLength(Unpooled.wrappedBuffer(buf), 0)).isEqualTo(4);
         assertThat(LogRecord.target(buf, 0)).isEqualTo("abc");
-        assertThat(LogRecord.targets(buf, 0, "abc")).isTrue();
-        assertThat(LogRecord.targets(buf, 0, "abd")).isFalse();
-        assertThat(LogRecord.targets(buf, 0, "ab")).isFalse();
-        assertThat(LogRecord.messageOffset(buf, 0)).isEqualTo(LogRecord.HEADER + 4);
-        assertThat(LogRecord.messageLength(buf, 0)).isEqualTo(headers.length + 2);
-        assertThat(LogRecord.headerLength(buf, 0)).isEqualTo(headers.length);
+        assertThat(LogRecord.targets(Unpooled.wrappedBuffer(buf), 0, "abc")).isTrue();
+        assertThat(LogRecord.targets(Unpooled.wrappedBuffer(buf), 0, "abd")).isFalse();
+        assertThat(LogRecord.targets(Unpooled.wrappedBuffer(buf), 0, "ab")).isFalse();
+        assertThat(LogRecord.messageOffset(Unpooled.wrappedBuffer(buf), 0)).isEqualTo(LogRecord.HEADER + 4);
+        assertThat(LogRecord.messageLength(Unpooled.wrappedBuffer(buf), 0)).isEqualTo(headers.length + 2);
+        assertThat(LogRecord.headerLength(Unpooled.wrappedBuffer(buf), 0)).isEqualTo(headers.length);
         assertThat(LogRecord.valid(buf, 0, buf.length, MAX)).isTrue();
 
         byte[] plain = new byte[LogRecord.size(1)];
         LogRecord.encode(plain, 0, 1, 2, 3, 0, new byte[] {'x'}, 0, 1);
         assertThat(LogRecord.target(plain, 0)).isNull();
-        assertThat(LogRecord.targetLength(plain, 0)).isZero();
-        assertThat(LogRecord.messageOffset(plain, 0)).isEqualTo(LogRecord.HEADER);
-        assertThat(LogRecord.messageLength(plain, 0)).isEqualTo(1);
+        assertThat(LogRecord.targetLength(Unpooled.wrappedBuffer(plain), 0)).isZero();
+        assertThat(LogRecord.messageOffset(Unpooled.wrappedBuffer(plain), 0)).isEqualTo(LogRecord.HEADER);
+        assertThat(LogRecord.messageLength(Unpooled.wrappedBuffer(plain), 0)).isEqualTo(1);
     }
 
     @Test
     void emptyBody() {
         byte[] buf = new byte[LogRecord.HEADER];
         assertThat(LogRecord.encode(buf, 0, 0, 1, 2, 0, new byte[0], 0, 0)).isEqualTo(LogRecord.HEADER);
-        assertThat(LogRecord.bodyLength(buf, 0)).isZero();
+        assertThat(LogRecord.bodyLength(Unpooled.wrappedBuffer(buf), 0)).isZero();
         assertThat(LogRecord.valid(buf, 0, buf.length, MAX)).isTrue();
     }
 

@@ -2,6 +2,7 @@ package io.nodeq.daemon.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.Unpooled;
 import io.nodeq.daemon.log.TopicLog.ReadBatch;
 import io.nodeq.daemon.log.TopicLog.Region;
 import java.io.IOException;
@@ -67,8 +68,8 @@ final class LogTesting {
                 int off = b.offsets()[i];
                 long seq = LogRecord.seq(b.bytes(), off);
                 assertThat(LogRecord.valid(b.bytes(), off, b.bytes().length - off, 1 << 20)).isTrue();
-                assertThat(LogRecord.id(b.bytes(), off)).isEqualTo(id(seq));
-                byte[] body = new byte[LogRecord.bodyLength(b.bytes(), off)];
+                assertThat(LogRecord.id(Unpooled.wrappedBuffer(b.bytes()), off)).isEqualTo(id(seq));
+                byte[] body = new byte[LogRecord.bodyLength(Unpooled.wrappedBuffer(b.bytes()), off)];
                 System.arraycopy(b.bytes(), LogRecord.bodyOffset(off), body, 0, body.length);
                 assertThat(body).isEqualTo(body(seq));
                 seqs.add(seq);
