@@ -3,11 +3,12 @@ package io.nodeq.protocol;
 import java.util.List;
 
 /**
- * One decoded client command. {@code params} excludes the name. {@code body} is set for IDENTIFY,
- * AUTH, PUB and DPUB; {@code messages} for MPUB; {@code deferMs} for DPUB (else 0).
- * Arrays are owned by the command once decoded and never mutated afterwards.
+ * One decoded client command. {@code params} excludes the name. {@code body} is set for IDENTIFY
+ * and AUTH; {@code bodies} for PUB, DPUB (one body) and MPUB; {@code deferMs} for DPUB (else 0).
+ * Bodies are owned by the command once decoded and never mutated afterwards (pooled ones until
+ * released, see {@link Bodies}).
  */
-public record Command(String name, String[] params, byte[] body, List<byte[]> messages, long deferMs) {
+public record Command(String name, String[] params, byte[] body, Bodies bodies, long deferMs) {
 
     public static final String IDENTIFY = "IDENTIFY";
     public static final String AUTH = "AUTH";
@@ -24,6 +25,11 @@ public record Command(String name, String[] params, byte[] body, List<byte[]> me
 
     public static Command line(String name, String[] params) {
         return new Command(name, params, null, null, 0);
+    }
+
+    /** The bodies of a publish, each an array of its own (copied out of shared blocks); null otherwise. */
+    public List<byte[]> messages() {
+        return bodies == null ? null : bodies.toList();
     }
 
     public String param(int i) {

@@ -5,8 +5,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Decodes the client-to-server half of protocol V2 (nsq-protocol.md §1.1, §1.2, §1.6): the magic,
@@ -21,9 +19,11 @@ import java.util.List;
  * </pre>
  *
  * A pure state machine: feed any split of the input; commands and at most one error come out in
- * order. After an error (every decode error is fatal) it ignores further input.
+ * order. After an error (every decode error is fatal) it ignores further input. A body is copied
+ * once, as its bytes arrive, into the place it keeps: for PUB, DPUB and MPUB a span that the
+ * {@link BodyBlocks} given gives out ({@link Command#bodies}), for IDENTIFY and AUTH an array.
  *
- * <p>Owned by the connection's event loop; not thread-safe.
+ * <p>Owned by the connection's event loop (with its {@link BodyBlocks}); not thread-safe.
  */
 public final class CommandDecoder implements Handler<Buffer> {
 
@@ -49,14 +49,13 @@ public final class CommandDecoder implements Handler<Buffer> {
     static final byte[] MAGIC_V2 = {' ', ' ', 'V', '2'};
     /** nsqd reads lines with a 16 KiB buffered reader. */
     public static final int MAX_LINE = 16 * 1024;
-    /** Bodies at least this large are filled in place instead of accumulated chunk by chunk. */
-    private static final int DIRECT_FILL_THRESHOLD = 32 * 1024;
     private static final String[] NO_PARAMS = new String[0];
 
     private enum State { MAGIC, LINE, BODY_SIZE, BODY, MPUB_COUNT, MPUB_SIZE, FAILED }
 
     private final Limits limits;
     private final Sink sink;
+    private final BodyBlocks blocks;
     private State state;
 
     private Buffer buf;
@@ -74,17 +73,27 @@ public final class CommandDecoder implements Handler<Buffer> {
     private String[] params;
     private long deferMs;
     private int bodySize;
+    /** In state BODY: the body is filled into fill[fillBase, fillBase + bodySize). */
     private byte[] fill;
+    private int fillBase;
     private int filled;
     private int mpubRemaining;
     private int mpubIndex;
     private long mpubBytes;
     private long mpubDeclared;
-    private List<byte[]> mpubMessages;
+    /** The bodies of the PUB, DPUB or MPUB being decoded. */
+    private Bodies bodies;
 
+    /** Each body of a publish in an array of its own ({@link BodyBlocks#UNPOOLED}). */
     public CommandDecoder(Limits limits, boolean expectMagic, Sink sink) {
+        this(limits, expectMagic, sink, BodyBlocks.UNPOOLED);
+    }
+
+    /** {@code blocks}: where the bodies of publishes go (owned by the same thread as this decoder). */
+    public CommandDecoder(Limits limits, boolean expectMagic, Sink sink, BodyBlocks blocks) {
         this.limits = limits;
         this.sink = sink;
+        this.blocks = blocks;
         this.state = expectMagic ? State.MAGIC : State.LINE;
     }
 
@@ -114,18 +123,25 @@ public final class CommandDecoder implements Handler<Buffer> {
             return;
         }
         int off = 0;
-        if (fill != null) {
-            int n = Math.min(fill.length - filled, chunk.length());
-            chunk.getBytes(0, n, fill, filled);
+        if (state == State.BODY) {
+            // every byte received before went into the body: go on filling it from the chunk
+            int n = Math.min(bodySize - filled, chunk.length());
+            chunk.getBytes(0, n, fill, fillBase + filled);
             filled += n;
             off = n;
-            if (filled < fill.length) {
+            if (filled < bodySize) {
                 return;
             }
-            byte[] body = fill;
-            fill = null;
-            bodyComplete(body);
-            if (state == State.FAILED || off == chunk.length()) {
+            pendingTail = chunk; // an IDENTIFY that turns compression on takes the rest with takeRemaining
+            pendingTailOffset = off;
+            boolean taken;
+            try {
+                bodyComplete();
+            } finally {
+                taken = pendingTail == null;
+                pendingTail = null;
+            }
+            if (taken || state == State.FAILED || off == chunk.length()) {
                 return;
             }
         }
@@ -179,16 +195,14 @@ public final class CommandDecoder implements Handler<Buffer> {
 
     /**
      * How many bytes of {@code chunk} from {@code off} the command cut at the end of {@code buf}
-     * needs to reach its next step (a whole line, size field or body), or -1 when not known.
+     * needs to reach its next step (a whole line or size field), or -1 when not known. (A body
+     * never waits in {@code buf}: it takes every byte there is as it comes.)
      */
     private int bytesToFinish(Buffer chunk, int off) {
         int avail = buf.length() - pos;
         switch (state) {
             case MAGIC, BODY_SIZE, MPUB_COUNT, MPUB_SIZE -> {
                 return avail < 4 ? 4 - avail : -1;
-            }
-            case BODY -> {
-                return fill == null && avail < bodySize ? bodySize - avail : -1;
             }
             case LINE -> {
                 int limit = Math.min(chunk.length(), off + MAX_LINE + 2);
@@ -256,19 +270,14 @@ public final class CommandDecoder implements Handler<Buffer> {
                     bodySize(size);
                 }
                 case BODY -> {
-                    if (avail >= bodySize) {
-                        byte[] body = buf.getBytes(pos, pos + bodySize);
-                        pos += bodySize;
-                        bodyComplete(body);
-                    } else {
-                        if (bodySize >= DIRECT_FILL_THRESHOLD) {
-                            fill = new byte[bodySize];
-                            buf.getBytes(pos, pos + avail, fill, 0);
-                            filled = avail;
-                            pos += avail;
-                        }
+                    int n = Math.min(avail, bodySize - filled);
+                    buf.getBytes(pos, pos + n, fill, fillBase + filled);
+                    pos += n;
+                    filled += n;
+                    if (filled < bodySize) {
                         return;
                     }
+                    bodyComplete();
                 }
                 case MPUB_COUNT -> {
                     if (avail < 4) {
@@ -284,15 +293,11 @@ public final class CommandDecoder implements Handler<Buffer> {
                     mpubRemaining = count;
                     mpubIndex = 0;
                     mpubBytes = 4;
-                    mpubMessages = new ArrayList<>(Math.min(count, 4096));
+                    bodies = new Bodies(Math.min(count, 4096));
                     state = State.MPUB_SIZE;
                 }
                 case MPUB_SIZE -> {
-                    if (mpubBytes >= mpubDeclared) {
-                        // The declared body is used up and messages are still missing. nsqd waits for
-                        // bytes that are not coming until its read deadline (2 heartbeats), then sends
-                        // this same error; saying it at once loses nothing and frees the connection.
-                        fail(ErrorCodes.E_BAD_MESSAGE, "MPUB failed to read message(" + mpubIndex + ") body size");
+                    if (mpubOverrun()) {
                         return;
                     }
                     if (avail < 4) {
@@ -315,14 +320,26 @@ public final class CommandDecoder implements Handler<Buffer> {
                         fail(ErrorCodes.E_BAD_BODY, "MPUB body too big " + mpubBytes + " > " + limits.maxBodySize());
                         return;
                     }
-                    bodySize = size;
-                    state = State.BODY;
+                    startBody(size);
                 }
                 default -> {
                     return;
                 }
             }
         }
+    }
+
+    /**
+     * The declared MPUB body is used up and messages are still missing: nsqd waits for bytes that
+     * are not coming until its read deadline (2 heartbeats), then sends this same error; saying it at
+     * once loses nothing and frees the connection.
+     */
+    private boolean mpubOverrun() {
+        if (mpubBytes < mpubDeclared) {
+            return false;
+        }
+        fail(ErrorCodes.E_BAD_MESSAGE, "MPUB failed to read message(" + mpubIndex + ") body size");
+        return true;
     }
 
     private int indexOfNewline(int avail) {
@@ -454,8 +471,8 @@ public final class CommandDecoder implements Handler<Buffer> {
                     fail(ErrorCodes.E_BAD_MESSAGE, name + " message too big " + size + " > " + limits.maxMsgSize());
                     return;
                 }
-                bodySize = size;
-                state = State.BODY;
+                bodies = new Bodies(1);
+                startBody(size);
             }
             case Command.MPUB -> {
                 if (size <= 0) {
@@ -478,28 +495,45 @@ public final class CommandDecoder implements Handler<Buffer> {
                     fail(ErrorCodes.E_BAD_BODY, name + " invalid body size " + size);
                     return;
                 }
-                bodySize = size;
-                state = State.BODY;
+                startBody(size);
             }
         }
     }
 
-    private void bodyComplete(byte[] body) {
+    /**
+     * Enters state BODY for a body of {@code size} bytes (already checked against the limits): a
+     * publish's body gets its span from the blocks, IDENTIFY's and AUTH's an array.
+     */
+    private void startBody(int size) {
+        bodySize = size;
+        filled = 0;
+        if (bodies != null) {
+            blocks.reserve(size, bodies);
+            int last = bodies.count() - 1;
+            fill = bodies.array(last);
+            fillBase = bodies.offset(last);
+        } else {
+            fill = new byte[size];
+            fillBase = 0;
+        }
+        state = State.BODY;
+    }
+
+    private void bodyComplete() {
+        byte[] body = fill;
+        fill = null;
         if (Command.MPUB.equals(name)) {
-            mpubMessages.add(body);
             mpubIndex++;
             if (--mpubRemaining > 0) {
                 state = State.MPUB_SIZE;
+                mpubOverrun(); // now, not when more bytes come (there may be none)
                 return;
             }
-            List<byte[]> messages = mpubMessages;
-            mpubMessages = null;
-            state = State.LINE;
-            sink.command(new Command(name, params, null, messages, 0));
-            return;
         }
         state = State.LINE;
-        sink.command(new Command(name, params, body, null, deferMs));
+        Bodies done = bodies;
+        bodies = null;
+        sink.command(new Command(name, params, done == null ? body : null, done, deferMs));
     }
 
     private void fail(String code, String description) {
@@ -507,7 +541,10 @@ public final class CommandDecoder implements Handler<Buffer> {
         buf = null;
         pos = 0;
         fill = null;
-        mpubMessages = null;
+        if (bodies != null) {
+            bodies.release(); // a publish cut short: its spans go back to the blocks
+            bodies = null;
+        }
         sink.error(ProtocolError.of(code, description));
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CommandDecoderTest {
 
@@ -24,9 +25,10 @@ class CommandDecoderTest {
             if (c.body() != null) {
                 b.append(" body=").append(new String(c.body(), StandardCharsets.ISO_8859_1));
             }
-            if (c.messages() != null) {
+            if (c.bodies() != null) {
+                String label = c.name().equals(Command.MPUB) ? " msg=" : " body=";
                 for (byte[] m : c.messages()) {
-                    b.append(" msg=").append(new String(m, StandardCharsets.ISO_8859_1));
+                    b.append(label).append(new String(m, StandardCharsets.ISO_8859_1));
                 }
             }
             if (c.deferMs() != 0) {
@@ -53,15 +55,7 @@ class CommandDecoderTest {
     }
 
     private static List<String> decode(Buffer input, int[] splits) {
-        Recorder r = new Recorder();
-        CommandDecoder d = new CommandDecoder(LIMITS, true, r);
-        int pos = 0;
-        for (int s : splits) {
-            d.handle(input.getBuffer(pos, s));
-            pos = s;
-        }
-        d.handle(input.getBuffer(pos, input.length()));
-        return r.events;
+        return decode(input, splits, BodyBlocks.UNPOOLED);
     }
 
     @Test
@@ -119,6 +113,104 @@ class CommandDecoderTest {
         }
     }
 
+    /** The events of decoding {@code input} cut at {@code splits}; each command's bodies are released once recorded. */
+    private static List<String> decode(Buffer input, int[] splits, BodyBlocks blocks) {
+        Recorder r = new Recorder();
+        CommandDecoder d = new CommandDecoder(LIMITS, true, new CommandDecoder.Sink() {
+            @Override
+            public void command(Command c) {
+                r.command(c);
+                if (c.bodies() != null) {
+                    c.bodies().release(); // the next body may now overwrite these spans
+                }
+            }
+
+            @Override
+            public void error(ProtocolError e) {
+                r.error(e);
+            }
+        }, blocks);
+        int pos = 0;
+        for (int s : splits) {
+            d.handle(input.getBuffer(pos, s));
+            pos = s;
+        }
+        d.handle(input.getBuffer(pos, input.length()));
+        return r.events;
+    }
+
+    @Test
+    void pooledBlocksDecodeTheSameWhateverTheSplitAndAreReused() {
+        Buffer input = sample();
+        List<String> expected = decode(input, new int[0]);
+        // 256-byte blocks: "hello", "a", "bb" and "later" share one; the 100-byte body gets its own array
+        BodyBlocks blocks = new BodyBlocks(256, 4);
+        assertThat(decode(input, new int[0], blocks)).isEqualTo(expected);
+        Random random = new Random(7);
+        for (int round = 0; round < 300; round++) {
+            int[] splits = random.ints(1 + random.nextInt(12), 0, input.length() + 1).sorted().toArray();
+            assertThat(decode(input, splits, blocks)).as("splits %s", java.util.Arrays.toString(splits))
+                    .isEqualTo(expected);
+        }
+        assertThat(blocks.blocksMade()).as("every body was released before the next: one block serves all").isEqualTo(1);
+    }
+
+    @Test
+    void heldBodiesKeepTheirBytesAndTheirBlocksComeBackWhenReleased() {
+        BodyBlocks blocks = new BodyBlocks(1024, 2);
+        List<Command> held = new ArrayList<>();
+        CommandDecoder d = new CommandDecoder(LIMITS, false, new CommandDecoder.Sink() {
+            @Override
+            public void command(Command c) {
+                held.add(c);
+            }
+
+            @Override
+            public void error(ProtocolError e) {
+                throw new AssertionError(e.toString());
+            }
+        }, blocks);
+        Buffer in = Buffer.buffer();
+        for (int i = 0; i < 100; i++) {
+            Commands.pub(in, "t", String.format("body-%03d-%s", i, "x".repeat(50)).getBytes(StandardCharsets.UTF_8));
+        }
+        d.handle(in);
+        assertThat(held).hasSize(100);
+        for (int i = 0; i < 100; i++) {
+            Bodies b = held.get(i).bodies();
+            assertThat(b.count()).isEqualTo(1);
+            assertThat(new String(b.array(0), b.offset(0), b.length(0), StandardCharsets.UTF_8))
+                    .isEqualTo(String.format("body-%03d-%s", i, "x".repeat(50)));
+        }
+        long made = blocks.blocksMade();
+        assertThat(made).as("100 x 59 bytes in 1 KiB blocks").isEqualTo(6);
+        held.forEach(c -> c.bodies().release());
+        assertThat(blocks.freeBlocks()).as("kept for reuse, up to maxFree").isEqualTo(2);
+        held.clear();
+        d.handle(in.getBuffer(0, in.length()));
+        held.forEach(c -> c.bodies().release());
+        assertThat(blocks.blocksMade()).as("the second round reuses and makes only what the free list lacks")
+                .isEqualTo(made + 3);
+        assertThatThrownBy(() -> held.get(0).bodies().array(0)).isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessageContaining("released");
+    }
+
+    @Test
+    void anMpubCutShortByAnErrorGivesItsSpansBack() {
+        BodyBlocks blocks = new BodyBlocks(1024, 2);
+        Recorder r = new Recorder();
+        CommandDecoder d = new CommandDecoder(LIMITS, false, r, blocks);
+        Buffer in = Buffer.buffer("MPUB t\n").appendInt(4 + 4 + 3 + 4).appendInt(2).appendInt(3).appendString("abc")
+                .appendInt(-1);
+        d.handle(in);
+        assertThat(r.events).containsExactly("ERROR E_BAD_MESSAGE MPUB invalid message(1) body size -1");
+        Recorder r2 = new Recorder();
+        CommandDecoder d2 = new CommandDecoder(LIMITS, false, r2, blocks);
+        d2.handle(Commands.pub(Buffer.buffer(), "t", "again".getBytes(StandardCharsets.UTF_8)));
+        assertThat(r2.events).containsExactly("PUB t body=again");
+        assertThat(blocks.blocksMade()).as("the failed MPUB's block was rewound, not lost").isEqualTo(1);
+    }
+
     @Test
     void largeBodyFilledInPlaceAcrossChunks() {
         CommandDecoder.Limits limits = new CommandDecoder.Limits(1 << 20, 5 << 20, 1000);
@@ -141,7 +233,7 @@ class CommandDecoderTest {
             d2.handle(in.getBuffer(p, Math.min(in.length(), p + 7000)));
         }
         assertThat(seen).hasSize(2);
-        assertThat(seen.get(0).body()).isEqualTo(body);
+        assertThat(seen.get(0).messages()).containsExactly(body);
         assertThat(seen.get(1).name()).isEqualTo("NOP");
         assertThat(r.events).isEmpty();
         assertThat(d.failed()).isFalse();

@@ -422,8 +422,7 @@ public final class FakeNsqd implements AutoCloseable {
                 c.rdy = 0;
                 c.sock.write(Frames.closeWait());
             }
-            case Command.PUB, Command.DPUB -> publish(c, cmd.param(0), List.of(cmd.body()));
-            case Command.MPUB -> publish(c, cmd.param(0), cmd.messages());
+            case Command.PUB, Command.DPUB, Command.MPUB -> publish(c, cmd.param(0), cmd.messages());
             default -> {
                 c.sock.write(Frames.error(new ProtocolError("E_INVALID", "invalid command " + cmd.name())));
                 c.sock.close();

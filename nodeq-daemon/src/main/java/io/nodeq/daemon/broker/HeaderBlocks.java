@@ -10,15 +10,18 @@ final class HeaderBlocks {
     private HeaderBlocks() {
     }
 
-    /** The block's length, its u16 prefix included: where the payload starts. */
-    static int length(byte[] body) {
-        return 2 + (((body[0] & 0xFF) << 8) | (body[1] & 0xFF));
+    /** The length of the block at {@code off}, its u16 prefix included: where the payload starts. */
+    static int length(byte[] body, int off) {
+        return 2 + (((body[off] & 0xFF) << 8) | (body[off + 1] & 0xFF));
     }
 
-    /** Refuses a body too short for the block it announces (a caller's bug, not a client's). */
-    static void check(byte[] body) {
-        if (body.length < 2 || length(body) > body.length) {
-            throw new IllegalArgumentException("body of " + body.length + " bytes does not start with a header block");
+    /**
+     * Refuses a body {@code body[off, off + len)} too short for the block it announces (a caller's
+     * bug, not a client's).
+     */
+    static void check(byte[] body, int off, int len) {
+        if (len < 2 || length(body, off) > len) {
+            throw new IllegalArgumentException("body of " + len + " bytes does not start with a header block");
         }
     }
 }

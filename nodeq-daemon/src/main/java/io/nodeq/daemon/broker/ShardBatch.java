@@ -1,5 +1,6 @@
 package io.nodeq.daemon.broker;
 
+import io.nodeq.protocol.Bodies;
 import io.nodeq.protocol.ErrorCodes;
 import io.nodeq.protocol.ProtocolError;
 
@@ -26,12 +27,14 @@ public final class ShardBatch {
         String command;
         String topic;
         String channel;
-        List<byte[]> bodies;
+        /** PUB: the decoded bodies; the connection releases them when the batch is back. */
+        Bodies bodies;
         long arg;
         /** PUB: each body starts with a header block (the connection checked it). */
         boolean withHeaders;
         long id;
         String rawId;
+        int count;
         /** Set when the command failed; the connection sends it (and closes if fatal). */
         public ProtocolError error;
 
@@ -46,7 +49,18 @@ public final class ShardBatch {
 
         /** How many messages a PUB/MPUB/DPUB carried. */
         public int messageCount() {
-            return bodies == null ? 0 : bodies.size();
+            return count;
+        }
+
+        /**
+         * Gives a PUB's bodies back to the blocks they were decoded into (on the connection's loop,
+         * once the batch is back: the shard copied them into the tail or refused them).
+         */
+        public void releaseBodies() {
+            if (bodies != null) {
+                bodies.release();
+                bodies = null;
+            }
         }
     }
 
@@ -81,12 +95,13 @@ public final class ShardBatch {
      * PUB, MPUB or DPUB ({@code command} names it in error texts); {@code withHeaders}: the bodies
      * start with a checked header block (a nodeq_headers connection).
      */
-    public void publish(String command, String topic, List<byte[]> bodies, long deferMs, boolean withHeaders,
+    public void publish(String command, String topic, Bodies bodies, long deferMs, boolean withHeaders,
                         Object reply) {
         Op op = new Op(Kind.PUB, reply);
         op.command = command;
         op.topic = topic;
         op.bodies = bodies;
+        op.count = bodies.count();
         op.arg = deferMs;
         op.withHeaders = withHeaders;
         ops.add(op);
@@ -172,7 +187,7 @@ public final class ShardBatch {
     private void apply(Shard shard, Op op) {
         io.nodeq.daemon.broker.Consumer c = consumer;
         switch (op.kind) {
-            case PUB -> shard.getOrCreateTopic(op.topic).publish(op.bodies, op.arg, op.withHeaders);
+            case PUB -> shard.getOrCreateTopic(op.topic).publish(op.bodies, op.arg, op.withHeaders, true);
             case SUB -> {
                 Topic t = shard.getOrCreateTopic(op.topic);
                 Channel ch = shard.getOrCreateChannel(t, op.channel);

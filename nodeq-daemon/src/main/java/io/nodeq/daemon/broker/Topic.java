@@ -3,6 +3,7 @@ package io.nodeq.daemon.broker;
 import io.netty.buffer.ByteBuf;
 import io.nodeq.daemon.log.LogRecord;
 import io.nodeq.daemon.stats.StatsSnapshot;
+import io.nodeq.protocol.Bodies;
 import io.nodeq.protocol.Headers;
 import io.nodeq.protocol.IdGenerator;
 import io.nodeq.protocol.Names;
@@ -141,10 +142,19 @@ public final class Topic {
      * dead letters, and must not be answered OK and dropped).
      */
     void publish(List<byte[]> bodies, long deferMs, boolean withHeaders, boolean dedupe) {
+        publish(Bodies.of(bodies), deferMs, withHeaders, dedupe);
+    }
+
+    /**
+     * {@link #publish(List, long, boolean, boolean)} for bodies as a connection decoded them (spans
+     * of shared blocks): each is copied into the tail here, and the caller may release them after.
+     */
+    void publish(Bodies bodies, long deferMs, boolean withHeaders, boolean dedupe) {
         checkPublishable();
+        int count = bodies.count();
         if (withHeaders) {
-            for (byte[] body : bodies) {
-                HeaderBlocks.check(body); // all or nothing: before anything is appended
+            for (int i = 0; i < count; i++) { // all or nothing: before anything is appended
+                HeaderBlocks.check(bodies.array(i), bodies.offset(i), bodies.length(i));
             }
         }
         long ts = shard.nowEpochNs();
@@ -155,9 +165,12 @@ public final class Topic {
         }
         int appended = 0;
         boolean awaitsOriginal = false;
-        for (byte[] body : bodies) {
-            int block = withHeaders ? HeaderBlocks.length(body) : 0;
-            String key = dedupe && block > 2 && windowNs > 0 ? Headers.find(body, 0, Headers.MSG_ID) : null;
+        for (int i = 0; i < count; i++) {
+            byte[] body = bodies.array(i);
+            int off = bodies.offset(i);
+            int len = bodies.length(i);
+            int block = withHeaders ? HeaderBlocks.length(body, off) : 0;
+            String key = dedupe && block > 2 && windowNs > 0 ? Headers.find(body, off, Headers.MSG_ID) : null;
             if (key != null) {
                 DedupWindow.Key original = dedup.find(key);
                 if (original != null) {
@@ -170,7 +183,7 @@ public final class Topic {
             }
             int flags = block > 2 ? LogRecord.FLAG_HEADERS : 0;
             int skip = block == 2 ? 2 : 0; // an empty block is not stored: no overhead without headers
-            long seq = append(ts, defer, flags, body, skip, appended);
+            long seq = append(ts, defer, flags, body, off + skip, len - skip, appended);
             if (key != null) {
                 dedup.add(key, seq, ts);
             }
@@ -179,7 +192,7 @@ public final class Topic {
                 deferredSeqs.add(seq);
             }
             messageCount++;
-            messageBytes += body.length - skip;
+            messageBytes += len - skip;
         }
         if (appended == 0 && !awaitsOriginal) {
             return; // only repeats of records already written: nothing to write or wait for
@@ -207,7 +220,7 @@ public final class Topic {
         long ts = shard.nowEpochNs();
         int appended = 0;
         for (Redrive.Item item : items) {
-            long seq = append(ts, 0, item.flags(), item.stored(), 0, appended++);
+            long seq = append(ts, 0, item.flags(), item.stored(), 0, item.stored().length, appended++);
             targetedSeqs.add(seq);
             messageCount++;
             messageBytes += item.stored().length;
@@ -216,13 +229,13 @@ public final class Topic {
     }
 
     /**
-     * Appends {@code body} from {@code skip} on to the tail. When the tail has no memory for it,
+     * Appends {@code body[off, off + len)} to the tail. When the tail has no memory for it,
      * the {@code appendedBefore} records this publish appended before go on like any others (written,
      * delivered) and the publisher gets the error: at least once, never a record left unwritten.
      */
-    private long append(long ts, int defer, int flags, byte[] body, int skip, int appendedBefore) {
+    private long append(long ts, int defer, int flags, byte[] body, int off, int len, int appendedBefore) {
         try {
-            return tail.append(ids.next(), ts, defer, flags, body, skip, body.length - skip);
+            return tail.append(ids.next(), ts, defer, flags, body, off, len);
         } catch (PublishException noMemory) {
             if (appendedBefore > 0) {
                 afterAppend();

@@ -14,6 +14,8 @@ import io.nodeq.daemon.broker.ShardedBroker;
 import io.nodeq.daemon.stats.ClientSecurity;
 import io.nodeq.daemon.stats.StatsSnapshot;
 import io.nodeq.daemon.tls.TlsSettings;
+import io.nodeq.protocol.BodyBlocks;
+import io.nodeq.protocol.Bodies;
 import io.nodeq.protocol.Command;
 import io.nodeq.protocol.CommandDecoder;
 import io.nodeq.protocol.ErrorCodes;
@@ -63,6 +65,13 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Compressed bytes decoded at a time (at most ~4 MiB of plaintext each with deflate). */
     private static final int DECODE_SLICE = 4096;
+    /**
+     * Where the connections of an event loop decode published bodies: 256 KiB blocks, reused once
+     * the shard has copied every body in them (bodies over 32 KiB get arrays of their own), up to
+     * 16 idle blocks (4 MiB) kept per loop. Used and released on the loop only.
+     */
+    private static final ThreadLocal<BodyBlocks> BODY_BLOCKS = ThreadLocal.withInitial(
+            () -> new BodyBlocks(256 * 1024, 16));
 
     enum State {
         INIT(0), SUBSCRIBED(3), CLOSING(4);
@@ -145,7 +154,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         this.server = server;
         this.remoteAddress = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().toString();
         this.decoder = new CommandDecoder(new CommandDecoder.Limits(options.maxMsgSize(), options.maxBodySize(),
-                options.maxReqTimeout().toMillis()), true, this);
+                options.maxReqTimeout().toMillis()), true, this, BODY_BLOCKS.get());
         this.batches = new ShardBatch[broker.shardCount()];
         this.tls = server.tls();
         this.authClient = server.auth();
@@ -217,6 +226,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
     @Override
     public void command(Command c) {
         if (failed) {
+            release(c);
             return;
         }
         // only a whole command resets the read deadline (nsqd sets it per command), so a peer that
@@ -237,8 +247,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         switch (c.name()) {
             case Command.NOP -> {
             }
-            case Command.PUB, Command.DPUB -> publish(c, List.of(c.body()));
-            case Command.MPUB -> publish(c, c.messages());
+            case Command.PUB, Command.DPUB, Command.MPUB -> publish(c, c.bodies());
             case Command.FIN, Command.REQ, Command.TOUCH -> ack(c);
             case Command.RDY -> rdy(c);
             case Command.IDENTIFY -> identify(c);
@@ -254,15 +263,19 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         fatal(error);
     }
 
-    private void publish(Command c, List<byte[]> bodies) {
+    private void publish(Command c, Bodies bodies) {
         String topic = c.params()[0];
         if (!authorized(c, topic, "")) {
+            if (held.peekFirst() != c) { // refused, not waiting for the auth server
+                release(c);
+            }
             return;
         }
         boolean withHeaders = headersMode();
         if (withHeaders) {
             String bad = HeaderCheck.problem(c.name(), bodies);
             if (bad != null) {
+                release(c);
                 fatal(ErrorCodes.E_BAD_MESSAGE, bad);
                 return;
             }
@@ -505,7 +518,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
     private void authAnswered(Reply r, AuthState answer, Throwable cause) {
         authPending = false;
         if (closed || failed) {
-            held.clear();
+            dropHeld();
             return;
         }
         if (answer == null) {
@@ -530,9 +543,23 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
             execute(held.poll());
         }
         if (failed) {
-            held.clear();
+            dropHeld();
         }
         dispatch();
+    }
+
+    /** Commands held for the auth server that will never run: their bodies go back to the blocks. */
+    private void dropHeld() {
+        for (Command c : held) {
+            release(c);
+        }
+        held.clear();
+    }
+
+    private static void release(Command c) {
+        if (c.bodies() != null) {
+            c.bodies().release();
+        }
     }
 
     private static byte[] authResponse(AuthState a) {
@@ -597,6 +624,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
     private void batchDone(ShardBatch b) {
         outstandingBatches--;
         for (ShardBatch.Op op : b.ops()) {
+            op.releaseBodies(); // the shard copied them into its tail (or refused them)
             Reply r = (Reply) op.reply;
             if (r == null) {
                 continue;

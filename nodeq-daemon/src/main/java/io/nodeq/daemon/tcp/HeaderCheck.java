@@ -1,8 +1,7 @@
 package io.nodeq.daemon.tcp;
 
+import io.nodeq.protocol.Bodies;
 import io.nodeq.protocol.Headers;
-
-import java.util.List;
 
 /**
  * Checks the bodies a nodeq_headers connection publishes, on its own event loop before they go to
@@ -15,18 +14,18 @@ final class HeaderCheck {
     }
 
     /** The error text for the first bad body, or null when all are good. */
-    static String problem(String command, List<byte[]> bodies) {
+    static String problem(String command, Bodies bodies) {
         boolean mpub = "MPUB".equals(command);
-        for (int i = 0; i < bodies.size(); i++) {
-            byte[] body = bodies.get(i);
+        for (int i = 0; i < bodies.count(); i++) {
+            int length = bodies.length(i);
             String which = mpub ? command + " message(" + i + ")" : command;
             int block;
             try {
-                block = Headers.blockLength(body, 0, body.length);
+                block = Headers.blockLength(bodies.array(i), bodies.offset(i), length);
             } catch (IllegalArgumentException e) {
                 return which + " bad headers: " + e.getMessage();
             }
-            if (block == body.length) {
+            if (block == length) {
                 return which + " invalid message body size 0";
             }
         }

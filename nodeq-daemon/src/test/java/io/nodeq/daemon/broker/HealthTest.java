@@ -131,7 +131,7 @@ class HealthTest {
         files.diskFull = true;
         Shard shard = broker.shardFor("tcp");
         ShardBatch batch = new ShardBatch(this, null);
-        batch.publish("MPUB", "tcp", bodies(2), 0, false, new Object());
+        batch.publish("MPUB", "tcp", io.nodeq.protocol.Bodies.of(bodies(2)), 0, false, new Object());
         CompletableFuture<ShardBatch> done = new CompletableFuture<>();
         shard.run(() -> batch.execute(shard, done::complete));
         ShardBatch.Op op = done.get(10, TimeUnit.SECONDS).ops().get(0);
