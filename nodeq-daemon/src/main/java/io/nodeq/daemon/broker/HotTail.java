@@ -16,7 +16,7 @@ import java.util.List;
  *
  * <pre>
  *   slabs:  [ rec rec rec ... ][ rec rec ... ][ rec rec      ]   (1 MiB each, oldest dropped first)
- *   index:  seq startSeq .. endSeq-1  ->  slab number &lt;&lt; 32 | offset
+ *   index:  seq startSeq .. endSeq-1  ->  slab number &lt;&lt; 32 | offset   (pages of 1024 entries)
  *           |--- written to the log ---|--- regions not yet handed to the lane ---|
  * </pre>
  *
@@ -55,8 +55,18 @@ final class HotTail {
     /** The header of the record being appended, before it goes into its slab. */
     private final byte[] scratch = new byte[LogRecord.HEADER];
 
-    private long[] index = new long[1024];
-    private int indexHead;
+    /**
+     * The index in pages of {@link #PAGE} entries, a ring from page number {@link #firstPage}:
+     * a growing tail adds pages and a shrinking one drops them, so no index is ever copied to a
+     * bigger array (a doubling array of millions of entries was a humongous allocation and as much
+     * garbage again each time).
+     */
+    private long[][] pages = new long[4][];
+    private int pageHead;
+    private int pageCount;
+    private long firstPage;
+    /** The last page dropped, reused by the next one added. */
+    private long[] sparePage;
     private long startSeq;
     private long endSeq;
 
@@ -116,21 +126,47 @@ final class HotTail {
         return s;
     }
 
+    private static final int PAGE_BITS = 10;
+    private static final int PAGE = 1 << PAGE_BITS;
+
     private void putIndex(long seq, long pos) {
-        long n = seq - startSeq;
-        if (n >= index.length) {
-            long[] bigger = new long[index.length * 2];
-            for (int i = 0; i < index.length; i++) {
-                bigger[i] = index[(indexHead + i) & (index.length - 1)];
-            }
-            index = bigger;
-            indexHead = 0;
+        long pageNo = seq >>> PAGE_BITS;
+        if (pageCount == 0) {
+            firstPage = pageNo;
+            pageHead = 0;
         }
-        index[(int) ((indexHead + n) & (index.length - 1))] = pos;
+        int k = (int) (pageNo - firstPage);
+        if (k >= pageCount) { // seqs come in order: the next page
+            if (pageCount == pages.length) {
+                long[][] bigger = new long[pages.length * 2][];
+                for (int i = 0; i < pageCount; i++) {
+                    bigger[i] = pages[(pageHead + i) & (pages.length - 1)];
+                }
+                pages = bigger;
+                pageHead = 0;
+            }
+            long[] page = sparePage != null ? sparePage : new long[PAGE];
+            sparePage = null;
+            pages[(pageHead + pageCount) & (pages.length - 1)] = page;
+            pageCount++;
+        }
+        pages[(pageHead + k) & (pages.length - 1)][(int) (seq & (PAGE - 1))] = pos;
     }
 
     private long pos(long seq) {
-        return index[(int) ((indexHead + (seq - startSeq)) & (index.length - 1))];
+        int k = (int) ((seq >>> PAGE_BITS) - firstPage);
+        return pages[(pageHead + k) & (pages.length - 1)][(int) (seq & (PAGE - 1))];
+    }
+
+    /** Drops the index pages wholly below {@code seq}. */
+    private void dropPagesBelow(long seq) {
+        while (pageCount > 0 && (firstPage + 1) << PAGE_BITS <= seq) {
+            sparePage = pages[pageHead];
+            pages[pageHead] = null;
+            pageHead = (pageHead + 1) & (pages.length - 1);
+            firstPage++;
+            pageCount--;
+        }
     }
 
     /** The slab holding the record of {@code seq} (which must be in the tail). */
@@ -229,8 +265,8 @@ final class HotTail {
     }
 
     private void advanceStart(long newStart) {
-        indexHead = (int) ((indexHead + (newStart - startSeq)) & (index.length - 1));
         startSeq = newStart;
+        dropPagesBelow(newStart);
     }
 
     /** Forgets every record from {@code seq} on (a failed write): the tail ends at {@code seq}. */
@@ -265,7 +301,7 @@ final class HotTail {
         slabHead = 0;
         slabCount = 0;
         firstSlabNo = 0;  // no index entry survives, so slab numbers may start again
-        indexHead = 0;
+        dropPagesBelow(Long.MAX_VALUE);
         startSeq = nextSeq;
         endSeq = nextSeq;
     }

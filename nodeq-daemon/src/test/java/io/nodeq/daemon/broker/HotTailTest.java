@@ -74,6 +74,41 @@ class HotTailTest {
     }
 
     @Test
+    void theIndexFollowsTheTailAcrossItsPagesAsItGrowsShrinksAndIsCut() {
+        // small records: thousands per slab, so the index pages (1024 entries) turn over many times
+        HotTail tail = new HotTail(slabs, 1_500, 1_000);
+        long seq = 1_000;
+        for (int round = 0; round < 6; round++) {
+            for (int i = 0; i < 2_100; i++, seq++) {
+                tail.append(1000 + seq, seq, 0, body(seq, 16), 0, 16);
+            }
+            tail.evict(Long.MAX_VALUE);
+            assertThat(tail.endSeq() - tail.startSeq()).isEqualTo(1_500);
+            for (long s = tail.startSeq(); s < tail.endSeq(); s++) {
+                assertRecord(tail, s, 16);
+            }
+        }
+        // cut inside a page, then append past the cut: the seqs after it are new records
+        long cut = tail.startSeq() + 700;
+        tail.truncate(cut);
+        assertThat(tail.endSeq()).isEqualTo(cut);
+        for (long s = cut; s < cut + 3_000; s++) {
+            tail.append(1000 + s, s, 0, body(s, 16), 0, 16);
+        }
+        for (long s = tail.startSeq(); s < tail.endSeq(); s++) {
+            assertRecord(tail, s, 16);
+        }
+        // emptied, then started again at a seq in the middle of a page
+        tail.reset(50_555);
+        for (long s = 50_555; s < 53_000; s++) {
+            tail.append(1000 + s, s, 0, body(s, 16), 0, 16);
+        }
+        for (long s = 50_555; s < 53_000; s++) {
+            assertRecord(tail, s, 16);
+        }
+    }
+
+    @Test
     void regionsFromASeqAreTheRecordsBackToBack() {
         int size = 400_000;
         HotTail tail = filled(1_000, 6, size);
