@@ -38,6 +38,11 @@ public final class Daemon implements DaemonView {
 
     private final DaemonOptions options;
     private final Vertx vertx;
+    /**
+     * The JIT warm-up's scratch daemon: runs on the real daemon's Vert.x (and leaves it running when
+     * it closes) and saves no metadata.
+     */
+    private final boolean scratch;
     private final DaemonMetrics metrics;
     private final DataDirLock lock;
     private final MetadataSaver metadataSaver;
@@ -52,10 +57,11 @@ public final class Daemon implements DaemonView {
     private final Registrations registrations = new Registrations();
     private volatile LookupPeers lookupPeers;
 
-    private Daemon(DaemonOptions options, Vertx vertx, DaemonMetrics metrics, DataDirLock lock, BrokerStorage storage,
-                   BrokerClock clock) {
+    private Daemon(DaemonOptions options, Vertx vertx, boolean scratch, DaemonMetrics metrics, DataDirLock lock,
+                   BrokerStorage storage, BrokerClock clock) {
         this.options = options;
         this.vertx = vertx;
+        this.scratch = scratch;
         this.metrics = metrics;
         this.lock = lock;
         this.lookupdTcpAddresses = options.lookupdTcpAddresses();
@@ -112,19 +118,45 @@ public final class Daemon implements DaemonView {
             }
             return Future.failedFuture(e);
         }
-        int loops = Math.max(2, Runtime.getRuntime().availableProcessors());
         // /metrics: JVM and Vert.x meters need the registry in place before Vert.x starts
         DaemonMetrics metrics = new DaemonMetrics();
-        Vertx vertx = metrics.createVertx(new VertxOptions().setEventLoopPoolSize(loops)
+        Vertx vertx = metrics.createVertx(new VertxOptions().setEventLoopPoolSize(LOOPS)
                 .setPreferNativeTransport(true));
-        Daemon d = new Daemon(options, vertx, metrics, lock, BrokerStorage.of(options, files), clock);
+        Daemon d = new Daemon(options, vertx, false, metrics, lock, BrokerStorage.of(options, files), clock);
+        return d.open(metadata, warmUp);
+    }
+
+    /** Event loops: one per core, at least two. */
+    private static final int LOOPS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+    /**
+     * The JIT warm-up's scratch daemon: on {@code vertx} (the real daemon's, whose event loops and
+     * their code paths it warms), which its {@link #close} leaves running.
+     */
+    static Future<Daemon> startScratch(Vertx vertx, DaemonOptions options) {
+        DataDirLock lock;
+        try {
+            lock = DataDirLock.acquire(options.dataPath());
+        } catch (IOException e) {
+            return Future.failedFuture(e);
+        }
+        Daemon d = new Daemon(options, vertx, true, new DaemonMetrics(), lock,
+                BrokerStorage.of(options, FileLayer.DEFAULT), BrokerClock.system());
+        return d.open(Metadata.of(List.of()), false);
+    }
+
+    /** Restores the broker, warms the JIT up if asked, then opens the listeners. */
+    private Future<Daemon> open(Metadata metadata, boolean warmUp) {
+        Daemon d = this;
         NsqAddress tcpAddr = listenAddress(options.tcpAddress(), "--tcp-address");
         d.broker.start();
         return d.broker.restore(metadata.topics())
-                .compose(v -> warmUp ? warmUp(options) : Future.<Void>succeededFuture())
+                .compose(v -> warmUp ? warmUp(options, vertx) : Future.<Void>succeededFuture())
                 .compose(v -> {
-                    d.metadataSaver.enable();
-                    return d.tcp.start(tcpAddr.host(), tcpAddr.port(), loops);
+                    if (!scratch) {
+                        d.metadataSaver.enable();
+                    }
+                    return d.tcp.start(tcpAddr.host(), tcpAddr.port(), LOOPS);
                 })
                 .compose(port -> {
                     LOG.info("TCP: listening on {}:{}", tcpAddr.host(), port);
@@ -140,18 +172,27 @@ public final class Daemon implements DaemonView {
                 .recover(err -> d.close().transform(ar -> Future.failedFuture(err)));
     }
 
-    /** The --jit-warmup on a thread of its own: it starts a Vert.x of its own, so not from a Vert.x thread. */
-    private static Future<Void> warmUp(DaemonOptions options) {
-        if (options.jitWarmup().isZero()) {
+    /**
+     * The --jit-warmup, then --jit-idle, on a thread of their own (the warm-up's clients block, and
+     * so does running chrt): the compiler threads leave the normal class only once the warm-up has
+     * had them compile at full speed.
+     */
+    private static Future<Void> warmUp(DaemonOptions options, Vertx vertx) {
+        if (options.jitWarmup().isZero() && !options.jitIdle()) {
             return Future.succeededFuture();
         }
         Promise<Void> done = Promise.promise();
         Thread t = new Thread(() -> {
             try {
-                JitWarmup.Result result = JitWarmup.run(options, options.jitWarmup());
+                JitWarmup.Result result = options.jitWarmup().isZero() ? null
+                        : JitWarmup.run(vertx, options, options.jitWarmup());
                 if (result != null) {
-                    LOG.info("JIT warm-up: {} messages published and {} delivered through a scratch daemon in {} ms (--jit-warmup)",
-                            result.published(), result.consumed(), result.took().toMillis());
+                    LOG.info("JIT warm-up: {} messages published and {} delivered, {} rounds of new connections and "
+                            + "topics, through a scratch daemon in {} ms (--jit-warmup)",
+                            result.published(), result.consumed(), result.rounds(), result.took().toMillis());
+                }
+                if (options.jitIdle()) {
+                    JitPriority.idle();
                 }
             } catch (RuntimeException | Error e) {
                 LOG.warn("JIT warm-up failed: {}", e.toString()); // start-up goes on without it
@@ -243,7 +284,7 @@ public final class Daemon implements DaemonView {
                     if (ar.failed()) {
                         LOG.error("saving messages failed: {}", ar.cause().toString());
                     }
-                    return meta.succeeded() ? metadataSaver.write(meta.result()) : Future.succeededFuture();
+                    return meta.succeeded() && !scratch ? metadataSaver.write(meta.result()) : Future.succeededFuture();
                 }))
                 .onComplete(ar -> {
                     try {
@@ -251,7 +292,11 @@ public final class Daemon implements DaemonView {
                     } catch (IOException e) {
                         LOG.warn("releasing the data path lock failed: {}", e.toString());
                     }
-                    vertx.close().onComplete(v -> done.complete());
+                    if (scratch) {
+                        done.complete();
+                    } else {
+                        vertx.close().onComplete(v -> done.complete());
+                    }
                 });
         return done.future();
     }

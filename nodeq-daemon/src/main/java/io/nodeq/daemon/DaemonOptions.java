@@ -61,7 +61,8 @@ public record DaemonOptions(
         int maxConnections,
         int maxAttempts,
         String deadLetterSuffix,
-        Duration jitWarmup) {
+        Duration jitWarmup,
+        boolean jitIdle) {
 
     public static final String VERSION = "1.3.0";
 
@@ -262,6 +263,7 @@ public record DaemonOptions(
         private int maxAttempts = 0;
         private String deadLetterSuffix = "";
         private Duration jitWarmup = Duration.ofSeconds(3);
+        private boolean jitIdle = true;
 
         /** The hostname defaults are looked up here (maybe DNS): build a fresh builder off the event loops. */
         Builder() {
@@ -320,6 +322,7 @@ public record DaemonOptions(
             maxAttempts = o.maxAttempts;
             deadLetterSuffix = o.deadLetterSuffix;
             jitWarmup = o.jitWarmup;
+            jitIdle = o.jitIdle;
         }
 
         public Builder tcpAddress(String v) { tcpAddress = v; return this; }
@@ -372,6 +375,7 @@ public record DaemonOptions(
         public Builder maxAttempts(int v) { maxAttempts = v; return this; }
         public Builder deadLetterSuffix(String v) { deadLetterSuffix = v; return this; }
         public Builder jitWarmup(Duration v) { jitWarmup = v; return this; }
+        public Builder jitIdle(boolean v) { jitIdle = v; return this; }
 
         public DaemonOptions build() {
             return new DaemonOptions(tcpAddress, httpAddress, broadcastAddress, broadcastTcpPort, broadcastHttpPort,
@@ -383,7 +387,7 @@ public record DaemonOptions(
                     tlsCert, tlsKey, authHttpAddresses, logLevel, logPrefix, shards, durability, httpsAddress,
                     tlsRootCaFile, tlsClientAuthPolicy, tlsRequired, tlsMinVersion, authHttpRequestMethod,
                     httpClientConnectTimeout, httpClientRequestTimeout, maxConnections, maxAttempts, deadLetterSuffix,
-                    jitWarmup);
+                    jitWarmup, jitIdle);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.nodeq.daemon;
 
+import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,12 +33,19 @@ import java.util.stream.Stream;
  *
  * <p>Two phases share the budget: pipelined PUBs and MPUBs from two connections with a consumer
  * FIN'ing every message (the throughput paths), then single PUBs each waiting for its OK, about
- * 2,000 a second (the wake-up and timer paths of a lightly loaded daemon). Then the scratch daemon
- * closes, its data path is deleted and one full GC moves what start-up left in the young
- * generation to the old one, so later young collections do not copy it again.
+ * 2,000 a second (the wake-up and timer paths of a lightly loaded daemon). Throughout, a third
+ * client keeps opening connections and topics the way real clients start: IDENTIFY, a SUB to a new
+ * topic, the topic's first messages (PUB, DPUB, MPUB), REQ, TOUCH, FIN, CLS. C2 leaves out the
+ * branches its profile never saw taken; without this the first real connection and topic took
+ * them and threw the hot methods back to the interpreter (dozens of deoptimizations, then seconds
+ * of recompiling while serving). Then the scratch daemon closes, its data path is deleted and one
+ * full GC moves what start-up left in the young generation to the old one, so later young
+ * collections do not copy it again.
  *
- * <p>Code is shared by the whole JVM, state is not: the scratch daemon has its own Vert.x instance,
- * broker and files, and nothing of it outlives {@link #run}. A failure is logged and start-up goes on.
+ * <p>Code is shared by the whole JVM, state is not: the scratch daemon has its own broker, files
+ * and listener, and nothing of it outlives {@link #run}. It runs on the real daemon's Vert.x, so
+ * the event loops that will serve are the ones warmed, and no second Vert.x shutting down teaches
+ * the JIT branches that only a shutdown takes. A failure is logged and start-up goes on.
  */
 final class JitWarmup {
     private static final Logger LOG = LoggerFactory.getLogger(JitWarmup.class);
@@ -46,23 +54,27 @@ final class JitWarmup {
     private static final int BODY_SIZE = 200;
     private static final int PIPELINE = 32;
     private static final int RDY = 1000;
+    private static final long CHURN_PAUSE_NANOS = 10_000_000;
     /** Socket reads give up after this: a stuck scratch daemon must not hold start-up. */
     private static final int READ_TIMEOUT_MS = 2_000;
 
-    /** What a warm-up did. */
-    record Result(long published, long consumed, Duration took) {
+    /** What a warm-up did: messages, and rounds of new connections and topics. */
+    record Result(long published, long consumed, long rounds, Duration took) {
     }
 
     private JitWarmup() {
     }
 
-    /** Runs for about {@code budget}; returns what it did, or null when it could not run (logged). */
-    static Result run(DaemonOptions options, Duration budget) {
-        return run(options, budget, Path.of(System.getProperty("java.io.tmpdir")));
+    /**
+     * Runs for about {@code budget} on {@code vertx} (not from one of its threads); returns what it
+     * did, or null when it could not run (logged).
+     */
+    static Result run(Vertx vertx, DaemonOptions options, Duration budget) {
+        return run(vertx, options, budget, Path.of(System.getProperty("java.io.tmpdir")));
     }
 
-    /** As {@link #run(DaemonOptions, Duration)}, with the scratch data path made in {@code parent}. */
-    static Result run(DaemonOptions options, Duration budget, Path parent) {
+    /** As {@link #run(Vertx, DaemonOptions, Duration)}, with the scratch data path made in {@code parent}. */
+    static Result run(Vertx vertx, DaemonOptions options, Duration budget, Path parent) {
         long start = System.nanoTime();
         Path dir = null;
         Daemon scratch = null;
@@ -79,11 +91,12 @@ final class JitWarmup {
                     .build();
             LogLevels.apply("error");
             LogLevels.quietMeters(true);
-            scratch = Daemon.start(scratchOptions).toCompletionStage().toCompletableFuture()
+            scratch = Daemon.startScratch(vertx, scratchOptions).toCompletionStage().toCompletableFuture()
                     .get(Main.START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             Load load = new Load(scratch.tcpPort(), start + budget.toNanos(), scratchOptions);
             load.drive();
-            return new Result(load.published.get(), load.consumed.get(), Duration.ofNanos(System.nanoTime() - start));
+            return new Result(load.published.get(), load.consumed.get(), load.rounds.get(),
+                    Duration.ofNanos(System.nanoTime() - start));
         } catch (Exception e) {
             LogLevels.apply(options.logLevel());
             LOG.warn("JIT warm-up skipped: {}", e.toString());
@@ -127,6 +140,7 @@ final class JitWarmup {
         final long fastUntil;
         final AtomicLong published = new AtomicLong();
         final AtomicLong consumed = new AtomicLong();
+        final AtomicLong rounds = new AtomicLong();
         volatile boolean stopping;
         volatile Conn consumerConn;
         final byte[] body;
@@ -150,15 +164,18 @@ final class JitWarmup {
             List<Thread> publishers = new ArrayList<>();
             List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
             Thread consumer = thread("consumer", this::consume, failures);
+            Thread churn = thread("churn", this::churn, failures);
             for (int i = 0; i < 2; i++) {
                 int n = i;
                 publishers.add(thread("publisher-" + i, () -> publish(n), failures));
             }
             consumer.start();
+            churn.start();
             publishers.forEach(Thread::start);
             for (Thread t : publishers) {
                 t.join();
             }
+            churn.join();
             // let the consumer catch up (bounded), then cut its connection
             long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
             while (consumed.get() < published.get() && consumer.isAlive() && System.nanoTime() < drainUntil) {
@@ -193,9 +210,9 @@ final class JitWarmup {
                 c.identify();
                 while (System.nanoTime() < fastUntil) {
                     for (int i = 0; i < PIPELINE; i++) {
-                        c.pub(body);
+                        c.pub(TOPIC, body);
                     }
-                    c.mpub(body, mpubCount);
+                    c.mpub(TOPIC, body, mpubCount);
                     c.out.flush();
                     for (int i = 0; i <= PIPELINE; i++) {
                         c.expectOk();
@@ -206,12 +223,66 @@ final class JitWarmup {
                     return;
                 }
                 while (System.nanoTime() < deadline) {
-                    c.pub(body);
+                    c.pub(TOPIC, body);
                     c.out.flush();
                     c.expectOk();
                     published.incrementAndGet();
                     LockSupport.parkNanos(500_000);
                 }
+            }
+        }
+
+        /**
+         * Until the deadline, rounds of what a starting client does, each on a new topic with two new
+         * connections: IDENTIFY, SUB, RDY; the topic's first PUB, DPUB and MPUB; the consumer REQs its
+         * first message, TOUCHes the next and FINs the rest (the requeued one too), then CLS.
+         */
+        private void churn() throws IOException {
+            for (int round = 0; System.nanoTime() < deadline && !stopping; round++) {
+                String topic = TOPIC + "_" + round;
+                try (Conn sub = new Conn(port); Conn pub = new Conn(port)) {
+                    sub.identify();
+                    sub.line("SUB " + topic + " " + CHANNEL);
+                    sub.out.flush();
+                    sub.expectOk();
+                    sub.line("RDY " + Math.min(rdy, 1 + round % 3 * 50));
+                    sub.out.flush();
+                    pub.identify();
+                    pub.pub(topic, body);
+                    pub.line("DPUB " + topic + " 0");
+                    pub.out.writeInt(body.length);
+                    pub.out.write(body);
+                    pub.mpub(topic, body, Math.min(3, mpubCount));
+                    pub.out.flush();
+                    for (int i = 0; i < 3; i++) {
+                        pub.expectOk();
+                    }
+                    int expected = 2 + Math.min(3, mpubCount);
+                    published.addAndGet(expected);
+                    boolean requeued = false;
+                    for (int got = 0; got < expected; ) {
+                        String id = sub.nextMessageId();
+                        if (!requeued) {
+                            sub.line("REQ " + id + " 0");
+                            requeued = true;
+                        } else {
+                            if (got == 0) {
+                                sub.line("TOUCH " + id);
+                            }
+                            sub.line("FIN " + id);
+                            got++;
+                        }
+                        sub.out.flush();
+                    }
+                    consumed.addAndGet(expected);
+                    rounds.incrementAndGet();
+                    sub.line("CLS");
+                    sub.out.flush();
+                    while (!"CLOSE_WAIT".equals(sub.expectResponse())) {
+                        // a heartbeat (answered with NOP by nobody: the connection closes next)
+                    }
+                }
+                LockSupport.parkNanos(CHURN_PAUSE_NANOS); // most of the budget stays with the message paths
             }
         }
 
@@ -263,6 +334,10 @@ final class JitWarmup {
 
         Conn(int port) throws IOException {
             socket = new Socket();
+            // the warm-up opens hundreds of connections, and each leaves a TIME_WAIT on its ephemeral
+            // port: without SO_REUSEADDR one of those would stop the daemon's own listener from
+            // binding that port for a minute (an operator's port in the ephemeral range, 34150 say)
+            socket.setReuseAddress(true);
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(READ_TIMEOUT_MS);
             socket.connect(new InetSocketAddress("127.0.0.1", port), READ_TIMEOUT_MS);
@@ -285,14 +360,14 @@ final class JitWarmup {
             out.write((command + "\n").getBytes(StandardCharsets.US_ASCII));
         }
 
-        void pub(byte[] body) throws IOException {
-            line("PUB " + TOPIC);
+        void pub(String topic, byte[] body) throws IOException {
+            line("PUB " + topic);
             out.writeInt(body.length);
             out.write(body);
         }
 
-        void mpub(byte[] body, int count) throws IOException {
-            line("MPUB " + TOPIC);
+        void mpub(String topic, byte[] body, int count) throws IOException {
+            line("MPUB " + topic);
             out.writeInt(4 + count * (4 + body.length));
             out.writeInt(count);
             for (int i = 0; i < count; i++) {
@@ -305,6 +380,22 @@ final class JitWarmup {
             String r = expectResponse();
             if (!"OK".equals(r)) {
                 throw new IOException("expected OK, got " + r);
+            }
+        }
+
+        /** Reads up to the next message (answering heartbeats) and returns its ID. */
+        String nextMessageId() throws IOException {
+            while (true) {
+                int size = in.readInt();
+                int type = in.readInt();
+                byte[] data = in.readNBytes(size - 4);
+                if (type == 2) {
+                    return new String(data, 10, 16, StandardCharsets.US_ASCII);
+                }
+                if (type == 1) {
+                    throw new IOException("expected a message, got " + new String(data, StandardCharsets.UTF_8));
+                }
+                line("NOP");
             }
         }
 

@@ -1,21 +1,43 @@
 package io.nodeq.daemon;
 
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** --jit-warmup: real messages through a scratch daemon, nothing of it left behind, failures not fatal. */
 class JitWarmupTest {
+    private static Vertx vertx;
+
+    @BeforeAll
+    static void startVertx() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void closeVertx() {
+        vertx.close().await();
+    }
+
+    /** The scratch daemon ran on the given Vert.x and left nothing deployed on it, which still runs. */
+    private static void assertVertxLeftAsItWas() throws Exception {
+        assertThat(vertx.deploymentIDs()).isEmpty();
+        assertThat(vertx.executeBlocking(() -> "running").toCompletionStage().toCompletableFuture()
+                .get(5, TimeUnit.SECONDS)).isEqualTo("running");
+    }
     @Test
     void everyPublishedMessageIsDeliveredAndTheScratchDataPathIsDeleted(@TempDir Path parent, @TempDir Path data)
             throws Exception {
         DaemonOptions options = DaemonOptions.forTest(data).build();
-        JitWarmup.Result r = JitWarmup.run(options, Duration.ofMillis(600), parent);
+        JitWarmup.Result r = JitWarmup.run(vertx, options, Duration.ofMillis(600), parent);
         assertThat(r).isNotNull();
         assertThat(r.published()).isPositive();
         assertThat(r.consumed()).isEqualTo(r.published());
@@ -25,21 +47,23 @@ class JitWarmupTest {
         try (var left = Files.list(data)) {
             assertThat(left).isEmpty(); // the operator's data path is not the scratch one
         }
+        assertVertxLeftAsItWas();
     }
 
     @Test
-    void followsTheOperatorsLimitsAndDurability(@TempDir Path parent, @TempDir Path data) {
+    void followsTheOperatorsLimitsAndDurability(@TempDir Path parent, @TempDir Path data) throws Exception {
         DaemonOptions options = DaemonOptions.forTest(data).durability("durable").maxMsgSize(64).maxBodySize(300)
                 .maxRdyCount(5).build();
-        JitWarmup.Result r = JitWarmup.run(options, Duration.ofMillis(400), parent);
+        JitWarmup.Result r = JitWarmup.run(vertx, options, Duration.ofMillis(400), parent);
         assertThat(r).isNotNull();
         assertThat(r.published()).isPositive();
         assertThat(r.consumed()).isEqualTo(r.published());
+        assertVertxLeftAsItWas();
     }
 
     @Test
     void aWarmUpThatCannotRunReturnsNullAndThrowsNothing(@TempDir Path dir) throws Exception {
         Path notADirectory = Files.writeString(dir.resolve("file"), "x");
-        assertThat(JitWarmup.run(DaemonOptions.forTest(dir).build(), Duration.ofMillis(200), notADirectory)).isNull();
+        assertThat(JitWarmup.run(vertx, DaemonOptions.forTest(dir).build(), Duration.ofMillis(200), notADirectory)).isNull();
     }
 }

@@ -18,8 +18,11 @@ class MainTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
+    /** Main in this JVM: its compiler threads keep their class (--jit-idle is for daemon processes, JitPriorityTest). */
     private Main.Launch launch(String... args) {
-        return Main.launch(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+        all[args.length] = "--jit-idle=false";
+        return Main.launch(all, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
