@@ -173,12 +173,12 @@ public final class Daemon implements DaemonView {
     }
 
     /**
-     * The --jit-warmup, then --jit-idle, on a thread of their own (the warm-up's clients block, and
-     * so does running chrt): the compiler threads leave the normal class only once the warm-up has
-     * had them compile at full speed.
+     * The --jit-warmup, then --jit-nice, on a thread of their own (the warm-up's clients block, and
+     * so does running renice): the compiler threads lose priority only once the warm-up has had
+     * them compile at full speed.
      */
     private static Future<Void> warmUp(DaemonOptions options, Vertx vertx) {
-        if (options.jitWarmup().isZero() && !options.jitIdle()) {
+        if (options.jitWarmup().isZero() && options.jitNice() == 0) {
             return Future.succeededFuture();
         }
         Promise<Void> done = Promise.promise();
@@ -191,9 +191,7 @@ public final class Daemon implements DaemonView {
                             + "topics, through a scratch daemon in {} ms (--jit-warmup)",
                             result.published(), result.consumed(), result.rounds(), result.took().toMillis());
                 }
-                if (options.jitIdle()) {
-                    JitPriority.idle();
-                }
+                JitPriority.nice(options.jitNice());
             } catch (RuntimeException | Error e) {
                 LOG.warn("JIT warm-up failed: {}", e.toString()); // start-up goes on without it
             } finally {

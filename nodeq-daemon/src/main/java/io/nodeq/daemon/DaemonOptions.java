@@ -62,7 +62,7 @@ public record DaemonOptions(
         int maxAttempts,
         String deadLetterSuffix,
         Duration jitWarmup,
-        boolean jitIdle) {
+        int jitNice) {
 
     public static final String VERSION = "1.3.0";
 
@@ -131,6 +131,9 @@ public record DaemonOptions(
         }
         if (jitWarmup.isNegative() || jitWarmup.compareTo(Duration.ofMinutes(1)) > 0) {
             errors.add("--jit-warmup must be 0..1m, got " + jitWarmup.toMillis() + "ms");
+        }
+        if (jitNice < 0 || jitNice > 19) {
+            errors.add("--jit-nice must be 0..19, got " + jitNice);
         }
         if (shards < 1 || shards > 64) {
             errors.add("--shards must be 1..64, got " + shards);
@@ -263,7 +266,7 @@ public record DaemonOptions(
         private int maxAttempts = 0;
         private String deadLetterSuffix = "";
         private Duration jitWarmup = Duration.ofSeconds(3);
-        private boolean jitIdle = true;
+        private int jitNice = 10;
 
         /** The hostname defaults are looked up here (maybe DNS): build a fresh builder off the event loops. */
         Builder() {
@@ -322,7 +325,7 @@ public record DaemonOptions(
             maxAttempts = o.maxAttempts;
             deadLetterSuffix = o.deadLetterSuffix;
             jitWarmup = o.jitWarmup;
-            jitIdle = o.jitIdle;
+            jitNice = o.jitNice;
         }
 
         public Builder tcpAddress(String v) { tcpAddress = v; return this; }
@@ -375,7 +378,7 @@ public record DaemonOptions(
         public Builder maxAttempts(int v) { maxAttempts = v; return this; }
         public Builder deadLetterSuffix(String v) { deadLetterSuffix = v; return this; }
         public Builder jitWarmup(Duration v) { jitWarmup = v; return this; }
-        public Builder jitIdle(boolean v) { jitIdle = v; return this; }
+        public Builder jitNice(int v) { jitNice = v; return this; }
 
         public DaemonOptions build() {
             return new DaemonOptions(tcpAddress, httpAddress, broadcastAddress, broadcastTcpPort, broadcastHttpPort,
@@ -387,7 +390,7 @@ public record DaemonOptions(
                     tlsCert, tlsKey, authHttpAddresses, logLevel, logPrefix, shards, durability, httpsAddress,
                     tlsRootCaFile, tlsClientAuthPolicy, tlsRequired, tlsMinVersion, authHttpRequestMethod,
                     httpClientConnectTimeout, httpClientRequestTimeout, maxConnections, maxAttempts, deadLetterSuffix,
-                    jitWarmup, jitIdle);
+                    jitWarmup, jitNice);
         }
     }
 

@@ -123,8 +123,8 @@ public record FlagSpec(Flag flag, Function<DaemonOptions, Object> getter, BiCons
                 DaemonOptions::deadLetterSuffix, (b, v) -> b.deadLetterSuffix((String) v));
         add("jit-warmup", Kind.DURATION, "nodeq: before listening, drive messages through a scratch daemon in this JVM for this long, so the JIT has compiled the message path before the first client's message (0 = off)",
                 DaemonOptions::jitWarmup, (b, v) -> b.jitWarmup((Duration) v));
-        add("jit-idle", Kind.BOOL, "nodeq: on Linux, run the JVM's JIT compiler threads in the SCHED_IDLE class (with chrt), so a compilation only takes cores no event loop wants",
-                DaemonOptions::jitIdle, (b, v) -> b.jitIdle((Boolean) v));
+        add("jit-nice", Kind.INT, "nodeq: on Linux, nice value (0..19) given to the JVM's JIT compiler threads after the warm-up (with renice), so a compilation seldom keeps an event loop off a core (0 = leave them alone)",
+                DaemonOptions::jitNice, (b, v) -> b.jitNice((Integer) v));
         add("shards", Kind.INT, "nodeq: number of event-loop shards that own topics (1..64)",
                 DaemonOptions::shards, (b, v) -> b.shards((Integer) v));
 

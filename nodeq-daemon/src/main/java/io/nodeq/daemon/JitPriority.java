@@ -13,62 +13,61 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code --jit-idle}: on Linux, puts the JVM's JIT compiler threads in the SCHED_IDLE class, so a
- * compilation runs on cores no event loop wants and never keeps a woken event loop waiting.
+ * {@code --jit-nice}: on Linux, gives the JVM's JIT compiler threads a nice value, so that a
+ * compilation keeps a woken event loop off a core less often and for less long.
  *
  * <p>Why: on a 2-core machine a C2 compile runs for tens of milliseconds, and the kernel lets the
  * running thread finish its slice before a thread it just woke gets the core. At 1,000 msgs/s,
  * perf sched showed event loops waiting 3-5 ms behind "C2 CompilerThread": most of the p99.9 that
- * nodeq had above nsqd's at light load. Nice 10 halved those waits (the kernel still lets the
- * running task finish its slice); SCHED_IDLE removed them: a normal thread waking up takes the
- * core from an idle-class one at once. The compiler still gets every idle cycle, and a small
- * share of a saturated core, so under full load new compilations go slower; the hot paths are
- * compiled by then (see {@link JitWarmup}). Threads the JVM adds later are started by a compiler
- * thread and inherit its class.
+ * nodeq had above nsqd's at light load. Nice 10 about halved those waits. The SCHED_IDLE class
+ * removed them, but it starves compilation on a saturated machine: at 50,000 msgs/s a method
+ * thrown back to the interpreter stayed there, and the p99.9 went from 7-14 ms to 6-62 ms. At
+ * nice 10 the compiler still gets about a tenth of a busy core. Threads the JVM adds later are
+ * started by a compiler thread and inherit its nice value.
  *
- * <p>Java cannot change a thread's scheduling class itself: this runs util-linux's {@code chrt}
- * on the threads found in {@code /proc/self/task}. Without {@code /proc} or {@code chrt} it logs
- * why and changes nothing. Stateless.
+ * <p>Java cannot set a thread's nice value itself: this runs util-linux's {@code renice} on the
+ * threads found in {@code /proc/self/task}. Without {@code /proc} or {@code renice} it logs why
+ * and changes nothing. Stateless.
  */
 final class JitPriority {
     private static final Logger LOG = LoggerFactory.getLogger(JitPriority.class);
-    /** The policy number of SCHED_IDLE (field 41 of /proc/.../stat). */
-    static final int SCHED_IDLE = 5;
 
     private JitPriority() {
     }
 
-    /** Puts the compiler threads in SCHED_IDLE; returns the thread IDs changed (none when not on Linux). */
-    static List<String> idle() {
+    /**
+     * Gives the compiler threads the nice value {@code nice} (0: nothing); returns the thread IDs
+     * changed (none when not on Linux).
+     */
+    static List<String> nice(int nice) {
         Path tasks = Path.of("/proc/self/task");
-        if (!Files.isDirectory(tasks)) {
+        if (nice == 0 || !Files.isDirectory(tasks)) {
             return List.of();
         }
         List<String> tids = new ArrayList<>();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(tasks)) {
             for (Path task : dir) {
                 String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
-                if (isCompilerThread(stat) && policyOf(stat) != SCHED_IDLE) {
+                if (isCompilerThread(stat) && niceOf(stat) < nice) {
                     tids.add(task.getFileName().toString());
                 }
             }
         } catch (IOException | RuntimeException e) {
-            LOG.info("--jit-idle: cannot list this process's threads: {}", e.toString());
+            LOG.info("--jit-nice: cannot list this process's threads: {}", e.toString());
             return List.of();
         }
-        List<String> done = new ArrayList<>();
-        for (String tid : tids) {
-            String failure = run(List.of("chrt", "--idle", "--pid", "0", tid));
-            if (failure != null) {
-                LOG.info("--jit-idle: the JIT compiler threads keep their priority: {}", failure);
-                return done;
-            }
-            done.add(tid);
+        if (tids.isEmpty()) {
+            return List.of();
         }
-        if (!done.isEmpty()) {
-            LOG.info("JIT compiler threads {} in SCHED_IDLE (--jit-idle)", done);
+        List<String> cmd = new ArrayList<>(List.of("renice", "-n", Integer.toString(nice), "-p"));
+        cmd.addAll(tids);
+        String failure = run(cmd);
+        if (failure != null) {
+            LOG.info("--jit-nice: the JIT compiler threads keep their priority: {}", failure);
+            return List.of();
         }
-        return done;
+        LOG.info("JIT compiler threads {} at nice {} (--jit-nice)", tids, nice);
+        return tids;
     }
 
     /** Runs a command; null when it exited 0, else why not. */
@@ -97,9 +96,9 @@ final class JitPriority {
         return open >= 0 && close > open && stat.substring(open + 1, close).contains("CompilerThre");
     }
 
-    /** The scheduling policy in a {@code /proc/.../stat} line (field 41; the name in parentheses may hold spaces). */
-    static int policyOf(String stat) {
-        return Integer.parseInt(field(stat, 41));
+    /** The nice value in a {@code /proc/.../stat} line (field 19; the name in parentheses may hold spaces). */
+    static int niceOf(String stat) {
+        return Integer.parseInt(field(stat, 19));
     }
 
     private static String field(String stat, int n) {

@@ -115,6 +115,7 @@ class DaemonFlagsTest {
                 .isEqualTo("nodeq-daemon: --e2e-processing-latency-percentile must be in (0,1], got 1.5");
         assertThat(usageError("--shards=0")).isEqualTo("nodeq-daemon: --shards must be 1..64, got 0");
         assertThat(usageError("--jit-warmup=2m")).isEqualTo("nodeq-daemon: --jit-warmup must be 0..1m, got 120000ms");
+        assertThat(usageError("--jit-nice=20")).isEqualTo("nodeq-daemon: --jit-nice must be 0..19, got 20");
     }
 
     @Test

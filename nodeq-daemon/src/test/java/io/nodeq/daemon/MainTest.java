@@ -18,10 +18,10 @@ class MainTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    /** Main in this JVM: its compiler threads keep their class (--jit-idle is for daemon processes, JitPriorityTest). */
+    /** Main in this JVM: its compiler threads keep their priority (--jit-nice is for daemon processes, JitPriorityTest). */
     private Main.Launch launch(String... args) {
         String[] all = java.util.Arrays.copyOf(args, args.length + 1);
-        all[args.length] = "--jit-idle=false";
+        all[args.length] = "--jit-nice=0";
         return Main.launch(all, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
