@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * running thread finish its slice before a thread it just woke gets the core. At 1,000 msgs/s,
  * perf sched showed event loops waiting 3-5 ms behind "C2 CompilerThread": most of the p99.9 that
  * nodeq had above nsqd's at light load. Nice 10 about halved those waits. The SCHED_IDLE class
- * removed them, but it starves compilation on a saturated machine: at 50,000 msgs/s a method
- * thrown back to the interpreter stayed there, and the p99.9 went from 7-14 ms to 6-62 ms. At
+ * removed them, but it starves compilation on a saturated machine (compiles wait while the load
+ * lasts): at 50,000 msgs/s three runs gave p99.9 of 6, 62 and 49 ms against 7, 14 and 8 ms. At
  * nice 10 the compiler still gets about a tenth of a busy core. Threads the JVM adds later are
  * started by a compiler thread and inherit its nice value.
  *
@@ -35,14 +35,11 @@ final class JitPriority {
     private JitPriority() {
     }
 
-    /**
-     * Gives the compiler threads the nice value {@code nice} (0: nothing); returns the thread IDs
-     * changed (none when not on Linux).
-     */
-    static List<String> nice(int nice) {
+    /** Gives the compiler threads the nice value {@code nice} (0, or not Linux: nothing). */
+    static void nice(int nice) {
         Path tasks = Path.of("/proc/self/task");
         if (nice == 0 || !Files.isDirectory(tasks)) {
-            return List.of();
+            return;
         }
         List<String> tids = new ArrayList<>();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(tasks)) {
@@ -54,20 +51,19 @@ final class JitPriority {
             }
         } catch (IOException | RuntimeException e) {
             LOG.info("--jit-nice: cannot list this process's threads: {}", e.toString());
-            return List.of();
+            return;
         }
         if (tids.isEmpty()) {
-            return List.of();
+            return;
         }
         List<String> cmd = new ArrayList<>(List.of("renice", "-n", Integer.toString(nice), "-p"));
         cmd.addAll(tids);
         String failure = run(cmd);
         if (failure != null) {
             LOG.info("--jit-nice: the JIT compiler threads keep their priority: {}", failure);
-            return List.of();
+            return;
         }
         LOG.info("JIT compiler threads {} at nice {} (--jit-nice)", tids, nice);
-        return tids;
     }
 
     /** Runs a command; null when it exited 0, else why not. */

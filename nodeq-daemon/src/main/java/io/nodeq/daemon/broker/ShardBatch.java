@@ -34,7 +34,6 @@ public final class ShardBatch {
         boolean withHeaders;
         long id;
         String rawId;
-        int count;
         /** Set when the command failed; the connection sends it (and closes if fatal). */
         public ProtocolError error;
 
@@ -47,9 +46,9 @@ public final class ShardBatch {
             return topic;
         }
 
-        /** How many messages a PUB/MPUB/DPUB carried. */
+        /** How many messages a PUB/MPUB/DPUB carried (read before {@link #releaseBodies}). */
         public int messageCount() {
-            return count;
+            return bodies == null ? 0 : bodies.count();
         }
 
         /**
@@ -101,7 +100,6 @@ public final class ShardBatch {
         op.command = command;
         op.topic = topic;
         op.bodies = bodies;
-        op.count = bodies.count();
         op.arg = deferMs;
         op.withHeaders = withHeaders;
         ops.add(op);

@@ -266,9 +266,6 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
     private void publish(Command c, Bodies bodies) {
         String topic = c.params()[0];
         if (!authorized(c, topic, "")) {
-            if (held.peekFirst() != c) { // refused, not waiting for the auth server
-                release(c);
-            }
             return;
         }
         boolean withHeaders = headersMode();
@@ -481,7 +478,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
     /**
      * nsqd's CheckAuth: no AUTH yet → E_AUTH_FIRST; an expired grant is fetched again with the same
      * secret first (the command waits for it); then the command must match an authorization.
-     * Returns false when the command was refused or is waiting.
+     * Returns false when the command was refused (its bodies released) or is waiting.
      */
     private boolean authorized(Command c, String topic, String channel) {
         if (authClient == null) {
@@ -489,6 +486,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         }
         AuthState a = authState;
         if (a == null || authSecret == null) {
+            release(c);
             fatal(ErrorCodes.E_AUTH_FIRST, "AUTH required before " + c.name());
             return false;
         }
@@ -499,6 +497,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
             return false;
         }
         if (!a.allows(topic, channel)) {
+            release(c);
             fatal(ErrorCodes.E_UNAUTHORIZED, "AUTH failed for " + c.name() + " on " + GoQuote.quote(topic) + " "
                     + GoQuote.quote(channel));
             return false;
@@ -624,9 +623,9 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
     private void batchDone(ShardBatch b) {
         outstandingBatches--;
         for (ShardBatch.Op op : b.ops()) {
-            op.releaseBodies(); // the shard copied them into its tail (or refused them)
             Reply r = (Reply) op.reply;
             if (r == null) {
+                op.releaseBodies();
                 continue;
             }
             if (op.error != null) {
@@ -644,6 +643,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
                 }
             }
             r.ready = true;
+            op.releaseBodies(); // the shard copied them into its tail (or refused them)
         }
         if (readPaused && outstandingBatches <= MAX_OUTSTANDING_BATCHES / 2 && !closed) {
             readPaused = false;
