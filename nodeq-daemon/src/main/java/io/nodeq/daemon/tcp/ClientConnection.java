@@ -143,6 +143,18 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
     private boolean deliveryPaused;
     private long clientRdy;
     private final Map<String, LongAdder> pubCounts = new ConcurrentHashMap<>();
+    /** Message frames held within one pass of the event loop (IDENTIFY output_buffer_size). */
+    private final OutputBuffer output = new OutputBuffer(new OutputBuffer.Sink() {
+        @Override
+        public void write(ByteBuf bytes) {
+            writeNow(bytes);
+        }
+
+        @Override
+        public void schedule(Runnable task) {
+            ctx.runOnContext(v -> task.run());
+        }
+    });
 
     ClientConnection(NetSocket socket, Context ctx, Vertx vertx, ShardedBroker broker, DaemonOptions options,
                      TcpServer server) {
@@ -295,6 +307,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         }
         identify = id;
         setHeartbeat(id.heartbeatIntervalMs);
+        output.limit(id.outputBufferSize);
         LOG.info("CLIENT({}): IDENTIFY client_id={} hostname={} user_agent={} heartbeat={}ms msg_timeout={}ms{}{}{}",
                 remoteAddress, id.clientId, id.hostname, id.userAgent, id.heartbeatIntervalMs, id.msgTimeoutMs,
                 id.snappy ? " snappy" : "", id.deflate ? " deflate" : "", id.headers ? " nodeq_headers" : "");
@@ -706,6 +719,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
                 return;
             }
             if (r.fatal) {
+                output.flush();
                 closed = true;
                 failed = true;
                 replies.clear();
@@ -734,15 +748,21 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
     }
 
     /** Writes (and hands over) a buffer of gathered reply frames; null or closed: nothing to write. */
-    private void writeGathered(ByteBuf out) {
-        if (out == null) {
+    private void writeGathered(ByteBuf frames) {
+        if (frames == null) {
             return;
         }
+        output.flush();
+        writeNow(frames);
+    }
+
+    /** Writes (and hands over) {@code bytes} now; closed: releases them. */
+    private void writeNow(ByteBuf bytes) {
         if (closed) {
-            out.release();
+            bytes.release();
             return;
         }
-        ((NetSocketInternal) socket).writeMessage(out);
+        ((NetSocketInternal) socket).writeMessage(bytes);
         if (!writeBlocked && socket.writeQueueFull()) {
             outputBlocked();
         }
@@ -771,6 +791,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
     private void startTls(Reply r) {
         upgrading = true;
         ChannelHandlerContext chctx = ((NetSocketInternal) socket).channelHandlerContext();
+        output.flush();
         socket.write(r.frame).onComplete(written -> {
             if (written.failed() || closed) {
                 upgrading = false;
@@ -817,6 +838,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         if (closed) {
             return;
         }
+        output.flush(); // held message frames go first
         socket.write(compressWrites ? codec.encode(frame) : frame);
         if (!writeBlocked && socket.writeQueueFull()) {
             outputBlocked();
@@ -867,7 +889,10 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         ctx.runOnContext(v -> writeFrames(frames));
     }
 
-    /** Writes a pooled delivery buffer; the socket frees it once written, this when it is not. */
+    /**
+     * Takes a pooled delivery buffer into the output buffer (written with whatever else the shards
+     * hand over in this pass of the event loop); the socket frees it once written, this when it is not.
+     */
     private void writeFrames(Buffer frames) {
         ByteBuf bytes = ((BufferInternal) frames).unwrap();
         if (closed || compressWrites) {
@@ -880,10 +905,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
             }
             return;
         }
-        ((NetSocketInternal) socket).writeMessage(bytes);
-        if (!writeBlocked && socket.writeQueueFull()) {
-            outputBlocked();
-        }
+        output.add(bytes);
     }
 
     @Override
@@ -947,6 +969,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
 
     private void onClose() {
         closed = true;
+        output.discard();
         if (heartbeatTimer >= 0) {
             vertx.cancelTimer(heartbeatTimer);
         }
