@@ -17,17 +17,22 @@ import java.util.List;
  */
 public final class Bodies {
 
+    // body 0 inline (a PUB or DPUB allocates no arrays), bodies 1.. in the arrays at i - 1
+    private byte[] array0;
+    private int offset0;
+    private int length0;
+    private BodyBlocks.Block block0;
     private byte[][] arrays;
     private int[] offsets;
     private int[] lengths;
     private BodyBlocks.Block[] blocks;
     private int count;
+    private boolean released;
 
     Bodies(int capacity) {
-        int n = Math.max(1, capacity);
-        arrays = new byte[n][];
-        offsets = new int[n];
-        lengths = new int[n];
+        if (capacity > 1) {
+            grow(capacity - 1);
+        }
     }
 
     /** The given bodies, each its whole array (not copied; the caller must not change them). */
@@ -47,25 +52,43 @@ public final class Bodies {
     }
 
     void add(byte[] array, int offset, int length, BodyBlocks.Block block) {
-        if (count == arrays.length) {
-            int n = count * 2;
-            arrays = Arrays.copyOf(arrays, n);
-            offsets = Arrays.copyOf(offsets, n);
-            lengths = Arrays.copyOf(lengths, n);
-            if (blocks != null) {
-                blocks = Arrays.copyOf(blocks, n);
-            }
+        if (count == 0) {
+            array0 = array;
+            offset0 = offset;
+            length0 = length;
+            block0 = block;
+            count = 1;
+            return;
+        }
+        int k = count - 1;
+        if (arrays == null || k == arrays.length) {
+            grow(arrays == null ? 1 : 2 * arrays.length);
         }
         if (block != null && blocks == null) {
             blocks = new BodyBlocks.Block[arrays.length];
         }
         if (blocks != null) {
-            blocks[count] = block;
+            blocks[k] = block;
         }
-        arrays[count] = array;
-        offsets[count] = offset;
-        lengths[count] = length;
+        arrays[k] = array;
+        offsets[k] = offset;
+        lengths[k] = length;
         count++;
+    }
+
+    private void grow(int n) {
+        if (arrays == null) {
+            arrays = new byte[n][];
+            offsets = new int[n];
+            lengths = new int[n];
+            return;
+        }
+        arrays = Arrays.copyOf(arrays, n);
+        offsets = Arrays.copyOf(offsets, n);
+        lengths = Arrays.copyOf(lengths, n);
+        if (blocks != null) {
+            blocks = Arrays.copyOf(blocks, n);
+        }
     }
 
     public int count() {
@@ -74,21 +97,21 @@ public final class Bodies {
 
     /** The array holding body {@code i} (maybe shared with other bodies: read only its span). */
     public byte[] array(int i) {
-        return arrays[check(i)];
+        return check(i) == 0 ? array0 : arrays[i - 1];
     }
 
     public int offset(int i) {
-        return offsets[check(i)];
+        return check(i) == 0 ? offset0 : offsets[i - 1];
     }
 
     public int length(int i) {
-        return lengths[check(i)];
+        return check(i) == 0 ? length0 : lengths[i - 1];
     }
 
     /** The bytes of every body together. */
     public long totalLength() {
-        long n = 0;
-        for (int i = 0; i < count; i++) {
+        long n = count == 0 ? 0 : length0;
+        for (int i = 0; i < count - 1; i++) {
             n += lengths[i];
         }
         return n;
@@ -97,8 +120,8 @@ public final class Bodies {
     /** Body {@code i} as an array of its own: the array itself when the body is all of it, else a copy. */
     public byte[] bytes(int i) {
         byte[] a = array(i);
-        int off = offsets[i];
-        int len = lengths[i];
+        int off = offset(i);
+        int len = length(i);
         return off == 0 && len == a.length ? a : Arrays.copyOfRange(a, off, off + len);
     }
 
@@ -116,13 +139,19 @@ public final class Bodies {
      * decoding thread, when nothing reads the bodies any more. Harmless on bodies of their own.
      */
     public void release() {
+        if (block0 != null) {
+            block0.release();
+        }
         if (blocks != null) {
-            for (int i = 0; i < count; i++) {
+            for (int i = 0; i < count - 1; i++) {
                 if (blocks[i] != null) {
                     blocks[i].release();
                 }
             }
         }
+        released = true;
+        array0 = null;
+        block0 = null;
         arrays = null;
         offsets = null;
         lengths = null;
@@ -132,7 +161,7 @@ public final class Bodies {
 
     private int check(int i) {
         if (i < 0 || i >= count) {
-            throw new IndexOutOfBoundsException("body " + i + " of " + count + (arrays == null ? " (released)" : ""));
+            throw new IndexOutOfBoundsException("body " + i + " of " + count + (released ? " (released)" : ""));
         }
         return i;
     }

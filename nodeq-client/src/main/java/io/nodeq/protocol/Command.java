@@ -3,7 +3,8 @@ package io.nodeq.protocol;
 import java.util.List;
 
 /**
- * One decoded client command. {@code params} excludes the name. {@code body} is set for IDENTIFY
+ * One decoded client command. {@code params} excludes the name and is read-only: the decoder hands
+ * consecutive commands with the same parameters one shared array. {@code body} is set for IDENTIFY
  * and AUTH; {@code bodies} for PUB, DPUB (one body) and MPUB; {@code deferMs} for DPUB (else 0).
  * Bodies are owned by the command once decoded and never mutated afterwards (pooled ones until
  * released, see {@link Bodies}).

@@ -5,6 +5,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Decodes the client-to-server half of protocol V2 (nsq-protocol.md §1.1, §1.2, §1.6): the magic,
@@ -71,6 +72,13 @@ public final class CommandDecoder implements Handler<Buffer> {
     /** The current command line, copied out of the buffer (grows to the longest line seen). */
     private byte[] lineBytes = new byte[64];
     private String[] params;
+    /**
+     * The previous line's parameters and their bytes: a line with the same parameters gets the same
+     * (never modified) array, so a stream of PUBs to one topic allocates no strings for its name.
+     */
+    private byte[] lastParamBytes = new byte[64];
+    private int lastParamLength = -1;
+    private String[] lastParams;
     private long deferMs;
     private int bodySize;
     /** In state BODY: the body is filled into fill[fillBase, fillBase + bodySize). */
@@ -441,6 +449,11 @@ public final class CommandDecoder implements Handler<Buffer> {
 
     /** Splits lineBytes(firstSpace, end) on single spaces like nsqd's bytes.Split (empty parameters kept). */
     private String[] splitParams(int firstSpace, int end) {
+        int from = firstSpace + 1;
+        int length = end - from;
+        if (length == lastParamLength && Arrays.equals(lineBytes, from, end, lastParamBytes, 0, length)) {
+            return lastParams; // a publisher names the same topic line after line
+        }
         int count = 1;
         for (int i = firstSpace + 1; i < end; i++) {
             if (lineBytes[i] == ' ') {
@@ -457,6 +470,12 @@ public final class CommandDecoder implements Handler<Buffer> {
             out[k] = new String(lineBytes, start, stop - start, StandardCharsets.ISO_8859_1);
             start = stop + 1;
         }
+        if (lastParamBytes.length < length) {
+            lastParamBytes = new byte[Math.max(length, 2 * lastParamBytes.length)];
+        }
+        System.arraycopy(lineBytes, from, lastParamBytes, 0, length);
+        lastParamLength = length;
+        lastParams = out;
         return out;
     }
 

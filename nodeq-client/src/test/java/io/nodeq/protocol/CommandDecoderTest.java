@@ -75,6 +75,35 @@ class CommandDecoderTest {
     }
 
     @Test
+    void consecutiveLinesWithTheSameParametersShareOneArrayAndOthersGetTheirOwn() {
+        List<Command> seen = new ArrayList<>();
+        CommandDecoder d = new CommandDecoder(LIMITS, true, new CommandDecoder.Sink() {
+            @Override
+            public void command(Command c) {
+                seen.add(c);
+            }
+
+            @Override
+            public void error(ProtocolError e) {
+                throw new AssertionError(e.toString());
+            }
+        }, BodyBlocks.UNPOOLED);
+        Buffer b = Buffer.buffer("  V2");
+        Commands.pub(b, "orders", "1".getBytes());
+        Commands.pub(b, "orders", "2".getBytes());
+        Commands.pub(b, "orderz", "3".getBytes()); // same length, other bytes
+        Commands.pub(b, "order", "4".getBytes());
+        b.appendString("FIN 0123456789abcdef\nFIN 0123456789abcdee\n");
+        d.handle(b);
+        assertThat(seen).hasSize(6);
+        assertThat(seen.get(1).params()).isSameAs(seen.get(0).params()).containsExactly("orders");
+        assertThat(seen.get(2).params()).containsExactly("orderz");
+        assertThat(seen.get(3).params()).containsExactly("order");
+        assertThat(seen.get(4).params()).containsExactly("0123456789abcdef");
+        assertThat(seen.get(5).params()).containsExactly("0123456789abcdee");
+    }
+
+    @Test
     void keepsNoReferenceToAChunkOnceHandled() {
         // the daemon hands the decoder Netty's read buffers and frees them when handle returns: a
         // chunk that ends inside a command must be copied, not kept, or freed bytes get decoded
