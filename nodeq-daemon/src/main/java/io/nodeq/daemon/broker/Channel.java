@@ -10,7 +10,6 @@ import io.nodeq.daemon.log.TopicLog;
 import io.nodeq.daemon.stats.StatsSnapshot;
 import io.nodeq.protocol.Frames;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.impl.buffer.VertxByteBufAllocator;
 import io.vertx.core.internal.buffer.BufferInternal;
 import org.roaringbitmap.longlong.Roaring64NavigableMap;
 
@@ -548,7 +547,7 @@ public final class Channel {
                     // a pooled direct buffer: the socket writes it as it is (a heap buffer would be
                     // copied into a direct one first) and frees it once written
                     c.pending = BufferInternal.buffer(
-                            VertxByteBufAllocator.POOLED_ALLOCATOR.directBuffer((int) Math.min(256 * 1024, size)));
+                            FrameBuffers.direct((int) Math.min(256 * 1024, size)));
                 }
                 MessageFrames.append(c.pending, m, c.headers);
             }

@@ -7,6 +7,7 @@ import io.nodeq.daemon.auth.AuthClient;
 import io.nodeq.daemon.auth.AuthState;
 import io.nodeq.daemon.broker.ClientInfo;
 import io.nodeq.daemon.broker.Consumer;
+import io.nodeq.daemon.broker.FrameBuffers;
 import io.nodeq.daemon.broker.ConsumerLink;
 import io.nodeq.daemon.broker.Shard;
 import io.nodeq.daemon.broker.ShardBatch;
@@ -33,7 +34,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.impl.buffer.VertxByteBufAllocator;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
@@ -733,7 +733,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
                 } else {
                     ByteBuf frame = ((BufferInternal) r.frame).unwrap();
                     if (out == null) {
-                        out = VertxByteBufAllocator.POOLED_ALLOCATOR.directBuffer(Math.max(256, frame.readableBytes()));
+                        out = FrameBuffers.direct(Math.max(256, frame.readableBytes()));
                     }
                     out.writeBytes(frame, frame.readerIndex(), frame.readableBytes());
                 }

@@ -49,21 +49,31 @@ class OutputBufferTest {
     }
 
     @Test
-    void reachingTheClientsBufferSizeWritesAtOnceAndTheLaterFlushFindsNothing() {
+    void reachingTheClientsBufferSizeWritesAtOnceAndAFrameThatWouldOverfillItSendsTheHeldOnesFirst() {
         out.limit(64);
         out.add(frame("a", 40));
         assertThat(written).isEmpty();
-        out.add(frame("b", 40));
+        out.add(frame("b", 40)); // 80 > 64: "a" goes out alone, "b" is held
         assertThat(written).hasSize(1);
-        assertThat(text(written.get(0))).isEqualTo("a".repeat(40) + "b".repeat(40));
+        assertThat(text(written.get(0))).isEqualTo("a".repeat(40));
+        out.add(frame("c", 24)); // 64: full, out at once
+        assertThat(written).hasSize(2);
+        assertThat(text(written.get(1))).isEqualTo("b".repeat(40) + "c".repeat(24));
         runScheduled();
-        assertThat(written).hasSize(1);
-        // held again after the write: a new pass schedules a new flush
-        out.add(frame("c", 5));
+        assertThat(written).hasSize(2); // the pass's flush finds nothing left
+        out.add(frame("d", 5)); // held again: a new pass schedules a new flush
         assertThat(scheduled).hasSize(1);
         runScheduled();
-        assertThat(written).hasSize(2);
-        assertThat(text(written.get(1))).isEqualTo("ccccc");
+        assertThat(written).hasSize(3);
+        assertThat(text(written.get(2))).isEqualTo("ddddd");
+    }
+
+    @Test
+    void aBurstLargerThanTheBufferGoesOutAsItIs() {
+        out.limit(64);
+        ByteBuf burst = frame("x", 500);
+        out.add(burst);
+        assertThat(written).containsExactly(burst);
     }
 
     @Test
