@@ -31,9 +31,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
@@ -153,6 +155,12 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
         @Override
         public void schedule(Runnable task) {
             ctx.runOnContext(v -> task.run());
+        }
+
+        @Override
+        public boolean othersQueued() {
+            return ((ContextInternal) ctx).nettyEventLoop() instanceof SingleThreadEventExecutor loop
+                    && loop.pendingTasks() > 0;
         }
     });
 

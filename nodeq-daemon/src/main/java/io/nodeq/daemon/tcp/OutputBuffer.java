@@ -10,10 +10,12 @@ import io.nodeq.daemon.broker.FrameBuffers;
  * <p>nsqd keeps message frames in a buffer of {@code output_buffer_size} bytes and flushes it when
  * it is full, when the client has no RDY left, or when {@code output_buffer_timeout} (250 ms by
  * default) has passed: at a steady trickle to a consumer with a large RDY, a message can wait the
- * whole timeout. Here the frames that shards hand to the connection within one pass of its event
- * loop are held and written together, in one gathering write, once the tasks queued behind the
- * first of them have run: at most {@code output_buffer_size} bytes are held (reaching it writes at
- * once), and no frame waits for a timer, so the timeout is an upper bound that is always met.
+ * whole timeout. Here a delivery is written at once when nothing else waits on the connection's
+ * event loop (a lone message pays no extra hop); when other tasks wait there (a busy loop, where
+ * more deliveries to this connection may be among them), it is held and written together with
+ * what arrives meanwhile, in one write, once those tasks have run: at most {@code output_buffer_size}
+ * bytes are held (reaching it writes at once), and no frame waits for a timer, so the timeout is an
+ * upper bound that is always met (Netty's flush consolidation, applied to deliveries).
  * Frames held together are copied into one pooled buffer of the client's size: a composite buffer
  * would cost a {@code java.nio} view per part on every write (Netty's epoll write of a composite),
  * where the copy is a few hundred bytes per message, memory to memory.
@@ -29,6 +31,9 @@ final class OutputBuffer {
 
         /** Runs {@code task} on the connection's event loop after the tasks queued there already. */
         void schedule(Runnable task);
+
+        /** Whether tasks wait on the connection's event loop behind the one running now. */
+        boolean othersQueued();
     }
 
     /** nsqd's default {@code output_buffer_size}, used until IDENTIFY says otherwise. */
@@ -75,7 +80,7 @@ final class OutputBuffer {
             frames.release();
         }
         heldBytes += n;
-        if (heldBytes >= limit) {
+        if (heldBytes >= limit || (!scheduled && !sink.othersQueued())) {
             flush();
         } else if (!scheduled) {
             scheduled = true;

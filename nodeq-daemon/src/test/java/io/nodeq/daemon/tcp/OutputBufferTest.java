@@ -11,11 +11,16 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The output buffer's policy: frames of one pass in one write, the size limit, -1, order, release. */
+/**
+ * The output buffer's policy: a busy pass's frames in one write, a lone one at once, the size limit,
+ * -1, order, release.
+ */
 class OutputBufferTest {
     private final List<ByteBuf> written = new ArrayList<>();
     private final List<Runnable> scheduled = new ArrayList<>();
     private final List<ByteBuf> made = new ArrayList<>();
+    /** Whether other tasks wait on the fake event loop (a busy loop: deliveries are held). */
+    private boolean busy = true;
     private final OutputBuffer out = new OutputBuffer(new OutputBuffer.Sink() {
         @Override
         public void write(ByteBuf bytes) {
@@ -25,6 +30,11 @@ class OutputBufferTest {
         @Override
         public void schedule(Runnable task) {
             scheduled.add(task);
+        }
+
+        @Override
+        public boolean othersQueued() {
+            return busy;
         }
     });
 
@@ -74,6 +84,22 @@ class OutputBufferTest {
         ByteBuf burst = frame("x", 500);
         out.add(burst);
         assertThat(written).containsExactly(burst);
+    }
+
+    @Test
+    void onALoopWithNothingElseQueuedADeliveryGoesOutAtOnce() {
+        busy = false;
+        out.add(frame("a", 10));
+        assertThat(written).hasSize(1);
+        assertThat(scheduled).isEmpty();
+        busy = true; // now held behind the queued tasks, and what follows joins it
+        out.add(frame("b", 10));
+        busy = false;
+        out.add(frame("c", 10));
+        assertThat(written).hasSize(1);
+        runScheduled();
+        assertThat(written).hasSize(2);
+        assertThat(text(written.get(1))).isEqualTo("b".repeat(10) + "c".repeat(10));
     }
 
     @Test
