@@ -32,14 +32,14 @@ final class MessageFrames {
         ByteBuf dst = ((BufferInternal) out).unwrap();
         if (!headers) {
             Frames.appendMessageHeader(out, m.bodyLength - m.headerLength, m.timestampNs, m.attempts, m.id);
-            dst.writeBytes(m.data, m.bodyOffset + m.headerLength, m.bodyLength - m.headerLength);
+            FrameBuffers.append(dst, m.data, m.bodyOffset + m.headerLength, m.bodyLength - m.headerLength);
         } else if (m.headerLength > 0) {
             Frames.appendMessageHeader(out, m.bodyLength, m.timestampNs, m.attempts, m.id);
-            dst.writeBytes(m.data, m.bodyOffset, m.bodyLength);
+            FrameBuffers.append(dst, m.data, m.bodyOffset, m.bodyLength);
         } else {
             Frames.appendMessageHeader(out, EMPTY_BLOCK.length + m.bodyLength, m.timestampNs, m.attempts, m.id);
             dst.writeBytes(EMPTY_BLOCK);
-            dst.writeBytes(m.data, m.bodyOffset, m.bodyLength);
+            FrameBuffers.append(dst, m.data, m.bodyOffset, m.bodyLength);
         }
     }
 }

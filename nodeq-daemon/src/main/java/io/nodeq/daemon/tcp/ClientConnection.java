@@ -743,7 +743,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
                     if (out == null) {
                         out = FrameBuffers.direct(Math.max(256, frame.readableBytes()));
                     }
-                    out.writeBytes(frame, frame.readerIndex(), frame.readableBytes());
+                    FrameBuffers.append(out, frame);
                 }
             }
             if (r.afterWrite != null) {

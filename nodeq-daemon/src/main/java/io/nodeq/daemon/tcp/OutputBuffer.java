@@ -18,7 +18,7 @@ import io.nodeq.daemon.broker.FrameBuffers;
  * upper bound that is always met (Netty's flush consolidation, applied to deliveries).
  * Frames held together are copied into one pooled buffer of the client's size: a composite buffer
  * would cost a {@code java.nio} view per part on every write (Netty's epoll write of a composite),
- * where the copy is a few hundred bytes per message, memory to memory.
+ * where the copy is a few hundred bytes per message, memory to memory ({@link FrameBuffers}).
  * {@code output_buffer_size=-1} (a limit of 1 byte) writes each delivery as it comes.
  *
  * <p>Owned by the connection's event loop; every method runs there.
@@ -72,11 +72,11 @@ final class OutputBuffer {
         } else {
             if (gathered == null) {
                 gathered = FrameBuffers.direct(Math.max(limit, heldBytes + n));
-                gathered.writeBytes(single);
+                FrameBuffers.append(gathered, single);
                 single.release();
                 single = null;
             }
-            gathered.writeBytes(frames);
+            FrameBuffers.append(gathered, frames);
             frames.release();
         }
         heldBytes += n;
