@@ -455,13 +455,13 @@ public final class CommandDecoder implements Handler<Buffer> {
             return lastParams; // a publisher names the same topic line after line
         }
         int count = 1;
-        for (int i = firstSpace + 1; i < end; i++) {
+        for (int i = from; i < end; i++) {
             if (lineBytes[i] == ' ') {
                 count++;
             }
         }
         String[] out = new String[count];
-        int start = firstSpace + 1;
+        int start = from;
         for (int k = 0; k < count; k++) {
             int stop = start;
             while (stop < end && lineBytes[stop] != ' ') {

@@ -54,6 +54,21 @@ class CommandDecoderTest {
         return b;
     }
 
+    /** A sink that keeps every command and fails the test on any error. */
+    private static CommandDecoder.Sink collecting(List<Command> into) {
+        return new CommandDecoder.Sink() {
+            @Override
+            public void command(Command c) {
+                into.add(c);
+            }
+
+            @Override
+            public void error(ProtocolError e) {
+                throw new AssertionError(e.toString());
+            }
+        };
+    }
+
     private static List<String> decode(Buffer input, int[] splits) {
         return decode(input, splits, BodyBlocks.UNPOOLED);
     }
@@ -77,17 +92,7 @@ class CommandDecoderTest {
     @Test
     void consecutiveLinesWithTheSameParametersShareOneArrayAndOthersGetTheirOwn() {
         List<Command> seen = new ArrayList<>();
-        CommandDecoder d = new CommandDecoder(LIMITS, true, new CommandDecoder.Sink() {
-            @Override
-            public void command(Command c) {
-                seen.add(c);
-            }
-
-            @Override
-            public void error(ProtocolError e) {
-                throw new AssertionError(e.toString());
-            }
-        }, BodyBlocks.UNPOOLED);
+        CommandDecoder d = new CommandDecoder(LIMITS, true, collecting(seen), BodyBlocks.UNPOOLED);
         Buffer b = Buffer.buffer("  V2");
         Commands.pub(b, "orders", "1".getBytes());
         Commands.pub(b, "orders", "2".getBytes());
@@ -188,17 +193,7 @@ class CommandDecoderTest {
     void heldBodiesKeepTheirBytesAndTheirBlocksComeBackWhenReleased() {
         BodyBlocks blocks = new BodyBlocks(1024, 2);
         List<Command> held = new ArrayList<>();
-        CommandDecoder d = new CommandDecoder(LIMITS, false, new CommandDecoder.Sink() {
-            @Override
-            public void command(Command c) {
-                held.add(c);
-            }
-
-            @Override
-            public void error(ProtocolError e) {
-                throw new AssertionError(e.toString());
-            }
-        }, blocks);
+        CommandDecoder d = new CommandDecoder(LIMITS, false, collecting(held), blocks);
         Buffer in = Buffer.buffer();
         for (int i = 0; i < 100; i++) {
             Commands.pub(in, "t", String.format("body-%03d-%s", i, "x".repeat(50)).getBytes(StandardCharsets.UTF_8));
@@ -249,15 +244,7 @@ class CommandDecoderTest {
         new Random(1).nextBytes(body);
         Buffer in = Commands.pub(Buffer.buffer(), "big", body).appendString("NOP\n");
         List<Command> seen = new ArrayList<>();
-        CommandDecoder d2 = new CommandDecoder(limits, false, new CommandDecoder.Sink() {
-            public void command(Command c) {
-                seen.add(c);
-            }
-
-            public void error(ProtocolError e) {
-                throw new AssertionError(e.toString());
-            }
-        });
+        CommandDecoder d2 = new CommandDecoder(limits, false, collecting(seen));
         for (int p = 0; p < in.length(); p += 7000) {
             d2.handle(in.getBuffer(p, Math.min(in.length(), p + 7000)));
         }

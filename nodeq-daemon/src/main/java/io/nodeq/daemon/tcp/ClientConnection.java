@@ -7,8 +7,8 @@ import io.nodeq.daemon.auth.AuthClient;
 import io.nodeq.daemon.auth.AuthState;
 import io.nodeq.daemon.broker.ClientInfo;
 import io.nodeq.daemon.broker.Consumer;
-import io.nodeq.daemon.broker.FrameBuffers;
 import io.nodeq.daemon.broker.ConsumerLink;
+import io.nodeq.daemon.broker.FrameBuffers;
 import io.nodeq.daemon.broker.Shard;
 import io.nodeq.daemon.broker.ShardBatch;
 import io.nodeq.daemon.broker.ShardedBroker;
@@ -145,7 +145,9 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
     private boolean deliveryPaused;
     private long clientRdy;
     private final Map<String, LongAdder> pubCounts = new ConcurrentHashMap<>();
-    /** Message frames held within one pass of the event loop (IDENTIFY output_buffer_size). */
+    /** The connection's event loop as Netty's executor, whose queued tasks the output buffer asks about. */
+    private final SingleThreadEventExecutor loop;
+    /** Deliveries held on a busy event loop, up to IDENTIFY's output_buffer_size (see OutputBuffer). */
     private final OutputBuffer output = new OutputBuffer(new OutputBuffer.Sink() {
         @Override
         public void write(ByteBuf bytes) {
@@ -159,8 +161,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
 
         @Override
         public boolean othersQueued() {
-            return ((ContextInternal) ctx).nettyEventLoop() instanceof SingleThreadEventExecutor loop
-                    && loop.pendingTasks() > 0;
+            return loop != null && loop.pendingTasks() > 0;
         }
     });
 
@@ -168,6 +169,7 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
                      TcpServer server) {
         this.socket = socket;
         this.ctx = ctx;
+        this.loop = ((ContextInternal) ctx).nettyEventLoop() instanceof SingleThreadEventExecutor e ? e : null;
         this.vertx = vertx;
         this.broker = broker;
         this.options = options;
@@ -898,8 +900,8 @@ public final class ClientConnection implements CommandDecoder.Sink, ConsumerLink
     }
 
     /**
-     * Takes a pooled delivery buffer into the output buffer (written with whatever else the shards
-     * hand over in this pass of the event loop); the socket frees it once written, this when it is not.
+     * Hands a pooled delivery buffer to the output buffer (written at once on an idle loop, else with
+     * what joins it behind the queued tasks); the socket frees it once written, this when it is not.
      */
     private void writeFrames(Buffer frames) {
         ByteBuf bytes = ((BufferInternal) frames).unwrap();

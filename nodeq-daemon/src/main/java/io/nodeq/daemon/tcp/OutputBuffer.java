@@ -47,7 +47,6 @@ final class OutputBuffer {
     private ByteBuf gathered;
     private int heldBytes;
     private boolean scheduled;
-    private long writes;
 
     OutputBuffer(Sink sink) {
         this.sink = sink;
@@ -97,7 +96,6 @@ final class OutputBuffer {
         single = null;
         gathered = null;
         heldBytes = 0;
-        writes++;
         sink.write(out);
     }
 
@@ -115,11 +113,6 @@ final class OutputBuffer {
     /** Bytes held now. */
     int held() {
         return heldBytes;
-    }
-
-    /** Writes made so far (one per flush that had something to write). */
-    long writes() {
-        return writes;
     }
 
     private void scheduledFlush() {
