@@ -122,8 +122,39 @@ public final class Daemon implements DaemonView {
         DaemonMetrics metrics = new DaemonMetrics();
         Vertx vertx = metrics.createVertx(new VertxOptions().setEventLoopPoolSize(LOOPS)
                 .setPreferNativeTransport(true));
+        schedSlice(vertx, options.schedSlice());
         Daemon d = new Daemon(options, vertx, false, metrics, lock, BrokerStorage.of(options, files), clock);
         return d.open(metadata, warmUp);
+    }
+
+    /**
+     * --sched-slice: every event loop of {@code vertx} asks for the slice (the disk lanes ask when
+     * they start); one log line says whether the kernel took it.
+     */
+    private static void schedSlice(Vertx vertx, java.time.Duration slice) {
+        if (slice.isZero()) {
+            return;
+        }
+        String unavailable = LinuxScheduling.unavailable(); // loads the C library here, not on a loop
+        if (unavailable != null) {
+            LOG.info("--sched-slice: the event loops keep the kernel's slice: {}", unavailable);
+            return;
+        }
+        List<Future<String>> outcomes = new java.util.ArrayList<>();
+        for (io.netty.util.concurrent.EventExecutor loop : ((io.vertx.core.internal.VertxInternal) vertx).nettyEventLoopGroup()) {
+            Promise<String> outcome = Promise.promise();
+            loop.execute(() -> outcome.complete(LinuxScheduling.setSliceOfCurrentThread(slice.toNanos())));
+            outcomes.add(outcome.future());
+        }
+        Future.all(outcomes).onComplete(ar -> {
+            String failure = outcomes.stream().map(Future::result).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            if (failure == null) {
+                LOG.info("event loops and disk lanes at a {} scheduler slice (--sched-slice)",
+                        io.nodeq.protocol.GoDuration.format(slice));
+            } else {
+                LOG.info("--sched-slice: the event loops keep the kernel's slice: {}", failure);
+            }
+        });
     }
 
     /** Event loops: one per core, at least two. */
@@ -173,9 +204,8 @@ public final class Daemon implements DaemonView {
     }
 
     /**
-     * The --jit-warmup, then --jit-nice, on a thread of their own (the warm-up's clients block, and
-     * so does running renice): the compiler threads lose priority only once the warm-up has had
-     * them compile at full speed.
+     * The --jit-warmup, then --jit-nice, on a thread of their own (the warm-up's clients block): the
+     * compiler threads lose priority only once the warm-up has had them compile at full speed.
      */
     private static Future<Void> warmUp(DaemonOptions options, Vertx vertx) {
         if (options.jitWarmup().isZero() && options.jitNice() == 0) {

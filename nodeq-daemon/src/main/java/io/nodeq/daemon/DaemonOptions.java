@@ -62,7 +62,8 @@ public record DaemonOptions(
         int maxAttempts,
         String deadLetterSuffix,
         Duration jitWarmup,
-        int jitNice) {
+        int jitNice,
+        Duration schedSlice) {
 
     public static final String VERSION = "1.3.0";
 
@@ -134,6 +135,10 @@ public record DaemonOptions(
         }
         if (jitNice < 0 || jitNice > 19) {
             errors.add("--jit-nice must be 0..19, got " + jitNice);
+        }
+        if (!schedSlice.isZero() && (schedSlice.toNanos() < LinuxScheduling.MIN_SLICE_NS
+                || schedSlice.toNanos() > LinuxScheduling.MAX_SLICE_NS)) {
+            errors.add("--sched-slice must be 0 or 100us..100ms, got " + io.nodeq.protocol.GoDuration.format(schedSlice));
         }
         if (shards < 1 || shards > 64) {
             errors.add("--shards must be 1..64, got " + shards);
@@ -267,6 +272,7 @@ public record DaemonOptions(
         private String deadLetterSuffix = "";
         private Duration jitWarmup = Duration.ofSeconds(3);
         private int jitNice = 10;
+        private Duration schedSlice = Duration.ofNanos(LinuxScheduling.MIN_SLICE_NS);
 
         /** The hostname defaults are looked up here (maybe DNS): build a fresh builder off the event loops. */
         Builder() {
@@ -326,6 +332,7 @@ public record DaemonOptions(
             deadLetterSuffix = o.deadLetterSuffix;
             jitWarmup = o.jitWarmup;
             jitNice = o.jitNice;
+            schedSlice = o.schedSlice;
         }
 
         public Builder tcpAddress(String v) { tcpAddress = v; return this; }
@@ -379,6 +386,7 @@ public record DaemonOptions(
         public Builder deadLetterSuffix(String v) { deadLetterSuffix = v; return this; }
         public Builder jitWarmup(Duration v) { jitWarmup = v; return this; }
         public Builder jitNice(int v) { jitNice = v; return this; }
+        public Builder schedSlice(Duration v) { schedSlice = v; return this; }
 
         public DaemonOptions build() {
             return new DaemonOptions(tcpAddress, httpAddress, broadcastAddress, broadcastTcpPort, broadcastHttpPort,
@@ -390,7 +398,7 @@ public record DaemonOptions(
                     tlsCert, tlsKey, authHttpAddresses, logLevel, logPrefix, shards, durability, httpsAddress,
                     tlsRootCaFile, tlsClientAuthPolicy, tlsRequired, tlsMinVersion, authHttpRequestMethod,
                     httpClientConnectTimeout, httpClientRequestTimeout, maxConnections, maxAttempts, deadLetterSuffix,
-                    jitWarmup, jitNice);
+                    jitWarmup, jitNice, schedSlice);
         }
     }
 

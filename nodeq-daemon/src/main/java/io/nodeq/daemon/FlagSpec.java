@@ -123,8 +123,10 @@ public record FlagSpec(Flag flag, Function<DaemonOptions, Object> getter, BiCons
                 DaemonOptions::deadLetterSuffix, (b, v) -> b.deadLetterSuffix((String) v));
         add("jit-warmup", Kind.DURATION, "nodeq: before listening, drive messages through a scratch daemon in this JVM for this long, so the JIT has compiled the message path before the first client's message (0 = off)",
                 DaemonOptions::jitWarmup, (b, v) -> b.jitWarmup((Duration) v));
-        add("jit-nice", Kind.INT, "nodeq: on Linux, nice value (0..19) given to the JVM's JIT compiler threads after the warm-up (with renice), so a compilation seldom keeps an event loop off a core (0 = leave them alone)",
+        add("jit-nice", Kind.INT, "nodeq: on Linux, nice value (0..19) given to the JVM's JIT compiler threads after the warm-up, so a compilation seldom keeps an event loop off a core (0 = leave them alone)",
                 DaemonOptions::jitNice, (b, v) -> b.jitNice((Integer) v));
+        add("sched-slice", Kind.DURATION, "nodeq: on Linux 6.12+, the scheduler time slice the event loops and disk lanes ask for (100us..100ms), so a woken one preempts a thread that has run longer sooner (0 = the kernel's default)",
+                DaemonOptions::schedSlice, (b, v) -> b.schedSlice((Duration) v));
         add("shards", Kind.INT, "nodeq: number of event-loop shards that own topics (1..64)",
                 DaemonOptions::shards, (b, v) -> b.shards((Integer) v));
 

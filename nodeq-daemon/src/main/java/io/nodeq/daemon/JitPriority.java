@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code --jit-nice}: on Linux, gives the JVM's JIT compiler threads a nice value, so that a
@@ -25,9 +24,9 @@ import java.util.concurrent.TimeUnit;
  * nice 10 the compiler still gets about a tenth of a busy core. Threads the JVM adds later are
  * started by a compiler thread and inherit its nice value.
  *
- * <p>Java cannot set a thread's nice value itself: this runs util-linux's {@code renice} on the
- * threads found in {@code /proc/self/task}. Without {@code /proc} or {@code renice} it logs why
- * and changes nothing. Stateless.
+ * <p>Java cannot set a thread's nice value itself: this calls {@code setpriority} (through
+ * {@link LinuxScheduling}) on the threads found in {@code /proc/self/task}. Without {@code /proc}
+ * or the call it logs why and changes nothing. Stateless.
  */
 final class JitPriority {
     private static final Logger LOG = LoggerFactory.getLogger(JitPriority.class);
@@ -56,33 +55,14 @@ final class JitPriority {
         if (tids.isEmpty()) {
             return;
         }
-        List<String> cmd = new ArrayList<>(List.of("renice", "-n", Integer.toString(nice), "-p"));
-        cmd.addAll(tids);
-        String failure = run(cmd);
-        if (failure != null) {
-            LOG.info("--jit-nice: the JIT compiler threads keep their priority: {}", failure);
-            return;
+        for (String tid : tids) {
+            String failure = LinuxScheduling.setNice(Integer.parseInt(tid), nice);
+            if (failure != null) {
+                LOG.info("--jit-nice: the JIT compiler threads keep their priority: {}", failure);
+                return;
+            }
         }
         LOG.info("JIT compiler threads {} at nice {} (--jit-nice)", tids, nice);
-    }
-
-    /** Runs a command; null when it exited 0, else why not. */
-    private static String run(List<String> cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroy();
-                return cmd.get(0) + " did not finish";
-            }
-            return p.exitValue() == 0 ? null
-                    : output.isEmpty() ? cmd.get(0) + " exit " + p.exitValue() : output.lines().findFirst().orElse("");
-        } catch (IOException e) {
-            return "cannot run " + cmd.get(0) + " (" + e.getMessage() + ")";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
     }
 
     /** {@code /proc/.../stat} of a thread named like HotSpot's "C2 CompilerThread0" (cut to 15 characters). */

@@ -116,6 +116,18 @@ class DaemonFlagsTest {
         assertThat(usageError("--shards=0")).isEqualTo("nodeq-daemon: --shards must be 1..64, got 0");
         assertThat(usageError("--jit-warmup=2m")).isEqualTo("nodeq-daemon: --jit-warmup must be 0..1m, got 120000ms");
         assertThat(usageError("--jit-nice=20")).isEqualTo("nodeq-daemon: --jit-nice must be 0..19, got 20");
+        assertThat(usageError("--sched-slice=50us")).isEqualTo("nodeq-daemon: --sched-slice must be 0 or 100us..100ms, got 50µs");
+        assertThat(usageError("--sched-slice=1s")).isEqualTo("nodeq-daemon: --sched-slice must be 0 or 100us..100ms, got 1s");
+    }
+
+    @Test
+    void schedSliceDefaultsTo100MicrosecondsAndTakesZeroAndTheKernelsRange() {
+        assertThat(((FlagTable.Run<DaemonOptions>) DaemonFlags.parse()).value().schedSlice())
+                .isEqualTo(java.time.Duration.ofNanos(100_000));
+        for (String v : new String[] {"0", "100us", "2ms", "100ms"}) {
+            FlagTable.Run<DaemonOptions> r = (FlagTable.Run<DaemonOptions>) DaemonFlags.parse("--sched-slice=" + v);
+            assertThat(r.value().validate()).as(v).isEmpty();
+        }
     }
 
     @Test

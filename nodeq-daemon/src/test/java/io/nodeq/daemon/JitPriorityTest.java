@@ -14,7 +14,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** --jit-nice: a daemon process's JIT compiler threads run at the nice value asked for, its event loops as before. */
+/**
+ * --jit-nice and --sched-slice: a daemon process's JIT compiler threads run at the nice value asked
+ * for, its event loops and disk lanes at the slice asked for (on Linux 6.12+), each left alone at 0.
+ */
 class JitPriorityTest {
     private static final String STAT = "4242 (C2 CompilerThre) S 1 4242 4242 0 -1 1077936192 7 0 0 0 1 0 0 0 39 19 20 0 5 "
             + "0 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 -1 1 0 5 0 0 0";
@@ -27,44 +30,52 @@ class JitPriorityTest {
     }
 
     @Test
-    void theDaemonsCompilerThreadsGetTheNiceValueAndItsEventLoopsKeepTheirs(@TempDir Path data) throws Exception {
+    void theDaemonsCompilerThreadsGetTheNiceValueAndItsLoopsAndLanesTheSlice(@TempDir Path data) throws Exception {
         assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux /proc");
-        assumeTrue(onPath("renice"), "util-linux renice");
+        boolean slices = LinuxSchedulingTest.hasCustomSlices();
         try (DaemonProcess d = DaemonProcess.start(data.resolve("a"))) {
-            List<int[]> threads = threads(d.pid());
-            assertThat(threads).filteredOn(t -> t[0] == 1).as("compiler threads").isNotEmpty()
+            List<long[]> threads = threads(d.pid());
+            assertThat(threads).filteredOn(t -> t[0] == COMPILER).as("compiler threads").isNotEmpty()
                     .allMatch(t -> t[1] == 10);
-            assertThat(threads).filteredOn(t -> t[0] == 2).as("event loops").isNotEmpty().allMatch(t -> t[1] == 0);
+            assertThat(threads).filteredOn(t -> t[0] == LOOP).as("event loops").isNotEmpty().allMatch(t -> t[1] == 0);
+            if (slices) {
+                assertThat(threads).filteredOn(t -> t[0] == LOOP || t[0] == LANE).as("event loops and disk lanes")
+                        .hasSizeGreaterThan(2).allMatch(t -> t[2] == 100_000);
+                assertThat(threads).filteredOn(t -> t[0] == COMPILER).allMatch(t -> t[2] != 100_000);
+            }
         }
-        try (DaemonProcess d = DaemonProcess.start(data.resolve("b"), "--jit-nice=0")) {
-            assertThat(threads(d.pid())).filteredOn(t -> t[0] == 1).isNotEmpty().allMatch(t -> t[1] == 0);
+        try (DaemonProcess d = DaemonProcess.start(data.resolve("b"), "--jit-nice=0", "--sched-slice=0")) {
+            List<long[]> threads = threads(d.pid());
+            assertThat(threads).filteredOn(t -> t[0] == COMPILER).isNotEmpty().allMatch(t -> t[1] == 0);
+            long kernelDefault = threads.stream().filter(t -> t[0] == COMPILER).findFirst().orElseThrow()[2];
+            assertThat(threads).filteredOn(t -> t[0] == LOOP || t[0] == LANE).isNotEmpty()
+                    .allMatch(t -> t[2] == kernelDefault);
         }
     }
 
-    /** For each thread of {@code pid}: {kind (1 compiler, 2 event loop, 0 other), nice value}. */
-    private static List<int[]> threads(long pid) throws IOException {
-        List<int[]> out = new ArrayList<>();
+    private static final int OTHER = 0;
+    private static final int COMPILER = 1;
+    private static final int LOOP = 2;
+    private static final int LANE = 3;
+
+    /** For each thread of {@code pid}: {kind, nice value, scheduler slice in ns (-1 unknown)}. */
+    private static List<long[]> threads(long pid) throws IOException {
+        List<long[]> out = new ArrayList<>();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : dir) {
                 String stat;
+                String slice;
                 try {
                     stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+                    slice = LinuxSchedulingTest.slice(task.resolve("sched"));
                 } catch (IOException gone) {
                     continue; // a thread that ended meanwhile
                 }
-                int kind = JitPriority.isCompilerThread(stat) ? 1 : stat.contains("(vert.x-eventloo") ? 2 : 0;
-                out.add(new int[] {kind, JitPriority.niceOf(stat)});
+                int kind = JitPriority.isCompilerThread(stat) ? COMPILER : stat.contains("(vert.x-eventloo") ? LOOP
+                        : stat.contains("(nodeq-disk-lane") ? LANE : OTHER;
+                out.add(new long[] {kind, JitPriority.niceOf(stat), slice == null ? -1 : Long.parseLong(slice)});
             }
         }
         return out;
-    }
-
-    private static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -1,5 +1,6 @@
 package io.nodeq.daemon.broker;
 
+import io.nodeq.daemon.LinuxScheduling;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import org.slf4j.Logger;
@@ -22,11 +23,20 @@ final class DiskLane {
     private final ExecutorService executor;
     private final Executor onShard;
 
-    /** {@code onShard} runs a completion as a shard task: {@code shard::run}. */
-    DiskLane(String name, Executor onShard) {
+    /**
+     * {@code onShard} runs a completion as a shard task: {@code shard::run}; the thread asks for a
+     * scheduler slice of {@code schedSliceNs} when it starts (0: the kernel's default; see
+     * {@link LinuxScheduling}, whose answer the event loops have already logged).
+     */
+    DiskLane(String name, long schedSliceNs, Executor onShard) {
         this.onShard = onShard;
         this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, name);
+            Thread t = new Thread(() -> {
+                if (schedSliceNs > 0) {
+                    LinuxScheduling.setSliceOfCurrentThread(schedSliceNs);
+                }
+                r.run();
+            }, name);
             t.setDaemon(true);
             return t;
         });

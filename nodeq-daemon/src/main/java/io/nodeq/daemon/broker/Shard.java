@@ -98,7 +98,7 @@ public final class Shard {
         this.broker = broker;
         this.clock = clock;
         // lane completions run as shard tasks: the catch, the closed check and afterTask apply
-        this.lane = new DiskLane("nodeq-disk-lane-" + index, this::run);
+        this.lane = new DiskLane("nodeq-disk-lane-" + index, options.schedSlice().toNanos(), this::run);
     }
 
     public int index() {
