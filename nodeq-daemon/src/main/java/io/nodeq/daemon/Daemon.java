@@ -208,7 +208,7 @@ public final class Daemon implements DaemonView {
      * compiler threads lose priority only once the warm-up has had them compile at full speed.
      */
     private static Future<Void> warmUp(DaemonOptions options, Vertx vertx) {
-        if (options.jitWarmup().isZero() && options.jitNice() == 0) {
+        if (options.jitWarmup().isZero() && options.jitNice() == 0 && options.schedSlice().isZero()) {
             return Future.succeededFuture();
         }
         Promise<Void> done = Promise.promise();
@@ -221,7 +221,7 @@ public final class Daemon implements DaemonView {
                             + "topics, through a scratch daemon in {} ms (--jit-warmup)",
                             result.published(), result.consumed(), result.rounds(), result.took().toMillis());
                 }
-                JitPriority.nice(options.jitNice());
+                JitPriority.apply(options.jitNice(), options.schedSlice().toNanos());
             } catch (RuntimeException | Error e) {
                 LOG.warn("JIT warm-up failed: {}", e.toString()); // start-up goes on without it
             } finally {

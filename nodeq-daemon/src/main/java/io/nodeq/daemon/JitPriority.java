@@ -12,8 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code --jit-nice}: on Linux, gives the JVM's JIT compiler threads a nice value, so that a
- * compilation keeps a woken event loop off a core less often and for less long.
+ * {@code --jit-nice} and {@code --sched-slice}: on Linux, gives the JVM's JIT compiler threads a
+ * nice value and a short scheduler slice, so that a compilation keeps a woken event loop (or a
+ * client's thread on the same machine) off a core less often and for less long.
  *
  * <p>Why: on a 2-core machine a C2 compile runs for tens of milliseconds, and the kernel lets the
  * running thread finish its slice before a thread it just woke gets the core. At 1,000 msgs/s,
@@ -21,8 +22,11 @@ import java.util.List;
  * nodeq had above nsqd's at light load. Nice 10 about halved those waits. The SCHED_IDLE class
  * removed them, but it starves compilation on a saturated machine (compiles wait while the load
  * lasts): at 50,000 msgs/s three runs gave p99.9 of 6, 62 and 49 ms against 7, 14 and 8 ms. At
- * nice 10 the compiler still gets about a tenth of a busy core. Threads the JVM adds later are
- * started by a compiler thread and inherit its nice value.
+ * nice 10 the compiler still gets about a tenth of a busy core. Since Linux 6.6 (EEVDF) a nice
+ * value alone does not end such a wait early: the running thread keeps the core until its slice
+ * is used (1.4 ms on a 2-core machine), whatever its weight; the short slice does (a woken thread
+ * waited up to 2.3 ms behind a C1 or C2 compile in perf sched at 1,000 msgs/s with nice 10 alone).
+ * Threads the JVM adds later are started by a compiler thread and inherit both.
  *
  * <p>Java cannot set a thread's nice value itself: this calls {@code setpriority} (through
  * {@link LinuxScheduling}) on the threads found in {@code /proc/self/task}. Without {@code /proc}
@@ -34,35 +38,59 @@ final class JitPriority {
     private JitPriority() {
     }
 
-    /** Gives the compiler threads the nice value {@code nice} (0, or not Linux: nothing). */
-    static void nice(int nice) {
+    /**
+     * Gives the compiler threads the nice value {@code nice} and the scheduler slice
+     * {@code sliceNs} (see {@link LinuxScheduling}: a compile then gives way to a woken thread
+     * within a short slice); 0 leaves either alone, and off Linux nothing happens.
+     */
+    static void apply(int nice, long sliceNs) {
         Path tasks = Path.of("/proc/self/task");
-        if (nice == 0 || !Files.isDirectory(tasks)) {
+        if ((nice == 0 && sliceNs == 0) || !Files.isDirectory(tasks)) {
             return;
         }
-        List<String> tids = new ArrayList<>();
+        List<Integer> tids = new ArrayList<>();
+        List<Integer> toRenice = new ArrayList<>();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(tasks)) {
             for (Path task : dir) {
                 String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
-                if (isCompilerThread(stat) && niceOf(stat) < nice) {
-                    tids.add(task.getFileName().toString());
+                if (isCompilerThread(stat)) {
+                    int tid = Integer.parseInt(task.getFileName().toString());
+                    tids.add(tid);
+                    if (niceOf(stat) < nice) {
+                        toRenice.add(tid);
+                    }
                 }
             }
         } catch (IOException | RuntimeException e) {
             LOG.info("--jit-nice: cannot list this process's threads: {}", e.toString());
             return;
         }
-        if (tids.isEmpty()) {
-            return;
-        }
-        for (String tid : tids) {
-            String failure = LinuxScheduling.setNice(Integer.parseInt(tid), nice);
+        List<String> done = new ArrayList<>();
+        String failure = null;
+        for (int tid : toRenice) {
+            failure = LinuxScheduling.setNice(tid, nice);
             if (failure != null) {
                 LOG.info("--jit-nice: the JIT compiler threads keep their priority: {}", failure);
-                return;
+                break;
             }
         }
-        LOG.info("JIT compiler threads {} at nice {} (--jit-nice)", tids, nice);
+        if (failure == null && !toRenice.isEmpty()) {
+            done.add("at nice " + nice + " (--jit-nice)");
+        }
+        failure = null;
+        for (int tid : sliceNs == 0 ? List.<Integer>of() : tids) {
+            failure = LinuxScheduling.setSlice(tid, sliceNs);
+            if (failure != null) {
+                break; // the event loops' line has said why
+            }
+        }
+        if (failure == null && sliceNs > 0 && !tids.isEmpty()) {
+            done.add("at a " + io.nodeq.protocol.GoDuration.format(java.time.Duration.ofNanos(sliceNs))
+                    + " scheduler slice (--sched-slice)");
+        }
+        if (!done.isEmpty()) {
+            LOG.info("JIT compiler threads {} {}", tids, String.join(" and ", done));
+        }
     }
 
     /** {@code /proc/.../stat} of a thread named like HotSpot's "C2 CompilerThread0" (cut to 15 characters). */

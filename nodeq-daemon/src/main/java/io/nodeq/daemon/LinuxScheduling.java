@@ -91,15 +91,21 @@ public final class LinuxScheduling {
      * real-time or idle policy set by the operator, an error).
      */
     public static String setSliceOfCurrentThread(long sliceNs) {
+        return setSlice(0, sliceNs);
+    }
+
+    /** As {@link #setSliceOfCurrentThread} for thread {@code tid} of this process (0: the caller). */
+    public static String setSlice(int tid, long sliceNs) {
         if (CALLS.unavailable != null) {
             return CALLS.unavailable;
         }
         if (CALLS.setattr < 0) {
             return "no sched_setattr number known for " + System.getProperty("os.arch");
         }
+        long who = tid;
         try (Memory attr = new Memory(ATTR_SIZE)) {
             attr.clear();
-            if (CALLS.libc.syscall(CALLS.getattr, 0L, attr, (long) ATTR_SIZE, 0L) != 0) {
+            if (CALLS.libc.syscall(CALLS.getattr, who, attr, (long) ATTR_SIZE, 0L) != 0) {
                 return "sched_getattr failed: errno " + Native.getLastError();
             }
             int policy = attr.getInt(ATTR_POLICY);
@@ -108,11 +114,11 @@ public final class LinuxScheduling {
             }
             attr.setInt(0, ATTR_SIZE);
             attr.setLong(ATTR_RUNTIME, sliceNs);
-            if (CALLS.libc.syscall(CALLS.setattr, 0L, attr, 0L) != 0) {
+            if (CALLS.libc.syscall(CALLS.setattr, who, attr, 0L) != 0) {
                 return "sched_setattr failed: errno " + Native.getLastError();
             }
             attr.clear();
-            if (CALLS.libc.syscall(CALLS.getattr, 0L, attr, (long) ATTR_SIZE, 0L) != 0) {
+            if (CALLS.libc.syscall(CALLS.getattr, who, attr, (long) ATTR_SIZE, 0L) != 0) {
                 return "sched_getattr failed: errno " + Native.getLastError();
             }
             long got = attr.getLong(ATTR_RUNTIME);

@@ -39,16 +39,18 @@ class JitPriorityTest {
                     .allMatch(t -> t[1] == 10);
             assertThat(threads).filteredOn(t -> t[0] == LOOP).as("event loops").isNotEmpty().allMatch(t -> t[1] == 0);
             if (slices) {
-                assertThat(threads).filteredOn(t -> t[0] == LOOP || t[0] == LANE).as("event loops and disk lanes")
-                        .hasSizeGreaterThan(2).allMatch(t -> t[2] == 100_000);
-                assertThat(threads).filteredOn(t -> t[0] == COMPILER).allMatch(t -> t[2] != 100_000);
+                assertThat(threads).filteredOn(t -> t[0] == LOOP || t[0] == LANE || t[0] == COMPILER)
+                        .as("event loops, disk lanes and compiler threads").hasSizeGreaterThan(4)
+                        .allMatch(t -> t[2] == 100_000);
+                assertThat(threads).filteredOn(t -> t[0] == OTHER && t[3] == GC).as("GC threads").isNotEmpty()
+                        .allMatch(t -> t[2] != 100_000);
             }
         }
         try (DaemonProcess d = DaemonProcess.start(data.resolve("b"), "--jit-nice=0", "--sched-slice=0")) {
             List<long[]> threads = threads(d.pid());
             assertThat(threads).filteredOn(t -> t[0] == COMPILER).isNotEmpty().allMatch(t -> t[1] == 0);
-            long kernelDefault = threads.stream().filter(t -> t[0] == COMPILER).findFirst().orElseThrow()[2];
-            assertThat(threads).filteredOn(t -> t[0] == LOOP || t[0] == LANE).isNotEmpty()
+            long kernelDefault = threads.stream().filter(t -> t[3] == GC).findFirst().orElseThrow()[2];
+            assertThat(threads).filteredOn(t -> t[0] == LOOP || t[0] == LANE || t[0] == COMPILER).isNotEmpty()
                     .allMatch(t -> t[2] == kernelDefault);
         }
     }
@@ -57,8 +59,9 @@ class JitPriorityTest {
     private static final int COMPILER = 1;
     private static final int LOOP = 2;
     private static final int LANE = 3;
+    private static final int GC = 1;
 
-    /** For each thread of {@code pid}: {kind, nice value, scheduler slice in ns (-1 unknown)}. */
+    /** For each thread of {@code pid}: {kind, nice value, scheduler slice in ns (-1 unknown), 1 for a G1 thread}. */
     private static List<long[]> threads(long pid) throws IOException {
         List<long[]> out = new ArrayList<>();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
@@ -73,7 +76,8 @@ class JitPriorityTest {
                 }
                 int kind = JitPriority.isCompilerThread(stat) ? COMPILER : stat.contains("(vert.x-eventloo") ? LOOP
                         : stat.contains("(nodeq-disk-lane") ? LANE : OTHER;
-                out.add(new long[] {kind, JitPriority.niceOf(stat), slice == null ? -1 : Long.parseLong(slice)});
+                out.add(new long[] {kind, JitPriority.niceOf(stat), slice == null ? -1 : Long.parseLong(slice),
+                        stat.contains("(GC Thread") || stat.contains("(G1 ") ? GC : 0});
             }
         }
         return out;
