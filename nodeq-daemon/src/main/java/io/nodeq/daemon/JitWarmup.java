@@ -55,11 +55,14 @@ final class JitWarmup {
     private static final int PIPELINE = 32;
     private static final int RDY = 1000;
     private static final long CHURN_PAUSE_NANOS = 10_000_000;
+    /** Fast-phase rounds of publisher 1 between two backlog MPUBs. */
+    private static final int BACKLOG_EVERY = 200;
     /** Socket reads give up after this: a stuck scratch daemon must not hold start-up. */
     private static final int READ_TIMEOUT_MS = 2_000;
 
     /** What a warm-up did: messages, and rounds of new connections and topics. */
-    record Result(long published, long consumed, long rounds, Duration took) {
+    /** {@code backlogs}: MPUBs whose OK waited for the disk lane (more than a topic may leave unwritten). */
+    record Result(long published, long consumed, long rounds, long backlogs, Duration took) {
     }
 
     private JitWarmup() {
@@ -95,7 +98,7 @@ final class JitWarmup {
                     .get(Main.START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             Load load = new Load(scratch.tcpPort(), start + budget.toNanos(), scratchOptions);
             load.drive();
-            return new Result(load.published.get(), load.consumed.get(), load.rounds.get(),
+            return new Result(load.published.get(), load.consumed.get(), load.rounds.get(), load.backlogs.get(),
                     Duration.ofNanos(System.nanoTime() - start));
         } catch (Exception e) {
             LogLevels.apply(options.logLevel());
@@ -141,11 +144,16 @@ final class JitWarmup {
         final AtomicLong published = new AtomicLong();
         final AtomicLong consumed = new AtomicLong();
         final AtomicLong rounds = new AtomicLong();
+        final AtomicLong backlogs = new AtomicLong();
         volatile boolean stopping;
         volatile Conn consumerConn;
         final byte[] body;
         /** Messages per MPUB, as many as the daemon's --max-body-size takes (up to {@link #PIPELINE}). */
         final int mpubCount;
+        /** Bodies of the backlog MPUB. */
+        final byte[] smallBody;
+        /** Messages in the backlog MPUB: one more than may wait unwritten (0: --max-body-size is too small). */
+        final int backlogCount;
         final int rdy;
 
         Load(int port, long deadline, DaemonOptions options) {
@@ -154,6 +162,9 @@ final class JitWarmup {
             this.fastUntil = System.nanoTime() + (deadline - System.nanoTime()) * 3 / 5;
             body = new byte[Math.min(BODY_SIZE, options.maxMsgSize())];
             mpubCount = (int) Math.max(1, Math.min(PIPELINE, (options.maxBodySize() - 4L) / (4 + body.length)));
+            smallBody = java.util.Arrays.copyOf(body, Math.min(16, body.length));
+            int backlog = (int) io.nodeq.daemon.broker.Shard.MAX_UNWRITTEN + 1;
+            backlogCount = 4L + (long) backlog * (4 + smallBody.length) <= options.maxBodySize() ? backlog : 0;
             rdy = Math.min(RDY, options.maxRdyCount());
             for (int i = 0; i < body.length; i++) {
                 body[i] = (byte) ('a' + i % 26);
@@ -204,11 +215,18 @@ final class JitWarmup {
             return t;
         }
 
-        /** Pipelined PUBs and an MPUB per round until the fast phase ends; then publisher 0 sends single PUBs. */
+        /**
+         * Pipelined PUBs and an MPUB per round until the fast phase ends; then publisher 0 sends
+         * single PUBs. Publisher 1 also sends, every {@link #BACKLOG_EVERY} rounds, one MPUB of more
+         * small messages than a memory-first topic may leave unwritten, so that its OK waits for the
+         * disk lane: the path a real publisher takes when the lane falls behind (a slow fsync), which
+         * C2 would otherwise have left out and then thrown the hot methods back to the interpreter
+         * for, under the very load that had slowed the lane.
+         */
         private void publish(int n) throws IOException {
             try (Conn c = new Conn(port)) {
                 c.identify();
-                while (System.nanoTime() < fastUntil) {
+                for (int round = 0; System.nanoTime() < fastUntil; round++) {
                     for (int i = 0; i < PIPELINE; i++) {
                         c.pub(TOPIC, body);
                     }
@@ -218,6 +236,13 @@ final class JitWarmup {
                         c.expectOk();
                     }
                     published.addAndGet(PIPELINE + mpubCount);
+                    if (n == 1 && round % BACKLOG_EVERY == 0 && backlogCount > 0) {
+                        c.mpub(TOPIC, smallBody, backlogCount);
+                        c.out.flush();
+                        c.expectOk();
+                        published.addAndGet(backlogCount);
+                        backlogs.incrementAndGet();
+                    }
                 }
                 if (n != 0) {
                     return;

@@ -41,8 +41,11 @@ import java.util.function.Function;
  */
 public final class Shard {
     private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
-    /** A memory-first topic with more records than this not yet written makes its publishers wait. */
-    private static final long MAX_UNWRITTEN = 4_096;
+    /**
+     * A memory-first topic with more records than this not yet written makes its publishers wait
+     * (the JIT warm-up sends one MPUB larger than this now and then, so that C2 keeps that path).
+     */
+    public static final long MAX_UNWRITTEN = 4_096;
     /**
      * Memory-first records alone wait this long for company before the lane writes them (their
      * publishers are answered and channels see them at once): under single PUBs that is one write
