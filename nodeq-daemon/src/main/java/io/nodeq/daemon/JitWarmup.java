@@ -55,14 +55,26 @@ final class JitWarmup {
     private static final int PIPELINE = 32;
     private static final int RDY = 1000;
     private static final long CHURN_PAUSE_NANOS = 10_000_000;
+    /**
+     * The scratch daemon's --mem-queue-size at most: small enough that a consumer that falls behind,
+     * and the churn's late consumers, read records back from the log files as real ones do behind
+     * a large backlog (bench_reader's run read most of its messages from the log, through code the
+     * warm-up had not compiled: C2 took a quarter of a core during the run).
+     */
+    private static final int WARMUP_HOT_TAIL = 2_048;
+    /** Churn rounds between two rounds whose consumer subscribes behind a backlog. */
+    private static final int LATE_EVERY = 8;
     /** Fast-phase rounds of publisher 1 between two backlog MPUBs. */
     private static final int BACKLOG_EVERY = 200;
     /** Socket reads give up after this: a stuck scratch daemon must not hold start-up. */
     private static final int READ_TIMEOUT_MS = 2_000;
 
     /** What a warm-up did: messages, and rounds of new connections and topics. */
-    /** {@code backlogs}: MPUBs whose OK waited for the disk lane (more than a topic may leave unwritten). */
-    record Result(long published, long consumed, long rounds, long backlogs, Duration took) {
+    /**
+     * {@code backlogs}: MPUBs whose OK waited for the disk lane (more than a topic may leave
+     * unwritten); {@code lateReads}: churn rounds whose consumer read a backlog back from the log.
+     */
+    record Result(long published, long consumed, long rounds, long backlogs, long lateReads, Duration took) {
     }
 
     private JitWarmup() {
@@ -90,6 +102,7 @@ final class JitWarmup {
                     .tlsCert(defaults.tlsCert()).tlsKey(defaults.tlsKey()).tlsRequired(defaults.tlsRequired())
                     .tlsClientAuthPolicy(defaults.tlsClientAuthPolicy()).tlsRootCaFile(defaults.tlsRootCaFile())
                     .authHttpAddresses(List.of()).maxConnections(0).maxAttempts(0).deadLetterSuffix("")
+                    .memQueueSize(Math.min(options.memQueueSize(), WARMUP_HOT_TAIL))
                     .jitWarmup(Duration.ZERO)
                     .build();
             LogLevels.apply("error");
@@ -99,6 +112,7 @@ final class JitWarmup {
             Load load = new Load(scratch.tcpPort(), start + budget.toNanos(), scratchOptions);
             load.drive();
             return new Result(load.published.get(), load.consumed.get(), load.rounds.get(), load.backlogs.get(),
+                    load.lateReads.get(),
                     Duration.ofNanos(System.nanoTime() - start));
         } catch (Exception e) {
             LogLevels.apply(options.logLevel());
@@ -145,6 +159,7 @@ final class JitWarmup {
         final AtomicLong consumed = new AtomicLong();
         final AtomicLong rounds = new AtomicLong();
         final AtomicLong backlogs = new AtomicLong();
+        final AtomicLong lateReads = new AtomicLong();
         volatile boolean stopping;
         volatile Conn consumerConn;
         final byte[] body;
@@ -155,6 +170,10 @@ final class JitWarmup {
         /** Messages in the backlog MPUB: one more than may wait unwritten (0: --max-body-size is too small). */
         final int backlogCount;
         final int rdy;
+        /** Messages a late consumer finds waiting: more than the scratch hot tail holds. */
+        final int lateBacklog;
+        /** Messages per MPUB of that backlog (fits --max-body-size). */
+        final int lateMpub;
 
         Load(int port, long deadline, DaemonOptions options) {
             this.port = port;
@@ -165,6 +184,8 @@ final class JitWarmup {
             smallBody = java.util.Arrays.copyOf(body, Math.min(16, body.length));
             int backlog = (int) io.nodeq.daemon.broker.Shard.MAX_UNWRITTEN + 1;
             backlogCount = 4L + (long) backlog * (4 + smallBody.length) <= options.maxBodySize() ? backlog : 0;
+            lateBacklog = (int) Math.min(options.memQueueSize() + 512L, WARMUP_HOT_TAIL + 512L);
+            lateMpub = (int) Math.max(1, Math.min(512, (options.maxBodySize() - 4L) / (4 + smallBody.length)));
             rdy = Math.min(RDY, options.maxRdyCount());
             for (int i = 0; i < body.length; i++) {
                 body[i] = (byte) ('a' + i % 26);
@@ -265,13 +286,12 @@ final class JitWarmup {
         private void churn() throws IOException {
             for (int round = 0; System.nanoTime() < deadline && !stopping; round++) {
                 String topic = TOPIC + "_" + round;
+                if (round % LATE_EVERY == 1) {
+                    lateConsumer(topic);
+                    continue;
+                }
                 try (Conn sub = new Conn(port); Conn pub = new Conn(port)) {
-                    sub.identify();
-                    sub.line("SUB " + topic + " " + CHANNEL);
-                    sub.out.flush();
-                    sub.expectOk();
-                    sub.line("RDY " + Math.min(rdy, 1 + round % 3 * 50));
-                    sub.out.flush();
+                    sub.subscribe(topic, Math.min(rdy, 1 + round % 3 * 50));
                     pub.identify();
                     pub.pub(topic, body);
                     pub.line("DPUB " + topic + " 0");
@@ -311,16 +331,46 @@ final class JitWarmup {
             }
         }
 
+        /**
+         * A consumer that subscribes to a topic holding more messages than the hot tail: the oldest
+         * are read back from the log. It lets a full RDY's worth pile up in its socket before it
+         * reads (the connection turns unwritable meanwhile), then FINs in bursts.
+         */
+        private void lateConsumer(String topic) throws IOException {
+            try (Conn sub = new Conn(port); Conn pub = new Conn(port)) {
+                pub.identify();
+                for (int sent = 0; sent < lateBacklog; ) {
+                    int n = Math.min(lateMpub, lateBacklog - sent);
+                    pub.mpub(topic, smallBody, n);
+                    pub.out.flush();
+                    pub.expectOk();
+                    sent += n;
+                }
+                published.addAndGet(lateBacklog);
+                sub.subscribe(topic, rdy);
+                LockSupport.parkNanos(CHURN_PAUSE_NANOS);
+                for (int got = 0; got < lateBacklog; got++) {
+                    if (sub.in.available() == 0) {
+                        sub.out.flush(); // the FINs so far: RDY may be smaller than the backlog
+                    }
+                    sub.line("FIN " + sub.nextMessageId());
+                }
+                consumed.addAndGet(lateBacklog);
+                sub.line("CLS");
+                sub.out.flush();
+                while (!"CLOSE_WAIT".equals(sub.expectResponse())) {
+                    // a heartbeat (answered with NOP by nobody: the connection closes next)
+                }
+                lateReads.incrementAndGet();
+                rounds.incrementAndGet();
+            }
+        }
+
         /** SUB, RDY, FIN every message (flushed when nothing more is buffered), until {@link #drive} cuts the connection. */
         private void consume() throws IOException {
             try (Conn c = new Conn(port)) {
                 consumerConn = c;
-                c.identify();
-                c.line("SUB " + TOPIC + " " + CHANNEL);
-                c.out.flush();
-                c.expectOk();
-                c.line("RDY " + rdy);
-                c.out.flush();
+                c.subscribe(TOPIC, rdy);
                 while (true) {
                     int size = c.in.readInt();
                     int type = c.in.readInt();
@@ -383,6 +433,16 @@ final class JitWarmup {
 
         void line(String command) throws IOException {
             out.write((command + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
+
+        /** IDENTIFY, SUB to the warm-up channel of {@code topic}, RDY {@code rdy}. */
+        void subscribe(String topic, int rdy) throws IOException {
+            identify();
+            line("SUB " + topic + " " + CHANNEL);
+            out.flush();
+            expectOk();
+            line("RDY " + rdy);
+            out.flush();
         }
 
         void pub(String topic, byte[] body) throws IOException {

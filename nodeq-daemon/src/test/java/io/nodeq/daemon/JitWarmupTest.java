@@ -45,6 +45,7 @@ class JitWarmupTest {
         assertThat(r.published()).isPositive();
         assertThat(r.consumed()).isEqualTo(r.published());
         assertThat(r.backlogs()).as("MPUBs past the unwritten limit, answered").isPositive();
+        assertThat(r.lateReads()).as("late consumers that read a backlog back from the log").isPositive();
         try (var left = Files.list(parent)) {
             assertThat(left).isEmpty();
         }
