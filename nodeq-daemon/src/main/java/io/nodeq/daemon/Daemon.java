@@ -14,16 +14,22 @@ import io.nodeq.daemon.metrics.DaemonMetrics;
 import io.nodeq.daemon.storage.DataDirLock;
 import io.nodeq.daemon.storage.Metadata;
 import io.nodeq.daemon.tcp.TcpServer;
+import io.nodeq.protocol.GoDuration;
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -131,7 +137,7 @@ public final class Daemon implements DaemonView {
      * --sched-slice: every event loop of {@code vertx} asks for the slice (the disk lanes ask when
      * they start); one log line says whether the kernel took it.
      */
-    private static void schedSlice(Vertx vertx, java.time.Duration slice) {
+    private static void schedSlice(Vertx vertx, Duration slice) {
         if (slice.isZero()) {
             return;
         }
@@ -140,17 +146,17 @@ public final class Daemon implements DaemonView {
             LOG.info("--sched-slice: the event loops keep the kernel's slice: {}", unavailable);
             return;
         }
-        List<Future<String>> outcomes = new java.util.ArrayList<>();
-        for (io.netty.util.concurrent.EventExecutor loop : ((io.vertx.core.internal.VertxInternal) vertx).nettyEventLoopGroup()) {
+        List<Future<String>> outcomes = new ArrayList<>();
+        for (EventExecutor loop : ((VertxInternal) vertx).nettyEventLoopGroup()) {
             Promise<String> outcome = Promise.promise();
             loop.execute(() -> outcome.complete(LinuxScheduling.setSliceOfCurrentThread(slice.toNanos())));
             outcomes.add(outcome.future());
         }
         Future.all(outcomes).onComplete(ar -> {
-            String failure = outcomes.stream().map(Future::result).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            String failure = outcomes.stream().map(Future::result).filter(Objects::nonNull).findFirst().orElse(null);
             if (failure == null) {
                 LOG.info("event loops and disk lanes at a {} scheduler slice (--sched-slice)",
-                        io.nodeq.protocol.GoDuration.format(slice));
+                        GoDuration.format(slice));
             } else {
                 LOG.info("--sched-slice: the event loops keep the kernel's slice: {}", failure);
             }

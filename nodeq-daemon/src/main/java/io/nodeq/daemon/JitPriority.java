@@ -1,5 +1,6 @@
 package io.nodeq.daemon;
 
+import io.nodeq.protocol.GoDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -66,31 +68,31 @@ final class JitPriority {
             return;
         }
         List<String> done = new ArrayList<>();
-        String failure = null;
-        for (int tid : toRenice) {
-            failure = LinuxScheduling.setNice(tid, nice);
-            if (failure != null) {
-                LOG.info("--jit-nice: the JIT compiler threads keep their priority: {}", failure);
-                break;
-            }
-        }
-        if (failure == null && !toRenice.isEmpty()) {
+        String failure = firstFailure(toRenice, tid -> LinuxScheduling.setNice(tid, nice));
+        if (failure != null) {
+            LOG.info("--jit-nice: the JIT compiler threads keep their priority: {}", failure);
+        } else if (!toRenice.isEmpty()) {
             done.add("at nice " + nice + " (--jit-nice)");
         }
-        failure = null;
-        for (int tid : sliceNs == 0 ? List.<Integer>of() : tids) {
-            failure = LinuxScheduling.setSlice(tid, sliceNs);
-            if (failure != null) {
-                break; // the event loops' line has said why
-            }
-        }
-        if (failure == null && sliceNs > 0 && !tids.isEmpty()) {
-            done.add("at a " + io.nodeq.protocol.GoDuration.format(java.time.Duration.ofNanos(sliceNs))
-                    + " scheduler slice (--sched-slice)");
+        // a slice that fails here failed on the event loops first, whose line said why
+        if (sliceNs > 0 && !tids.isEmpty()
+                && firstFailure(tids, tid -> LinuxScheduling.setSlice(tid, sliceNs)) == null) {
+            done.add("at a " + GoDuration.format(Duration.ofNanos(sliceNs)) + " scheduler slice (--sched-slice)");
         }
         if (!done.isEmpty()) {
             LOG.info("JIT compiler threads {} {}", tids, String.join(" and ", done));
         }
+    }
+
+    /** Applies {@code call} to each thread until one fails; that failure, or null. */
+    private static String firstFailure(List<Integer> tids, java.util.function.IntFunction<String> call) {
+        for (int tid : tids) {
+            String failure = call.apply(tid);
+            if (failure != null) {
+                return failure;
+            }
+        }
+        return null;
     }
 
     /** {@code /proc/.../stat} of a thread named like HotSpot's "C2 CompilerThread0" (cut to 15 characters). */
