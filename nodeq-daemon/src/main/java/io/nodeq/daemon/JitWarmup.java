@@ -182,7 +182,7 @@ final class JitWarmup {
             body = new byte[Math.min(BODY_SIZE, options.maxMsgSize())];
             mpubCount = (int) Math.max(1, Math.min(PIPELINE, (options.maxBodySize() - 4L) / (4 + body.length)));
             smallBody = java.util.Arrays.copyOf(body, Math.min(16, body.length));
-            int backlog = (int) io.nodeq.daemon.broker.Shard.MAX_UNWRITTEN + 1;
+            int backlog = (int) io.nodeq.daemon.broker.Shard.unwrittenLimit(options.memQueueSize()) + 1;
             backlogCount = 4L + (long) backlog * (4 + smallBody.length) <= options.maxBodySize() ? backlog : 0;
             lateBacklog = (int) Math.min(options.memQueueSize() + 512L, WARMUP_HOT_TAIL + 512L);
             lateMpub = (int) Math.max(1, Math.min(512, (options.maxBodySize() - 4L) / (4 + smallBody.length)));

@@ -42,10 +42,12 @@ import java.util.function.Function;
 public final class Shard {
     private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
     /**
-     * A memory-first topic with more records than this not yet written makes its publishers wait
-     * (the JIT warm-up sends one MPUB larger than this now and then, so that C2 keeps that path).
+     * A memory-first topic with more records than {@link #unwrittenLimit} not yet written makes its
+     * publishers wait: its --mem-queue-size, but at least this many...
      */
-    public static final long MAX_UNWRITTEN = 4_096;
+    private static final long UNWRITTEN_FLOOR = 4_096;
+    /** ... and at most this many (a few MiB of records; bench.sh runs with --mem-queue-size=1000000). */
+    private static final long UNWRITTEN_CEILING = 16_384;
     /**
      * Memory-first records alone wait this long for company before the lane writes them (their
      * publishers are answered and channels see them at once): under single PUBs that is one write
@@ -61,6 +63,8 @@ public final class Shard {
     final int index;
     final Context ctx;
     final DaemonOptions options;
+    /** See {@link #unwrittenLimit(long)}. */
+    private final long unwrittenLimit;
     final DiskLane lane;
     final Random random = new Random();
     private final Vertx vertx;
@@ -102,6 +106,7 @@ public final class Shard {
         this.clock = clock;
         // lane completions run as shard tasks: the catch, the closed check and afterTask apply
         this.lane = new DiskLane("nodeq-disk-lane-" + index, options.schedSlice().toNanos(), this::run);
+        this.unwrittenLimit = unwrittenLimit(options.memQueueSize());
     }
 
     public int index() {
@@ -183,6 +188,18 @@ public final class Shard {
         return clock.epochMillis();
     }
 
+    /**
+     * How many records of a memory-first topic may wait for the lane before its publishers wait
+     * too: the topic's --mem-queue-size, what nsqd's memory-first may lose to a crash as well,
+     * within [4,096, 16,384]. A slow fsync on the lane (ext4 on this box: up to 100 ms now and then)
+     * holds the writes queued behind it; at 50k msgs/s that is 5,000 records, which a fixed limit
+     * of 4,096 turned into publishers answered tens of milliseconds late. (The JIT warm-up sends one
+     * MPUB larger than its scratch daemon's limit now and then, so that C2 keeps that path.)
+     */
+    public static long unwrittenLimit(long memQueueSize) {
+        return Math.max(UNWRITTEN_FLOOR, Math.min(UNWRITTEN_CEILING, memQueueSize));
+    }
+
     /** True once {@link #close} has drained this shard (on its context). */
     boolean isClosed() {
         return closed;
@@ -194,7 +211,7 @@ public final class Shard {
 
     /** The topic appended records that the next group write must carry. */
     void needsWrite(Topic t) {
-        if (t.durable() || t.tail.endSeq() - t.writtenSeq > MAX_UNWRITTEN) {
+        if (t.durable() || t.tail.endSeq() - t.writtenSeq > unwrittenLimit) {
             // durable: its publishers wait for the fsync; memory-first: for the lane to catch up,
             // so that what a crash of the process can take stays small
             appendedThisTask = true;
@@ -273,7 +290,7 @@ public final class Shard {
     /** Hands what the shard's topics and channels appended since to the lane. */
     /**
      * Hands the pending writes to the lane now when someone waits on them (a durable publish, a
-     * backlog over {@link #MAX_UNWRITTEN}) or many records are pending, else within
+     * backlog over {@link #unwrittenLimit}) or many records are pending, else within
      * {@link #WRITE_DELAY_MS}.
      */
     private void writeSoon() {

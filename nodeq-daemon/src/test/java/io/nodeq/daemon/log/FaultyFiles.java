@@ -30,10 +30,12 @@ public final class FaultyFiles implements FileLayer {
 
     public volatile boolean diskFull;
     public volatile boolean failForce;
+    /** While set, every force waits until it is counted down (an fsync that takes its time; at most 30 s). */
+    public volatile java.util.concurrent.CountDownLatch forceGate;
     private final AtomicLong bytesLeft = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong growthLeft = new AtomicLong(Long.MAX_VALUE);
     final AtomicInteger writeCalls = new AtomicInteger();
-    final AtomicInteger forceCalls = new AtomicInteger();
+    public final AtomicInteger forceCalls = new AtomicInteger();
     final AtomicInteger dirSyncs = new AtomicInteger();
     final AtomicLong bytesRead = new AtomicLong();
 
@@ -220,6 +222,15 @@ public final class FaultyFiles implements FileLayer {
         @Override
         public void force(boolean metaData) throws IOException {
             forceCalls.incrementAndGet();
+            java.util.concurrent.CountDownLatch gate = forceGate;
+            if (gate != null) {
+                try {
+                    gate.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("force interrupted");
+                }
+            }
             if (failForce) {
                 throw new IOException("Input/output error");
             }

@@ -1,0 +1,119 @@
+package io.nodeq.daemon.broker;
+
+import io.nodeq.daemon.DaemonOptions;
+import io.nodeq.daemon.log.FaultyFiles;
+import io.nodeq.daemon.stats.StatsFilter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A memory-first topic's publishers are answered from memory while its disk lane is busy (here: an
+ * fsync that does not return), until more records than the topic's --mem-queue-size (within
+ * [4,096, 16,384]) wait unwritten; then the next publish waits for the lane.
+ */
+class UnwrittenLimitTest {
+    @TempDir
+    Path dir;
+    private Vertx vertx;
+    private ShardedBroker broker;
+    private final FaultyFiles files = new FaultyFiles();
+
+    @AfterEach
+    void stop() throws Exception {
+        CountDownLatch gate = files.forceGate;
+        if (gate != null) {
+            gate.countDown();
+        }
+        if (broker != null) {
+            broker.close().await(10, TimeUnit.SECONDS);
+        }
+        if (vertx != null) {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void theLimitIsTheMemQueueSizeWithinFloorAndCeiling() {
+        assertThat(Shard.unwrittenLimit(0)).isEqualTo(4_096);
+        assertThat(Shard.unwrittenLimit(100)).isEqualTo(4_096);
+        assertThat(Shard.unwrittenLimit(10_000)).isEqualTo(10_000);
+        assertThat(Shard.unwrittenLimit(1_000_000)).isEqualTo(16_384);
+    }
+
+    @Test
+    void publishersAreAnsweredDuringASlowFsyncUntilTheLimitThenWaitForTheLane() throws Exception {
+        start(6_000);
+        result(broker.createTopic("t", Durability.MEMORY_FIRST));
+        result(broker.createChannel("t", "ch"));
+        files.forceGate = new CountDownLatch(1);
+        result(broker.publish("t", bodies(1), 0));
+        // --sync-every=1: the lane writes that record, then sits in its fsync
+        await().atMost(Duration.ofSeconds(10)).until(() -> files.forceCalls.get() > 0);
+
+        for (int i = 0; i < 10; i++) {
+            result(broker.publish("t", bodies(500), 0)); // 5,001 unwritten: within the limit
+        }
+        Future<Void> over = broker.publish("t", bodies(1_500), 0); // 6,501 > 6,000
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !over.isComplete());
+
+        files.forceGate.countDown();
+        result(over);
+        assertThat(channelDepth()).isEqualTo(6_501);
+    }
+
+    @Test
+    void aSmallMemQueueStillLetsTheFloorWaitUnwritten() throws Exception {
+        start(100);
+        result(broker.createTopic("small", Durability.MEMORY_FIRST));
+        result(broker.createChannel("small", "ch"));
+        files.forceGate = new CountDownLatch(1);
+        result(broker.publish("small", bodies(1), 0));
+        await().atMost(Duration.ofSeconds(10)).until(() -> files.forceCalls.get() > 0);
+
+        // the written record counts until its fsync returned: 4,096 wait, exactly the floor
+        result(broker.publish("small", bodies(4_095), 0));
+        Future<Void> over = broker.publish("small", bodies(1), 0);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !over.isComplete());
+        files.forceGate.countDown();
+        result(over);
+        assertThat(channelDepth()).isEqualTo(4_097);
+    }
+
+    private void start(long memQueueSize) {
+        vertx = Vertx.vertx();
+        DaemonOptions options = DaemonOptions.forTest(dir).memQueueSize(memQueueSize).shards(1)
+                .durability("memory-first").syncEvery(1).syncTimeout(Duration.ofSeconds(60)).build();
+        broker = new ShardedBroker(vertx, options, BrokerStorage.of(options, files), BrokerListener.NONE);
+        broker.start();
+    }
+
+    private long channelDepth() throws Exception {
+        return result(broker.stats(StatsFilter.ALL)).topics().get(0).channels().get(0).depth();
+    }
+
+    private static List<byte[]> bodies(int n) {
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(("b" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    private static <T> T result(Future<T> f) throws Exception {
+        return f.await(10, TimeUnit.SECONDS);
+    }
+}
