@@ -6,7 +6,6 @@ import io.nodeq.daemon.stats.StatsFilter;
 import io.nodeq.daemon.stats.StatsSnapshot;
 import io.nodeq.daemon.storage.Metadata.TopicMetadata;
 import io.nodeq.protocol.Headers;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static io.nodeq.daemon.broker.BrokerCalls.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -175,9 +175,5 @@ class DedupTest {
         StatsSnapshot.TopicStats t = stats("t");
         assertThat(t.channels().get(0).depth()).isEqualTo(3); // old, new, and old again
         assertThat(t.extensions().deduplicatedCount()).isEqualTo(1);
-    }
-
-    private static <T> T result(Future<T> f) throws Exception {
-        return f.await(10, TimeUnit.SECONDS);
     }
 }

@@ -2,7 +2,6 @@ package io.nodeq.daemon.broker;
 
 import io.nodeq.daemon.DaemonOptions;
 import io.nodeq.daemon.stats.StatsFilter;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -10,13 +9,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.nodeq.daemon.log.FaultyFiles;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static io.nodeq.daemon.broker.BrokerCalls.firstChannelDepth;
+import static io.nodeq.daemon.broker.BrokerCalls.bodies;
+import static io.nodeq.daemon.broker.BrokerCalls.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -62,12 +61,12 @@ class HealthTest {
                 .isInstanceOf(PublishException.class).hasMessageContaining(FaultyFiles.ENOSPC);
         assertThat(broker.health()).isEqualTo("NOK - " + FaultyFiles.ENOSPC);
         // the refused message is not queued
-        assertThat(channelDepth()).isEqualTo(2);
+        assertThat(firstChannelDepth(broker)).isEqualTo(2);
 
         files.spaceReturns();
         result(broker.publish("t", bodies(1), 0));
         assertThat(broker.health()).isEqualTo("OK");
-        assertThat(channelDepth()).isEqualTo(3);
+        assertThat(firstChannelDepth(broker)).isEqualTo(3);
     }
 
     /** A durable topic preallocates its log: a fill that fails is no failure, records that do not fit are. */
@@ -79,14 +78,14 @@ class HealthTest {
         assertThatThrownBy(() -> result(broker.publish("pre", bodies(1), 0)))
                 .isInstanceOf(PublishException.class).hasMessageContaining(FaultyFiles.ENOSPC);
         assertThat(broker.health()).isEqualTo("NOK - " + FaultyFiles.ENOSPC);
-        assertThat(channelDepth()).isZero();
+        assertThat(firstChannelDepth(broker)).isZero();
         files.spaceReturns();
         result(broker.publish("pre", bodies(1), 0));
         assertThat(broker.health()).isEqualTo("OK");
         // the disk is full again, but the next records fit in the zeros the last write filled ahead
         files.fullAfterGrowth(0);
         result(broker.publish("pre", bodies(3), 0));
-        assertThat(channelDepth()).isEqualTo(4);
+        assertThat(firstChannelDepth(broker)).isEqualTo(4);
     }
 
     @Test
@@ -115,13 +114,13 @@ class HealthTest {
                 .until(() -> broker.health().startsWith("NOK - "));
         assertThatThrownBy(() -> result(broker.publish("mf", bodies(1), 0)))
                 .isInstanceOf(PublishException.class).hasMessageContaining(FaultyFiles.ENOSPC);
-        assertThat(channelDepth()).isEqualTo(2);
+        assertThat(firstChannelDepth(broker)).isEqualTo(2);
         files.spaceReturns();
         // the next sync tick writes the two again; then publishes are accepted
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
                 .until(() -> broker.health().equals("OK"));
         result(broker.publish("mf", bodies(1), 0));
-        assertThat(channelDepth()).isEqualTo(3);
+        assertThat(firstChannelDepth(broker)).isEqualTo(3);
     }
 
     @Test
@@ -138,21 +137,5 @@ class HealthTest {
         assertThat(op.error).isNotNull();
         assertThat(op.error.toString()).isEqualTo("E_MPUB_FAILED MPUB failed " + FaultyFiles.ENOSPC);
         assertThat(op.error.fatal()).isTrue();
-    }
-
-    private long channelDepth() throws Exception {
-        return result(broker.stats(StatsFilter.ALL)).topics().get(0).channels().get(0).depth();
-    }
-
-    private static List<byte[]> bodies(int n) {
-        List<byte[]> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(("b" + i).getBytes(StandardCharsets.UTF_8));
-        }
-        return out;
-    }
-
-    private static <T> T result(Future<T> f) throws Exception {
-        return f.await(10, TimeUnit.SECONDS);
     }
 }

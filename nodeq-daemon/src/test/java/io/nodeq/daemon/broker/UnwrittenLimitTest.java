@@ -2,21 +2,20 @@ package io.nodeq.daemon.broker;
 
 import io.nodeq.daemon.DaemonOptions;
 import io.nodeq.daemon.log.FaultyFiles;
-import io.nodeq.daemon.stats.StatsFilter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import static io.nodeq.daemon.broker.BrokerCalls.firstChannelDepth;
+import static io.nodeq.daemon.broker.BrokerCalls.bodies;
+import static io.nodeq.daemon.broker.BrokerCalls.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -72,7 +71,7 @@ class UnwrittenLimitTest {
 
         files.forceGate.countDown();
         result(over);
-        assertThat(channelDepth()).isEqualTo(6_501);
+        assertThat(firstChannelDepth(broker)).isEqualTo(6_501);
     }
 
     @Test
@@ -90,7 +89,7 @@ class UnwrittenLimitTest {
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !over.isComplete());
         files.forceGate.countDown();
         result(over);
-        assertThat(channelDepth()).isEqualTo(4_097);
+        assertThat(firstChannelDepth(broker)).isEqualTo(4_097);
     }
 
     private void start(long memQueueSize) {
@@ -99,21 +98,5 @@ class UnwrittenLimitTest {
                 .durability("memory-first").syncEvery(1).syncTimeout(Duration.ofSeconds(60)).build();
         broker = new ShardedBroker(vertx, options, BrokerStorage.of(options, files), BrokerListener.NONE);
         broker.start();
-    }
-
-    private long channelDepth() throws Exception {
-        return result(broker.stats(StatsFilter.ALL)).topics().get(0).channels().get(0).depth();
-    }
-
-    private static List<byte[]> bodies(int n) {
-        List<byte[]> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(("b" + i).getBytes(StandardCharsets.UTF_8));
-        }
-        return out;
-    }
-
-    private static <T> T result(Future<T> f) throws Exception {
-        return f.await(10, TimeUnit.SECONDS);
     }
 }
