@@ -17,10 +17,14 @@ import java.util.function.BiConsumer;
  * One ordered worker thread per shard for blocking file IO, like NSQ's disk queue io loop: work
  * runs in submission order; results come back as a task of the shard ({@link Shard#run}), so a
  * completion gets the shard's catch, its closed check and its {@code afterTask} like any other task.
+ * A second thread beside it runs the periodic fsyncs of memory-first topics, so that a slow fsync
+ * does not hold the writes queued behind it ({@link #syncInBackground}).
  */
 final class DiskLane {
     private static final Logger LOG = LoggerFactory.getLogger(DiskLane.class);
     private final ExecutorService executor;
+    /** The lane's second thread: background fsyncs of memory-first topics ({@link #syncInBackground}). */
+    private final ExecutorService syncer;
     private final Executor onShard;
 
     /**
@@ -30,7 +34,12 @@ final class DiskLane {
      */
     DiskLane(String name, long schedSliceNs, Executor onShard) {
         this.onShard = onShard;
-        this.executor = Executors.newSingleThreadExecutor(r -> {
+        this.executor = thread(name, schedSliceNs);
+        this.syncer = thread(name.replace("lane", "sync"), schedSliceNs);
+    }
+
+    private static ExecutorService thread(String name, long schedSliceNs) {
+        return Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(() -> {
                 if (schedSliceNs > 0) {
                     LinuxScheduling.setSliceOfCurrentThread(schedSliceNs);
@@ -39,6 +48,27 @@ final class DiskLane {
             }, name);
             t.setDaemon(true);
             return t;
+        });
+    }
+
+    /**
+     * Runs {@code fsyncs} on the sync thread, then {@code done(error)} back on the lane (not at all
+     * once the lane has shut down): the lane goes on writing meanwhile. Called on the lane.
+     */
+    void syncInBackground(Callable<?> fsyncs, java.util.function.Consumer<Throwable> done) {
+        syncer.execute(() -> {
+            Throwable error = null;
+            try {
+                fsyncs.call();
+            } catch (Throwable t) {
+                error = t;
+            }
+            Throwable e = error;
+            try {
+                executor.execute(() -> done.accept(e));
+            } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+                // the lane closed its files after forcing them itself
+            }
         });
     }
 
@@ -90,6 +120,10 @@ final class DiskLane {
         executor.shutdown();
         if (!executor.awaitTermination(timeoutMs, TimeUnit.MILLISECONDS)) {
             LOG.warn("disk lane did not finish within {} ms", timeoutMs);
+        }
+        syncer.shutdown();
+        if (!syncer.awaitTermination(timeoutMs, TimeUnit.MILLISECONDS)) {
+            LOG.warn("disk lane's sync thread did not finish within {} ms", timeoutMs);
         }
     }
 }

@@ -25,7 +25,7 @@ import java.util.List;
 final class RetentionPass {
     private static final Logger LOG = LoggerFactory.getLogger(RetentionPass.class);
 
-    private record Item(Topic topic, TopicFiles files, long retainFrom, long olderThanNs) {
+    private record Item(Topic topic, TopicFiles files, boolean durable, long retainFrom, long olderThanNs) {
     }
 
     /** Where a topic's log starts after the pass: its first record's timestamp, -1 when it has none. */
@@ -43,7 +43,7 @@ final class RetentionPass {
             }
             long retentionNs = t.settings.retention().toNanos();
             long olderThan = retentionNs > 0 ? nowEpochNs - retentionNs : Long.MAX_VALUE;
-            pass.items.add(new Item(t, t.files, t.retainFrom(), olderThan));
+            pass.items.add(new Item(t, t.files, t.durable(), t.retainFrom(), olderThan));
         }
         return pass;
     }
@@ -52,14 +52,21 @@ final class RetentionPass {
         return items.isEmpty();
     }
 
-    /** On the lane: a failure of one topic's files is logged and the others go on. */
-    List<Retained> runOnLane() {
+    /**
+     * On the lane: a failure of one topic's files is logged and the others go on. A memory-first
+     * topic's data is fsynced by the lane's sync thread ({@link TopicFiles#syncInBackground}).
+     */
+    List<Retained> runOnLane(DiskLane lane) {
         List<Retained> out = new ArrayList<>(items.size());
         for (Item item : items) {
             TopicFiles f = item.files();
             try {
                 if (f.dirty()) {
-                    f.force();
+                    if (item.durable()) {
+                        f.force();
+                    } else {
+                        f.syncInBackground(lane);
+                    }
                 }
                 int deleted = f.log().deleteBefore(item.retainFrom(), item.olderThanNs());
                 if (deleted > 0) {

@@ -374,11 +374,19 @@ public final class Shard {
         for (WriteJob j = laneQueue.poll(); j != null; j = laneQueue.poll()) {
             jobs.add(j);
         }
+        // durable: fsynced here, before its publishers hear; memory-first: every --sync-every
+        // records, by the lane's sync thread while the lane goes on writing
         java.util.Map<TopicFiles, List<TopicWrite>> toForce = new java.util.IdentityHashMap<>();
+        java.util.Map<TopicFiles, List<TopicWrite>> toSync = new java.util.IdentityHashMap<>();
         for (WriteJob job : jobs) {
             for (TopicWrite w : job.writes()) {
-                if (writeOnLane(w) && (w.topic.durable() || w.topic.files.unsynced >= syncEvery)) {
+                if (!writeOnLane(w)) {
+                    continue;
+                }
+                if (w.topic.durable()) {
                     toForce.computeIfAbsent(w.topic.files, f -> new ArrayList<>()).add(w);
+                } else if (w.topic.files.unsynced >= syncEvery) {
+                    toSync.computeIfAbsent(w.topic.files, f -> new ArrayList<>()).add(w);
                 }
             }
         }
@@ -386,9 +394,14 @@ public final class Shard {
             try {
                 e.getKey().force();
             } catch (IOException err) {
-                for (TopicWrite w : e.getValue()) {
-                    failed(w, err);
-                }
+                e.getValue().forEach(w -> failed(w, err));
+            }
+        }
+        for (var e : toSync.entrySet()) {
+            try {
+                e.getKey().syncInBackground(lane);
+            } catch (IOException err) {
+                e.getValue().forEach(w -> failed(w, err));
             }
         }
         return jobs;
@@ -755,7 +768,7 @@ public final class Shard {
         }
         RetentionPass pass = RetentionPass.of(topics.values(), nowEpochNs());
         if (!pass.isEmpty()) {
-            lane.submit(pass::runOnLane, (retained, err) -> {
+            lane.submit(() -> pass.runOnLane(lane), (retained, err) -> {
                 if (retained != null) {
                     RetentionPass.apply(retained);
                 }

@@ -298,9 +298,10 @@ public final class Topic {
             // the publishers of the failed write retry: their keys must not make the retry a repeat
             dedup.forgetFrom(Math.min(keep, Math.max(failedFromSeq, writtenSeq)));
         } else {
-            // acknowledged already: keep them in memory and write them again
+            // acknowledged already: keep them in memory and write again what the log lacks (a failed
+            // fsync leaves the records in the log: appending them again would never succeed)
             writeError = error;
-            submittedSeq = writtenSeq;
+            submittedSeq = Math.max(writtenSeq, Math.min(logNextSeq, tail.endSeq()));
         }
     }
 

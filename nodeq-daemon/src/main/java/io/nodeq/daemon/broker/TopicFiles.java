@@ -1,9 +1,13 @@
 package io.nodeq.daemon.broker;
 
+import io.nodeq.daemon.log.BackgroundSync;
 import io.nodeq.daemon.log.CursorStore.CursorState;
 import io.nodeq.daemon.log.CursorStore;
 import io.nodeq.daemon.log.FileLayer;
 import io.nodeq.daemon.log.TopicLog;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,6 +23,7 @@ import java.util.Map;
  * <p>Owned by its shard's disk lane: every method blocks on file IO.
  */
 final class TopicFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicFiles.class);
     /** {@code <topic>/redrive.mark}: the seq the last redrive ended at, in decimal. */
     private static final String REDRIVE_MARK = "redrive.mark";
     private final Path dir;
@@ -27,6 +32,10 @@ final class TopicFiles {
     private final Map<String, CursorStore> cursors = new HashMap<>();
     /** Messages appended since the last fsync (memory-first's --sync-every). */
     long unsynced;
+    /** A background fsync of these files is under way ({@link #syncInBackground}). */
+    private boolean syncing;
+    /** The last background fsync failed: the next sync runs here and reports its error the usual way. */
+    private boolean backgroundFailed;
     /** Writes of this epoch and earlier are refused: queued before the shard knew of {@link #failure}. */
     int failedEpoch = -1;
     IOException failure;
@@ -119,6 +128,53 @@ final class TopicFiles {
             c.force();
         }
         unsynced = 0;
+        backgroundFailed = false;
+    }
+
+    /**
+     * A memory-first topic's sync (--sync-every, --sync-timeout): fsyncs the directory entries of
+     * files made or deleted here (rare: a new segment or cursor), and hands the fsync of the data to
+     * the lane's sync thread, unless one is under way (then the next sync takes what this one would
+     * have): a slow fsync then holds no write queued behind it. What a power loss may take stays what
+     * came since the last sync that finished. Durable topics keep {@link #force}. After a background
+     * fsync failed, the next sync is a {@link #force}: its error fails the writes it came with, and
+     * the daemon's health says so, as before.
+     */
+    void syncInBackground(DiskLane lane) throws IOException {
+        if (backgroundFailed) {
+            force();
+            return;
+        }
+        unsynced = 0;
+        if (log != null) {
+            log.forceDirectories();
+        }
+        for (CursorStore c : cursors.values()) {
+            c.forceDirectories();
+        }
+        if (syncing) {
+            return;
+        }
+        BackgroundSync sync = new BackgroundSync();
+        if (log != null) {
+            log.addTo(sync);
+        }
+        for (CursorStore c : cursors.values()) {
+            c.addTo(sync);
+        }
+        if (sync.isEmpty()) {
+            return;
+        }
+        syncing = true;
+        lane.syncInBackground(sync::fsync, err -> {
+            syncing = false;
+            if (err == null) {
+                sync.synced();
+            } else { // the files stay dirty: the next sync tries again, on the lane
+                backgroundFailed = true;
+                LOG.error("TOPIC({}): background fsync failed: {}", dir.getFileName(), err.toString());
+            }
+        });
     }
 
     boolean dirty() {

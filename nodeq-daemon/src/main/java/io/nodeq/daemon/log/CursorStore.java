@@ -68,6 +68,8 @@ public final class CursorStore implements AutoCloseable {
     private FileChannel journal;
     private long journalSize;
     private boolean dirty;
+    /** Appends so far: a background fsync marks the journal clean only when none came after it began. */
+    private long writes;
     private boolean dirDirty;
     private final NewDirs newDirs;
     private boolean needsTruncate;
@@ -186,6 +188,7 @@ public final class CursorStore implements AutoCloseable {
         }
         journalSize += len;
         dirty = true;
+        writes++;
     }
 
     public void append(CursorEvents events) throws IOException {
@@ -201,6 +204,24 @@ public final class CursorStore implements AutoCloseable {
             journal.force(false);
             dirty = false;
         }
+        forceDirectories();
+    }
+
+    /** Adds the journal's fsync to a background sync when it was written since the last force. */
+    public void addTo(BackgroundSync sync) {
+        if (!dirty) {
+            return;
+        }
+        long at = writes;
+        sync.add(journal, () -> {
+            if (writes == at) {
+                dirty = false;
+            }
+        });
+    }
+
+    /** fsyncs the directory entries of files made since the last force (not the journal's data). */
+    public void forceDirectories() throws IOException {
         newDirs.sync(files);
         if (dirDirty) {
             files.fsyncDirectory(dir);

@@ -37,6 +37,8 @@ final class Segment {
     long corruptAt = -1;
     /** Written since the last force. */
     boolean dirty;
+    /** Writes so far: a background fsync marks the segment clean only when none came after it began. */
+    long writes;
     /** A failed append could not be cut back: truncate to {@link #size} before the next write. */
     boolean needsTruncate;
     boolean deleted;

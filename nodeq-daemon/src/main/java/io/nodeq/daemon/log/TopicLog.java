@@ -434,6 +434,7 @@ public final class TopicLog implements AutoCloseable {
         long left = total;
         int i = 0;
         seg.dirty = true;
+        seg.writes++;
         while (left > 0) {
             long n = ch.write(bufs, i, bufs.length - i);
             left -= n;
@@ -486,6 +487,7 @@ public final class TopicLog implements AutoCloseable {
             old.channel.truncate(old.size);
             old.allocated = old.size;
             old.dirty = true;
+            old.writes++;
         }
         if (old.dirty) {
             unforced.add(old);
@@ -566,6 +568,36 @@ public final class TopicLog implements AutoCloseable {
             active.channel.force(false);
             active.dirty = false;
         }
+        forceDirectories();
+    }
+
+    /**
+     * Adds what {@link #force} would fsync of the records (rolled segments not yet forced, the active
+     * one when written) to a background sync; directory entries are not in it ({@link #forceDirectories}).
+     */
+    public void addTo(BackgroundSync sync) {
+        List<Segment> segs = new ArrayList<>(unforced);
+        if (active != null && active.dirty && !segs.contains(active)) {
+            segs.add(active);
+        }
+        for (Segment s : segs) {
+            if (s.deleted || s.channel == null) {
+                continue;
+            }
+            long writes = s.writes;
+            sync.add(s.channel, () -> {
+                if (s.writes == writes) {
+                    s.dirty = false;
+                    if (s != active) {
+                        unforced.remove(s);
+                    }
+                }
+            });
+        }
+    }
+
+    /** fsyncs the directory entries of segments made or deleted since the last force (not their data). */
+    public void forceDirectories() throws IOException {
         newDirs.sync(files);
         if (dirDirty) {
             files.fsyncDirectory(dir);

@@ -1,7 +1,10 @@
 package io.nodeq.daemon.broker;
 
+import io.nodeq.daemon.DaemonOptions;
+import io.nodeq.daemon.log.FileLayer;
 import io.nodeq.daemon.stats.StatsFilter;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,6 +14,13 @@ import java.util.concurrent.TimeUnit;
 /** Calls on a {@link ShardedBroker} for tests that drive it without a socket. */
 final class BrokerCalls {
     private BrokerCalls() {
+    }
+
+    /** A started broker over {@code files}, listening to nothing. */
+    static ShardedBroker startBroker(Vertx vertx, DaemonOptions options, FileLayer files) {
+        ShardedBroker broker = new ShardedBroker(vertx, options, BrokerStorage.of(options, files), BrokerListener.NONE);
+        broker.start();
+        return broker;
     }
 
     /** The future's result, waiting at most 10 s. */

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import static io.nodeq.daemon.broker.BrokerCalls.firstChannelDepth;
 import static io.nodeq.daemon.broker.BrokerCalls.bodies;
 import static io.nodeq.daemon.broker.BrokerCalls.result;
+import static io.nodeq.daemon.broker.BrokerCalls.startBroker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,8 +39,7 @@ class HealthTest {
         // durable by default here: a publish waits for its write, so a failure reaches it
         DaemonOptions options = DaemonOptions.forTest(dir).memQueueSize(2).shards(1).durability("durable")
                 .syncTimeout(java.time.Duration.ofMillis(100)).build();
-        broker = new ShardedBroker(vertx, options, BrokerStorage.of(options, files), BrokerListener.NONE);
-        broker.start();
+        broker = startBroker(vertx, options, files);
     }
 
     @AfterEach

@@ -16,12 +16,13 @@ import java.util.concurrent.TimeUnit;
 import static io.nodeq.daemon.broker.BrokerCalls.firstChannelDepth;
 import static io.nodeq.daemon.broker.BrokerCalls.bodies;
 import static io.nodeq.daemon.broker.BrokerCalls.result;
+import static io.nodeq.daemon.broker.BrokerCalls.startBroker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A memory-first topic's publishers are answered from memory while its disk lane is busy (here: an
- * fsync that does not return), until more records than the topic's --mem-queue-size (within
+ * A memory-first topic's publishers are answered from memory while its disk lane is busy (here: a
+ * write that does not return), until more records than the topic's --mem-queue-size (within
  * [4,096, 16,384]) wait unwritten; then the next publish waits for the lane.
  */
 class UnwrittenLimitTest {
@@ -33,7 +34,7 @@ class UnwrittenLimitTest {
 
     @AfterEach
     void stop() throws Exception {
-        CountDownLatch gate = files.forceGate;
+        CountDownLatch gate = files.writeGate;
         if (gate != null) {
             gate.countDown();
         }
@@ -54,14 +55,14 @@ class UnwrittenLimitTest {
     }
 
     @Test
-    void publishersAreAnsweredDuringASlowFsyncUntilTheLimitThenWaitForTheLane() throws Exception {
+    void publishersAreAnsweredDuringAStalledWriteUntilTheLimitThenWaitForTheLane() throws Exception {
         start(6_000);
         result(broker.createTopic("t", Durability.MEMORY_FIRST));
         result(broker.createChannel("t", "ch"));
-        files.forceGate = new CountDownLatch(1);
+        int writes = files.writeCalls.get();
+        files.writeGate = new CountDownLatch(1);
         result(broker.publish("t", bodies(1), 0));
-        // --sync-every=1: the lane writes that record, then sits in its fsync
-        await().atMost(Duration.ofSeconds(10)).until(() -> files.forceCalls.get() > 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> files.writeCalls.get() > writes); // the lane sits in it
 
         for (int i = 0; i < 10; i++) {
             result(broker.publish("t", bodies(500), 0)); // 5,001 unwritten: within the limit
@@ -69,7 +70,7 @@ class UnwrittenLimitTest {
         Future<Void> over = broker.publish("t", bodies(1_500), 0); // 6,501 > 6,000
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !over.isComplete());
 
-        files.forceGate.countDown();
+        files.writeGate.countDown();
         result(over);
         assertThat(firstChannelDepth(broker)).isEqualTo(6_501);
     }
@@ -79,15 +80,16 @@ class UnwrittenLimitTest {
         start(100);
         result(broker.createTopic("small", Durability.MEMORY_FIRST));
         result(broker.createChannel("small", "ch"));
-        files.forceGate = new CountDownLatch(1);
+        int writes = files.writeCalls.get();
+        files.writeGate = new CountDownLatch(1);
         result(broker.publish("small", bodies(1), 0));
-        await().atMost(Duration.ofSeconds(10)).until(() -> files.forceCalls.get() > 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> files.writeCalls.get() > writes);
 
-        // the written record counts until its fsync returned: 4,096 wait, exactly the floor
+        // the record in the stalled write counts until the write returned: 4,096 wait, exactly the floor
         result(broker.publish("small", bodies(4_095), 0));
         Future<Void> over = broker.publish("small", bodies(1), 0);
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !over.isComplete());
-        files.forceGate.countDown();
+        files.writeGate.countDown();
         result(over);
         assertThat(firstChannelDepth(broker)).isEqualTo(4_097);
     }
@@ -95,8 +97,7 @@ class UnwrittenLimitTest {
     private void start(long memQueueSize) {
         vertx = Vertx.vertx();
         DaemonOptions options = DaemonOptions.forTest(dir).memQueueSize(memQueueSize).shards(1)
-                .durability("memory-first").syncEvery(1).syncTimeout(Duration.ofSeconds(60)).build();
-        broker = new ShardedBroker(vertx, options, BrokerStorage.of(options, files), BrokerListener.NONE);
-        broker.start();
+                .durability("memory-first").syncTimeout(Duration.ofSeconds(60)).build();
+        broker = startBroker(vertx, options, files);
     }
 }

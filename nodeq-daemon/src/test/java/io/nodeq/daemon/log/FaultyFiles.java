@@ -32,12 +32,25 @@ public final class FaultyFiles implements FileLayer {
     public volatile boolean failForce;
     /** While set, every force waits until it is counted down (an fsync that takes its time; at most 30 s). */
     public volatile java.util.concurrent.CountDownLatch forceGate;
+    /** The same for every write of a file's channel (a disk that stalls). */
+    public volatile java.util.concurrent.CountDownLatch writeGate;
     private final AtomicLong bytesLeft = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong growthLeft = new AtomicLong(Long.MAX_VALUE);
-    final AtomicInteger writeCalls = new AtomicInteger();
+    public final AtomicInteger writeCalls = new AtomicInteger();
     public final AtomicInteger forceCalls = new AtomicInteger();
     final AtomicInteger dirSyncs = new AtomicInteger();
     final AtomicLong bytesRead = new AtomicLong();
+
+    private static void pass(java.util.concurrent.CountDownLatch gate) throws IOException {
+        if (gate != null) {
+            try {
+                gate.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted at a gate");
+            }
+        }
+    }
 
     void failAfterBytes(long n) {
         bytesLeft.set(n);
@@ -113,6 +126,7 @@ public final class FaultyFiles implements FileLayer {
      */
     private int allow(long want, long grows) throws IOException {
         writeCalls.incrementAndGet();
+        pass(writeGate);
         if (diskFull) {
             throw new IOException(ENOSPC);
         }
@@ -222,15 +236,7 @@ public final class FaultyFiles implements FileLayer {
         @Override
         public void force(boolean metaData) throws IOException {
             forceCalls.incrementAndGet();
-            java.util.concurrent.CountDownLatch gate = forceGate;
-            if (gate != null) {
-                try {
-                    gate.await(30, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("force interrupted");
-                }
-            }
+            pass(forceGate);
             if (failForce) {
                 throw new IOException("Input/output error");
             }

@@ -51,6 +51,31 @@ class TopicLogTest {
         return out;
     }
 
+    /** A background sync marks only what was not written again since it began as clean. */
+    @Test
+    void aBackgroundSyncLeavesWhatWasWrittenSinceItBeganDirty() throws IOException {
+        try (TopicLog log = TopicLog.open(tmp.resolve("log"), opts(1 << 20))) {
+            log.append(List.of(Region.of(records(0, 1))));
+            log.forceDirectories(); // the new segment's entry: a background sync leaves that to the lane
+            BackgroundSync first = new BackgroundSync();
+            log.addTo(first);
+            log.append(List.of(Region.of(records(1, 2)))); // after the sync began
+            first.fsync();
+            first.synced();
+            assertThat(log.dirty()).isTrue();
+
+            BackgroundSync second = new BackgroundSync();
+            log.addTo(second);
+            int forces = files.forceCalls.get();
+            second.fsync();
+            second.synced();
+            assertThat(files.forceCalls.get()).isEqualTo(forces + 1);
+            assertThat(log.dirty()).isFalse();
+            log.force(); // nothing left: no fsync
+            assertThat(files.forceCalls.get()).isEqualTo(forces + 1);
+        }
+    }
+
     @Test
     void aNewLogIsEmpty() throws IOException {
         try (TopicLog log = TopicLog.open(tmp.resolve("log"), opts(1000))) {
