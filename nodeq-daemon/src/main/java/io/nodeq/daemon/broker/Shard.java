@@ -287,7 +287,6 @@ public final class Shard {
         }
     }
 
-    /** Hands what the shard's topics and channels appended since to the lane. */
     /**
      * Hands the pending writes to the lane now when someone waits on them (a durable publish, a
      * backlog over {@link #unwrittenLimit}) or many records are pending, else within

@@ -57,41 +57,38 @@ class UnwrittenLimitTest {
     @Test
     void publishersAreAnsweredDuringAStalledWriteUntilTheLimitThenWaitForTheLane() throws Exception {
         start(6_000);
-        result(broker.createTopic("t", Durability.MEMORY_FIRST));
-        result(broker.createChannel("t", "ch"));
-        int writes = files.writeCalls.get();
-        files.writeGate = new CountDownLatch(1);
-        result(broker.publish("t", bodies(1), 0));
-        await().atMost(Duration.ofSeconds(10)).until(() -> files.writeCalls.get() > writes); // the lane sits in it
-
+        stallTheLaneAfterOneRecord("t");
         for (int i = 0; i < 10; i++) {
             result(broker.publish("t", bodies(500), 0)); // 5,001 unwritten: within the limit
         }
-        Future<Void> over = broker.publish("t", bodies(1_500), 0); // 6,501 > 6,000
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !over.isComplete());
-
-        files.writeGate.countDown();
-        result(over);
-        assertThat(firstChannelDepth(broker)).isEqualTo(6_501);
+        waitsForTheLane(broker.publish("t", bodies(1_500), 0), 6_501); // 6,501 > 6,000
     }
 
     @Test
     void aSmallMemQueueStillLetsTheFloorWaitUnwritten() throws Exception {
         start(100);
-        result(broker.createTopic("small", Durability.MEMORY_FIRST));
-        result(broker.createChannel("small", "ch"));
-        int writes = files.writeCalls.get();
-        files.writeGate = new CountDownLatch(1);
-        result(broker.publish("small", bodies(1), 0));
-        await().atMost(Duration.ofSeconds(10)).until(() -> files.writeCalls.get() > writes);
-
+        stallTheLaneAfterOneRecord("small");
         // the record in the stalled write counts until the write returned: 4,096 wait, exactly the floor
         result(broker.publish("small", bodies(4_095), 0));
-        Future<Void> over = broker.publish("small", bodies(1), 0);
+        waitsForTheLane(broker.publish("small", bodies(1), 0), 4_097);
+    }
+
+    /** Creates {@code topic} with a channel, publishes one record and waits until the lane sits in its write. */
+    private void stallTheLaneAfterOneRecord(String topic) throws Exception {
+        result(broker.createTopic(topic, Durability.MEMORY_FIRST));
+        result(broker.createChannel(topic, "ch"));
+        int writes = files.writeCalls.get();
+        files.writeGate = new CountDownLatch(1);
+        result(broker.publish(topic, bodies(1), 0));
+        await().atMost(Duration.ofSeconds(10)).until(() -> files.writeCalls.get() > writes);
+    }
+
+    /** {@code over} stays unanswered while the write is stalled, and is answered once it returns. */
+    private void waitsForTheLane(Future<Void> over, long depthAfter) throws Exception {
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !over.isComplete());
         files.writeGate.countDown();
         result(over);
-        assertThat(firstChannelDepth(broker)).isEqualTo(4_097);
+        assertThat(firstChannelDepth(broker)).isEqualTo(depthAfter);
     }
 
     private void start(long memQueueSize) {
