@@ -126,7 +126,7 @@ public final class Daemon implements DaemonView {
         }
         // /metrics: JVM and Vert.x meters need the registry in place before Vert.x starts
         DaemonMetrics metrics = new DaemonMetrics();
-        Vertx vertx = metrics.createVertx(new VertxOptions().setEventLoopPoolSize(LOOPS)
+        Vertx vertx = metrics.createVertx(new VertxOptions().setEventLoopPoolSize(options.eventLoopCount())
                 .setPreferNativeTransport(true));
         schedSlice(vertx, options.schedSlice());
         Daemon d = new Daemon(options, vertx, false, metrics, lock, BrokerStorage.of(options, files), clock);
@@ -163,9 +163,6 @@ public final class Daemon implements DaemonView {
         });
     }
 
-    /** Event loops: one per core, at least two. */
-    private static final int LOOPS = Math.max(2, Runtime.getRuntime().availableProcessors());
-
     /**
      * The JIT warm-up's scratch daemon: on {@code vertx} (the real daemon's, whose event loops and
      * their code paths it warms), which its {@link #close} leaves running.
@@ -193,7 +190,7 @@ public final class Daemon implements DaemonView {
                     if (!scratch) {
                         d.metadataSaver.enable();
                     }
-                    return d.tcp.start(tcpAddr.host(), tcpAddr.port(), LOOPS);
+                    return d.tcp.start(tcpAddr.host(), tcpAddr.port(), options.eventLoopCount());
                 })
                 .compose(port -> {
                     LOG.info("TCP: listening on {}:{}", tcpAddr.host(), port);

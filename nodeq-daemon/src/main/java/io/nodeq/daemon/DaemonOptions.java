@@ -63,9 +63,12 @@ public record DaemonOptions(
         String deadLetterSuffix,
         Duration jitWarmup,
         int jitNice,
-        Duration schedSlice) {
+        Duration schedSlice,
+        int eventLoops) {
 
     public static final String VERSION = "1.3.0";
+    /** The most event loops {@code --event-loops} takes. */
+    public static final int MAX_EVENT_LOOPS = 256;
 
     public DaemonOptions {
         lookupdTcpAddresses = List.copyOf(lookupdTcpAddresses);
@@ -132,6 +135,9 @@ public record DaemonOptions(
         }
         if (jitWarmup.isNegative() || jitWarmup.compareTo(Duration.ofMinutes(1)) > 0) {
             errors.add("--jit-warmup must be 0..1m, got " + jitWarmup.toMillis() + "ms");
+        }
+        if (eventLoops < 0 || eventLoops > MAX_EVENT_LOOPS) {
+            errors.add("--event-loops must be 0.." + MAX_EVENT_LOOPS + ", got " + eventLoops);
         }
         if (jitNice < 0 || jitNice > 19) {
             errors.add("--jit-nice must be 0..19, got " + jitNice);
@@ -200,6 +206,22 @@ public record DaemonOptions(
         return !tlsCert.isEmpty() && !tlsKey.isEmpty();
     }
 
+    /**
+     * The event loops to run: {@code --event-loops}, or with 0 one per core less one, at least one.
+     * The core left over runs what is not an event loop: the disk lanes and their fsyncs, the JIT's
+     * compilers and the collector. On a 2-core machine that makes one loop, where a published
+     * message, its topic's shard and its consumer's connection share one thread: no hand-off between
+     * loops on its way (see README, "Event loops").
+     */
+    public int eventLoopCount() {
+        return eventLoops > 0 ? eventLoops : defaultEventLoops(Runtime.getRuntime().availableProcessors());
+    }
+
+    /** {@code --event-loops=0} on a machine with {@code cores} cores. */
+    static int defaultEventLoops(int cores) {
+        return Math.max(1, cores - 1);
+    }
+
     /** Default heartbeat interval: half the (internal) client timeout, as nsqd. */
     public Duration defaultHeartbeatInterval() {
         return clientTimeout.dividedBy(2);
@@ -209,10 +231,14 @@ public record DaemonOptions(
         return new Builder();
     }
 
-    /** A daemon on 127.0.0.1 with OS-chosen ports, for tests and embedding. */
+    /**
+     * A daemon on 127.0.0.1 with OS-chosen ports, for tests and embedding. Two event loops whatever
+     * the machine: messages then cross from one loop to another (a connection on one, its topic's
+     * shard on the other), the hand-offs a machine with more cores makes.
+     */
     public static Builder forTest(Path dataPath) {
         return builder().tcpAddress("127.0.0.1:0").httpAddress("127.0.0.1:0").broadcastAddress("127.0.0.1")
-                .dataPath(dataPath);
+                .dataPath(dataPath).eventLoops(2);
     }
 
     public Builder toBuilder() {
@@ -273,6 +299,7 @@ public record DaemonOptions(
         private Duration jitWarmup = Duration.ofSeconds(3);
         private int jitNice = 10;
         private Duration schedSlice = Duration.ofNanos(LinuxScheduling.MIN_SLICE_NS);
+        private int eventLoops = 0;
 
         /** The hostname defaults are looked up here (maybe DNS): build a fresh builder off the event loops. */
         Builder() {
@@ -333,6 +360,7 @@ public record DaemonOptions(
             jitWarmup = o.jitWarmup;
             jitNice = o.jitNice;
             schedSlice = o.schedSlice;
+            eventLoops = o.eventLoops;
         }
 
         public Builder tcpAddress(String v) { tcpAddress = v; return this; }
@@ -387,6 +415,7 @@ public record DaemonOptions(
         public Builder jitWarmup(Duration v) { jitWarmup = v; return this; }
         public Builder jitNice(int v) { jitNice = v; return this; }
         public Builder schedSlice(Duration v) { schedSlice = v; return this; }
+        public Builder eventLoops(int v) { eventLoops = v; return this; }
 
         public DaemonOptions build() {
             return new DaemonOptions(tcpAddress, httpAddress, broadcastAddress, broadcastTcpPort, broadcastHttpPort,
@@ -398,7 +427,7 @@ public record DaemonOptions(
                     tlsCert, tlsKey, authHttpAddresses, logLevel, logPrefix, shards, durability, httpsAddress,
                     tlsRootCaFile, tlsClientAuthPolicy, tlsRequired, tlsMinVersion, authHttpRequestMethod,
                     httpClientConnectTimeout, httpClientRequestTimeout, maxConnections, maxAttempts, deadLetterSuffix,
-                    jitWarmup, jitNice, schedSlice);
+                    jitWarmup, jitNice, schedSlice, eventLoops);
         }
     }
 

@@ -127,6 +127,8 @@ public record FlagSpec(Flag flag, Function<DaemonOptions, Object> getter, BiCons
                 DaemonOptions::jitNice, (b, v) -> b.jitNice((Integer) v));
         add("sched-slice", Kind.DURATION, "nodeq: on Linux 6.12+, the scheduler time slice the event loops and disk lanes ask for (100us..100ms), so a woken one preempts a thread that has run longer sooner (0 = the kernel's default)",
                 DaemonOptions::schedSlice, (b, v) -> b.schedSlice((Duration) v));
+        add("event-loops", Kind.INT, "nodeq: event loops serving connections and shards (0 = one per core less one, at least one: the core left runs the disk lanes, the JIT and the collector)",
+                DaemonOptions::eventLoops, (b, v) -> b.eventLoops((Integer) v));
         add("shards", Kind.INT, "nodeq: number of event-loop shards that own topics (1..64)",
                 DaemonOptions::shards, (b, v) -> b.shards((Integer) v));
 

@@ -118,6 +118,20 @@ class DaemonFlagsTest {
         assertThat(usageError("--jit-nice=20")).isEqualTo("nodeq-daemon: --jit-nice must be 0..19, got 20");
         assertThat(usageError("--sched-slice=50us")).isEqualTo("nodeq-daemon: --sched-slice must be 0 or 100us..100ms, got 50µs");
         assertThat(usageError("--sched-slice=1s")).isEqualTo("nodeq-daemon: --sched-slice must be 0 or 100us..100ms, got 1s");
+        assertThat(usageError("--event-loops=-1")).isEqualTo("nodeq-daemon: --event-loops must be 0..256, got -1");
+        assertThat(usageError("--event-loops=257")).isEqualTo("nodeq-daemon: --event-loops must be 0..256, got 257");
+    }
+
+    @Test
+    void eventLoopsDefaultToOnePerCoreLessOneAndTakeACount() {
+        DaemonOptions defaults = ((FlagTable.Run<DaemonOptions>) DaemonFlags.parse()).value();
+        assertThat(defaults.eventLoops()).isZero();
+        assertThat(defaults.eventLoopCount())
+                .isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
+        assertThat(DaemonOptions.defaultEventLoops(1)).isEqualTo(1);
+        assertThat(DaemonOptions.defaultEventLoops(2)).isEqualTo(1);
+        assertThat(DaemonOptions.defaultEventLoops(8)).isEqualTo(7);
+        assertThat(run("--event-loops", "3").eventLoopCount()).isEqualTo(3);
     }
 
     @Test
